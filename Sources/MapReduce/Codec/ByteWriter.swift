@@ -1,0 +1,115 @@
+/// A growable run of bytes that encoders append to; it owns its memory.
+///
+/// Hot paths append to it millions of times a second, so it is a
+/// non-copyable struct over raw memory rather than an `[UInt8]`.
+public struct ByteWriter: ~Copyable {
+    @usableFromInline var base: UnsafeMutableRawPointer
+    @usableFromInline var capacity: Int
+    @usableFromInline var length: Int
+
+    /// The number of bytes written.
+    @inlinable public var count: Int { self.length }
+
+    public init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        self.base = .allocate(byteCount: self.capacity, alignment: 16)
+        self.length = 0
+    }
+
+    deinit {
+        self.base.deallocate()
+    }
+
+    /// The bytes written; valid until the next mutating call.
+    @inlinable public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: self.base, count: self.count)
+    }
+
+    public var isEmpty: Bool { self.count == 0 }
+
+    /// Makes room for `extra` more bytes without growing again.
+    @inlinable public mutating func reserve(_ extra: Int) {
+        if self.capacity - self.count < extra { self.grow(toAtLeast: self.count + extra) }
+    }
+
+    @usableFromInline mutating func grow(toAtLeast needed: Int) {
+        var newCapacity = self.capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        newBase.copyMemory(from: self.base, byteCount: self.count)
+        self.base.deallocate()
+        self.base = newBase
+        self.capacity = newCapacity
+    }
+
+    @inlinable public mutating func append(_ byte: UInt8) {
+        self.reserve(1)
+        self.base.storeBytes(of: byte, toByteOffset: self.count, as: UInt8.self)
+        self.length += 1
+    }
+
+    @inlinable public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        self.reserve(bytes.count)
+        (self.base + self.count).copyMemory(from: source, byteCount: bytes.count)
+        self.length += bytes.count
+    }
+
+    @inlinable public mutating func append(_ bytes: some Collection<UInt8>) {
+        self.reserve(bytes.count)
+        for byte in bytes {
+            self.base.storeBytes(of: byte, toByteOffset: self.count, as: UInt8.self)
+            self.length += 1
+        }
+    }
+
+    /// Appends `value` most significant byte first.
+    @inlinable public mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
+        self.reserve(MemoryLayout<T>.size)
+        (self.base + self.count).storeBytes(of: value.bigEndian, as: T.self)
+        self.length += MemoryLayout<T>.size
+    }
+
+    /// Appends `value` as an unsigned LEB128 varint (7 bits a byte, low first).
+    @inlinable public mutating func appendVarint(_ value: UInt64) {
+        self.reserve(10)
+        var rest = value
+        while rest >= 0x80 {
+            self.base.storeBytes(of: UInt8(truncatingIfNeeded: rest) | 0x80, toByteOffset: self.count, as: UInt8.self)
+            self.length += 1
+            rest >>= 7
+        }
+        self.base.storeBytes(of: UInt8(rest), toByteOffset: self.count, as: UInt8.self)
+        self.length += 1
+    }
+
+    /// Lets `body` write up to `limit` bytes in place; `body` returns its
+    /// result and how many bytes it wrote.
+    public mutating func appendUnsafe<R, E: Error>(
+        upTo limit: Int, _ body: (UnsafeMutableRawBufferPointer) throws(E) -> (R, Int)
+    ) throws(E) -> R {
+        self.reserve(limit)
+        let (result, written) = try body(UnsafeMutableRawBufferPointer(start: self.base + self.count, count: limit))
+        precondition(written >= 0 && written <= limit, "wrote \(written) bytes into room for \(limit)")
+        self.length += written
+        return result
+    }
+
+    /// Overwrites bytes already written, at `offset`.
+    public mutating func storeBigEndian<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        precondition(offset >= 0 && offset + MemoryLayout<T>.size <= self.count)
+        (self.base + offset).storeBytes(of: value.bigEndian, as: T.self)
+    }
+
+    /// Forgets everything written, keeping the memory.
+    @inlinable public mutating func removeAll() {
+        self.length = 0
+    }
+
+    /// Drops the first `n` bytes, moving the rest to the front.
+    public mutating func removeFirst(_ n: Int) {
+        precondition(n >= 0 && n <= self.count)
+        self.base.copyMemory(from: self.base + n, byteCount: self.count - n)
+        self.length -= n
+    }
+}

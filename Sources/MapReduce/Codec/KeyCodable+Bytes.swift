@@ -1,0 +1,90 @@
+// Keys of varying length (String, Bytes): the key encoding is the raw bytes;
+// the component encoding escapes each 0x00 as 0x00 0x01 and ends with
+// 0x00 0x00, which keeps byte order and lets a component end anywhere.
+
+@usableFromInline enum EscapedBytes {
+    @inlinable static func encode(_ bytes: UnsafeRawBufferPointer, to writer: inout ByteWriter) {
+        for byte in bytes {
+            writer.append(byte)
+            if byte == 0 { writer.append(1) }
+        }
+        writer.append(0)
+        writer.append(0)
+    }
+
+    static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> [UInt8] {
+        var result: [UInt8] = []
+        while true {
+            let byte = try reader.readByte()
+            if byte != 0 {
+                result.append(byte)
+                continue
+            }
+            switch try reader.readByte() {
+            case 0: return result
+            case 1: result.append(0)
+            case let next: throw .invalid("byte 0x00 followed by \(next) in an escaped string")
+            }
+        }
+    }
+}
+
+/// Raw bytes as a key or value, ordered as `memcmp` orders them.
+public struct Bytes: Hashable, Sendable, Comparable, KeyCodable {
+    /// The bytes.
+    public var storage: [UInt8]
+
+    public init(_ storage: [UInt8]) {
+        self.storage = storage
+    }
+
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        self.storage = Array(bytes)
+    }
+
+    public static func < (lhs: Bytes, rhs: Bytes) -> Bool {
+        lhs.storage.lexicographicallyPrecedes(rhs.storage)
+    }
+
+    @inlinable public func encodeKey(to writer: inout ByteWriter) {
+        self.storage.withUnsafeBytes { writer.append($0) }
+    }
+
+    public static func decodeKey(_ bytes: UnsafeRawBufferPointer) -> Bytes {
+        Bytes(bytes)
+    }
+
+    @inlinable public func encodeKeyComponent(to writer: inout ByteWriter) {
+        self.storage.withUnsafeBytes { EscapedBytes.encode($0, to: &writer) }
+    }
+
+    public static func decodeKeyComponent(from reader: inout ByteReader) throws(RecordDecodingError) -> Bytes {
+        Bytes(try EscapedBytes.decode(from: &reader))
+    }
+}
+
+/// Strings order by the bytes of their UTF-8 encoding, which is also the
+/// order of their Unicode scalar values (not Swift's `<`, which compares
+/// canonically equivalent strings as equal).
+extension String: KeyCodable {
+    @inlinable public func encodeKey(to writer: inout ByteWriter) {
+        var copy = self
+        copy.withUTF8 { writer.append(UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func decodeKey(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> String {
+        guard let string = String(validating: bytes, as: UTF8.self) else { throw .invalid("a String key is not UTF-8") }
+        return string
+    }
+
+    @inlinable public func encodeKeyComponent(to writer: inout ByteWriter) {
+        var copy = self
+        copy.withUTF8 { EscapedBytes.encode(UnsafeRawBufferPointer($0), to: &writer) }
+    }
+
+    public static func decodeKeyComponent(from reader: inout ByteReader) throws(RecordDecodingError) -> String {
+        let bytes = try EscapedBytes.decode(from: &reader)
+        guard let string = String(validating: bytes, as: UTF8.self) else { throw .invalid("a String key is not UTF-8") }
+        return string
+    }
+}

@@ -1,0 +1,11 @@
+/// A type that map output values are made of: it encodes to bytes and back.
+///
+/// Values need no order. Every `KeyCodable` type is also a value; for a
+/// `Codable` type of your own, conform to `JSONValueCodable` instead of
+/// writing the two methods.
+public protocol ValueCodable {
+    /// Appends the encoding of `self`.
+    func encodeValue(to writer: inout ByteWriter)
+    /// Decodes a value from the whole of `bytes`.
+    static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Self
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Turns the paths, directories and globs a user gave into the list of input files.
+public enum InputPaths {
+    /// Expands `patterns` into files, in a stable order.
+    ///
+    /// A directory stands for the files below it, recursively, skipping
+    /// names that start with `.` or `_` (hidden files, and job output
+    /// markers such as `_SUCCESS`, as Hadoop does). A pattern with `*`, `?`
+    /// or `[` is a glob. A file is listed once however often it is named.
+    public static func expand(_ patterns: [String]) throws(JobError) -> [InputFile] {
+        var files: [InputFile] = []
+        var seen: Set<String> = []
+        for pattern in patterns {
+            let matches = isGlob(pattern) ? try glob(pattern) : [pattern]
+            for path in matches {
+                let found = try filesUnder(path)
+                if found.isEmpty, isDirectory(path) {
+                    throw JobError("input directory \(path) holds no files")
+                }
+                for file in found where seen.insert(file.path).inserted {
+                    files.append(file)
+                }
+            }
+        }
+        return files
+    }
+
+    private static func isGlob(_ pattern: String) -> Bool {
+        pattern.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+    }
+
+    private static func glob(_ pattern: String) throws(JobError) -> [String] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        let code = Foundation.glob(pattern, 0, nil, &result)
+        guard code == 0 else {
+            throw JobError(code == GLOB_NOMATCH ? "no input matches \(pattern)" : "cannot expand the pattern \(pattern)")
+        }
+        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    private static func filesUnder(_ path: String) throws(JobError) -> [InputFile] {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw JobError(errno == ENOENT ? "input path does not exist: \(path)" : "\(SystemError("read", path: path, errno: errno))")
+        }
+        if info.st_mode & S_IFMT == S_IFREG {
+            return [InputFile(path: path, size: Int64(info.st_size))]
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw JobError("input path is not a file or directory: \(path)") }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw JobError("cannot list input directory \(path): \(error.localizedDescription)")
+        }
+        var files: [InputFile] = []
+        for name in names.sorted() where !name.hasPrefix(".") && !name.hasPrefix("_") {
+            let child = path.hasSuffix("/") ? path + name : path + "/" + name
+            files += try filesUnder(child)
+        }
+        return files
+    }
+}

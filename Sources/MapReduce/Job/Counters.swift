@@ -1,0 +1,51 @@
+/// Named 64-bit counts: the framework's own (input records, spilled
+/// records, ...) and the ones user code increments.
+public struct Counters: Hashable, Sendable, Codable {
+    /// The framework's counters, by name.
+    public var framework: [String: Int64] = [:]
+    /// The job's own counters, by name.
+    public var user: [String: Int64] = [:]
+
+    public init() {}
+
+    /// Adds `amount` to the user counter `name`.
+    public mutating func increment(_ name: String, by amount: Int64 = 1) {
+        self.user[name, default: 0] += amount
+    }
+
+    /// Adds `amount` to a framework counter.
+    @usableFromInline mutating func add(_ counter: FrameworkCounter, _ amount: Int) {
+        self.framework[counter.rawValue, default: 0] += Int64(amount)
+    }
+
+    /// The value of a framework counter.
+    public subscript(counter: FrameworkCounter) -> Int64 {
+        self.framework[counter.rawValue, default: 0]
+    }
+
+    /// Adds every count of `other` to this one.
+    public mutating func merge(_ other: Counters) {
+        self.framework.merge(other.framework, uniquingKeysWith: +)
+        self.user.merge(other.user, uniquingKeysWith: +)
+    }
+}
+
+/// The counters the framework keeps, named as Hadoop names them.
+public enum FrameworkCounter: String, CaseIterable, Sendable {
+    case mapInputRecords = "Map input records"
+    case mapInputBytes = "Map input bytes"
+    case mapOutputRecords = "Map output records"
+    case mapOutputBytes = "Map output bytes"
+    case combineInputRecords = "Combine input records"
+    case combineOutputRecords = "Combine output records"
+    case spilledRecords = "Spilled records"
+    case spillFiles = "Spill files"
+    case mapOutputMaterializedBytes = "Map output materialized bytes"
+    case reduceShuffleBytes = "Reduce shuffle bytes"
+    case reduceShuffleRawBytes = "Reduce shuffle raw bytes"
+    case reduceInputGroups = "Reduce input groups"
+    case reduceInputRecords = "Reduce input records"
+    case reduceOutputRecords = "Reduce output records"
+    case failedMapAttempts = "Failed map attempts"
+    case failedReduceAttempts = "Failed reduce attempts"
+}

@@ -1,0 +1,42 @@
+/// A MapReduce job: its mapper, reducer, and the settings it is run with.
+///
+/// ```swift
+/// struct WordCount: Job {
+///     static var combiner: Combiner<Int>? { Combiner(+=) }
+///
+///     struct Map: Mapper {
+///         mutating func map(_ line: Line, context: inout MapContext<String, Int>) {
+///             for word in line.words { context.emit(word, 1) }
+///         }
+///     }
+///
+///     struct Reduce: Reducer {
+///         mutating func reduce(key: String, values: ReduceValues<Int>, context: inout ReduceContext) {
+///             context.write(key, values.reduce(0, +))
+///         }
+///     }
+/// }
+/// ```
+public protocol Job {
+    associatedtype Map: Mapper
+    associatedtype Reduce: Reducer where Reduce.Key == Map.Key, Reduce.Value == Map.Value
+
+    /// The job's name on the command line; by default the type's name, lowercased.
+    static var name: String { get }
+    /// The number of reduce tasks when `--reducers` is not given; by default 1.
+    static var defaultReducers: Int { get }
+    /// The `--param` settings the job reads; others are refused.
+    static var parameters: [JobParameter] { get }
+    /// The map-side combiner, if the job has one; by default none.
+    static var combiner: Combiner<Map.Value>? { get }
+    /// Which reduce task each key goes to; by default a stable hash.
+    static var partitioner: Partitioner<Map.Key> { get }
+}
+
+extension Job {
+    public static var name: String { String(describing: Self.self).lowercased() }
+    public static var defaultReducers: Int { 1 }
+    public static var parameters: [JobParameter] { [] }
+    public static var combiner: Combiner<Map.Value>? { nil }
+    public static var partitioner: Partitioner<Map.Key> { .hash }
+}

@@ -1,0 +1,42 @@
+/// The job's `--param name=value` settings, the same on every worker.
+public struct JobParameters: Hashable, Sendable, Codable {
+    /// Every parameter, by name, with the job's declared defaults filled in.
+    public var values: [String: String]
+
+    public init(_ values: [String: String] = [:]) {
+        self.values = values
+    }
+
+    /// The value of parameter `name`, if it was given or has a default.
+    public subscript(name: String) -> String? {
+        self.values[name]
+    }
+
+    /// The value of parameter `name` as an integer.
+    public func int(_ name: String) throws -> Int? {
+        guard let text = self.values[name] else { return nil }
+        guard let value = Int(text) else { throw JobError.badParameter(name: name, value: text, expected: "an integer") }
+        return value
+    }
+
+    /// The value of parameter `name` as a floating-point number.
+    public func double(_ name: String) throws -> Double? {
+        guard let text = self.values[name] else { return nil }
+        guard let value = Double(text) else { throw JobError.badParameter(name: name, value: text, expected: "a number") }
+        return value
+    }
+}
+
+/// A parameter a job declares: its name, default and help.
+public struct JobParameter: Hashable, Sendable {
+    public var name: String
+    /// The value when `--param` does not give one; `nil` makes the parameter required.
+    public var defaultValue: String?
+    public var help: String
+
+    public init(_ name: String, default defaultValue: String? = nil, help: String = "") {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+}

@@ -1,0 +1,25 @@
+/// The reduce half of a job: turns each key and all of its values into output lines.
+///
+/// A fresh reducer is made for every reduce task. Keys arrive in ascending
+/// order of their encoding.
+public protocol Reducer {
+    associatedtype Key: KeyCodable
+    associatedtype Value: ValueCodable
+
+    init()
+
+    /// Called once per task before the first key.
+    mutating func setUp(context: inout ReduceContext) throws
+
+    /// Called once per distinct key, with a single-pass sequence of its
+    /// values that streams from the merge (they are never all in memory).
+    mutating func reduce(key: Key, values: ReduceValues<Value>, context: inout ReduceContext) throws
+
+    /// Called once per task after the last key; may still write.
+    mutating func cleanUp(context: inout ReduceContext) throws
+}
+
+extension Reducer {
+    public mutating func setUp(context: inout ReduceContext) throws {}
+    public mutating func cleanUp(context: inout ReduceContext) throws {}
+}

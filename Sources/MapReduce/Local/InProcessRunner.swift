@@ -1,0 +1,99 @@
+import Foundation
+import Synchronization
+
+/// Runs a whole job in this process: every map task, then every reduce
+/// task, on a pool of threads, through the same spill files, merge and
+/// commit code as the cluster.
+public struct InProcessRunner: Sendable {
+    public let job: AnyJob
+    public let configuration: JobConfiguration
+
+    public init(job: AnyJob, configuration: JobConfiguration) {
+        self.job = job
+        self.configuration = configuration
+    }
+
+    /// Runs the job to completion; on failure, no output is left behind.
+    public func run() throws -> JobReport {
+        let started = ContinuousClock.now
+        let (reducers, parameters) = try self.configuration.validated(for: self.job)
+        let files = try InputPaths.expand(self.configuration.inputs)
+        let committer = try OutputCommitter.prepare(
+            directory: self.configuration.outputDirectory, overwrite: self.configuration.overwrite)
+        let workDirectory = self.configuration.workDirectory ?? Self.freshWorkDirectory()
+        defer { FileSystem.removeTree(workDirectory) }
+        do {
+            try FileSystem.makeDirectory(workDirectory)
+            let settings = TaskSettings(
+                partitions: reducers, sortBufferBytes: self.configuration.sortBufferMB << 20,
+                compressionLevel: self.configuration.compressionLevel, parameters: parameters,
+                workDirectory: workDirectory, outputDirectory: committer.directory)
+            let width = self.configuration.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
+            let attempts = Mutex<[JobReport.Attempt]>([])
+            let job = self.job
+            let timed = { @Sendable (id: AttemptID, input: String, body: () throws -> Void) throws in
+                let start = ContinuousClock.now
+                var succeeded = false
+                defer {
+                    let attempt = JobReport.Attempt(
+                        id: id.description, worker: "in-process", startSeconds: (start - started).seconds,
+                        durationSeconds: (ContinuousClock.now - start).seconds, succeeded: succeeded)
+                    attempts.withLock { $0.append(attempt) }
+                }
+                do {
+                    try body()
+                    succeeded = true
+                } catch {
+                    throw TaskFailure(attempt: id, input: input, error: error)
+                }
+            }
+
+            let splits = job.splits(files, self.configuration.splitSize)
+            let maps = try ParallelTasks.run(count: splits.count, width: width) { i in
+                let task = MapTask(id: AttemptID(.map, task: i, attempt: 1), split: splits[i])
+                var result: MapTaskResult?
+                try timed(task.id, task.split.description) { result = try job.runMapTask(task, settings) }
+                return result!
+            }
+            let outputs = maps.map(\.output)
+            let reduces = try ParallelTasks.run(count: reducers, width: width) { r in
+                let task = ReduceTask(id: AttemptID(.reduce, task: r, attempt: 1), inputs: outputs)
+                var result: ReduceTaskResult?
+                try timed(task.id, "partition \(r)") { result = try job.runReduceTask(task, settings) }
+                return result!
+            }
+
+            var counters = Counters()
+            for result in maps { counters.merge(result.counters) }
+            for result in reduces { counters.merge(result.counters) }
+            let report = JobReport(
+                job: job.name, maps: maps.count, reduces: reducers,
+                elapsedSeconds: (ContinuousClock.now - started).seconds, counters: counters,
+                attempts: attempts.withLock { $0 }.sorted { $0.startSeconds < $1.startSeconds })
+            try committer.commit(attemptFiles: reduces.map(\.outputPath), report: try Self.encode(report))
+            return report
+        } catch {
+            committer.abort()
+            throw error
+        }
+    }
+
+    private static func freshWorkDirectory() -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        return "\(base)/mapreduce-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    static func encode(_ report: JobReport) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (seconds, attoseconds) = self.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,51 @@
+/// Everything a user says about one run of a job.
+public struct JobConfiguration: Hashable, Sendable {
+    /// Files, directories and globs to read.
+    public var inputs: [String]
+    public var outputDirectory: String
+    /// The number of reduce tasks; nil for the job's default.
+    public var reducers: Int?
+    public var splitSize: Int64 = 64 << 20
+    public var sortBufferMB: Int = 64
+    public var compressionLevel: Int = 1
+    /// `--param name=value` settings.
+    public var parameters: [String: String] = [:]
+    /// Whether to replace the output of an earlier run in `outputDirectory`.
+    public var overwrite = false
+    /// Where intermediate files go; nil for a fresh directory under the system's temporary directory.
+    public var workDirectory: String?
+    /// How many tasks run at once; nil for one per core.
+    public var parallelism: Int?
+
+    public init(inputs: [String], outputDirectory: String) {
+        self.inputs = inputs
+        self.outputDirectory = outputDirectory
+    }
+
+    /// Checks the settings against `job` and fills in its defaults.
+    public func validated(for job: AnyJob) throws(JobError) -> (reducers: Int, parameters: JobParameters) {
+        let reducers = self.reducers ?? job.defaultReducers
+        guard reducers >= 1 else { throw JobError("--reducers must be at least 1, not \(reducers)") }
+        guard self.splitSize >= 1 else { throw JobError("--split-size must be at least 1 byte, not \(self.splitSize)") }
+        guard (1...2047).contains(self.sortBufferMB) else {
+            throw JobError("--sort-buffer-mb must be between 1 and 2047, not \(self.sortBufferMB)")
+        }
+        guard (0...9).contains(self.compressionLevel) else {
+            throw JobError("--compression-level must be between 0 and 9, not \(self.compressionLevel)")
+        }
+        guard !self.inputs.isEmpty else { throw JobError("no input given") }
+        var values: [String: String] = [:]
+        for parameter in job.parameters {
+            values[parameter.name] = self.parameters[parameter.name] ?? parameter.defaultValue
+            guard values[parameter.name] != nil else {
+                throw JobError("job \(job.name) needs --param \(parameter.name)=VALUE (\(parameter.help))")
+            }
+        }
+        let known = Set(job.parameters.map(\.name))
+        if let unknown = self.parameters.keys.sorted().first(where: { !known.contains($0) }) {
+            let list = known.isEmpty ? "none" : known.sorted().joined(separator: ", ")
+            throw JobError("job \(job.name) has no parameter \(unknown) (it takes: \(list))")
+        }
+        return (reducers, JobParameters(values))
+    }
+}

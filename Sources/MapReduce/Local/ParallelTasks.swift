@@ -1,0 +1,42 @@
+import Dispatch
+import Synchronization
+
+/// Runs numbered tasks on a pool of threads, a fixed number at a time.
+enum ParallelTasks {
+    /// Runs `body` for `0..<count`, at most `width` at once; returns the
+    /// results in task order. After the first failure no new task starts,
+    /// and that failure is thrown.
+    static func run<T: Sendable>(count: Int, width: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        let state = Mutex(State<T>(results: Array(repeating: nil, count: count)))
+        DispatchQueue.concurrentPerform(iterations: max(1, min(width, count))) { _ in
+            while let task = state.withLock({ $0.take() }) {
+                do {
+                    let result = try body(task)
+                    state.withLock { $0.results[task] = result }
+                } catch {
+                    state.withLock { $0.fail(error) }
+                }
+            }
+        }
+        return try state.withLock { state in
+            if let failure = state.failure { throw failure }
+            return state.results.map { $0! }
+        }
+    }
+
+    private struct State<T: Sendable>: Sendable {
+        var results: [T?]
+        var next = 0
+        var failure: (any Error)?
+
+        mutating func take() -> Int? {
+            guard self.failure == nil, self.next < self.results.count else { return nil }
+            defer { self.next += 1 }
+            return self.next
+        }
+
+        mutating func fail(_ error: any Error) {
+            if self.failure == nil { self.failure = error }
+        }
+    }
+}

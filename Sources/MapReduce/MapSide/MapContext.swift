@@ -1,0 +1,29 @@
+/// What a mapper works with: `emit`, its task's counters and parameters,
+/// and the path of the file it reads.
+public struct MapContext<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
+    /// The job's `--param` settings.
+    public let parameters: JobParameters
+    /// The path of the input file this task reads.
+    public let inputPath: String
+    /// The job's own counters; increment them with `counters.increment("name")`.
+    public var counters = Counters()
+    @usableFromInline var collector: MapOutputCollector<Key, Value>
+
+    @usableFromInline init(parameters: JobParameters, inputPath: String, collector: consuming MapOutputCollector<Key, Value>) {
+        self.parameters = parameters
+        self.inputPath = inputPath
+        self.collector = collector
+    }
+
+    /// Emits one key-value pair of map output.
+    @inlinable public mutating func emit(_ key: Key, _ value: Value) {
+        self.collector.collect(encodeKey: { key.encodeKey(to: &$0) }, key: { key }, value: value)
+    }
+}
+
+extension MapContext where Key == String {
+    /// Emits a word as a `String` key, straight from the line's bytes.
+    @inlinable public mutating func emit(_ word: Word, _ value: Value) {
+        self.collector.collect(encodeKey: { $0.append(word.bytes) }, key: { word.string }, value: value)
+    }
+}

@@ -1,0 +1,128 @@
+/// Takes a map task's emitted records: encodes them into the sort buffer
+/// (or, for a job with a combiner, folds them into a hash table by key),
+/// spills when the memory budget is used up, and makes the map output.
+@usableFromInline struct MapOutputCollector<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
+    @usableFromInline let partitions: Int
+    @usableFromInline let partitioner: Partitioner<Key>
+    @usableFromInline let combiner: Combiner<Value>?
+    @usableFromInline let memoryLimit: Int
+    @usableFromInline var buffer = SortBuffer()
+    @usableFromInline var table = KeyTable()
+    /// With a combiner: entry `i` of `table` has value `values[i]`.
+    @usableFromInline var values: [Value] = []
+    @usableFromInline var scratch = ByteWriter()
+    @usableFromInline var spills: SpillFiles
+    /// The first error met while collecting, thrown after the `map` call returns.
+    @usableFromInline var failure: (any Error)?
+    @usableFromInline var outputRecords = 0
+    @usableFromInline var outputBytes = 0
+    @usableFromInline var combineInputRecords = 0
+    @usableFromInline var combineOutputRecords = 0
+
+    @usableFromInline init(settings: TaskSettings, attemptName: String, partitioner: Partitioner<Key>, combiner: Combiner<Value>?) {
+        self.partitions = settings.partitions
+        self.partitioner = partitioner
+        self.combiner = combiner
+        self.memoryLimit = settings.sortBufferBytes
+        self.spills = SpillFiles(
+            directory: settings.workDirectory, attemptName: attemptName, partitions: settings.partitions,
+            compressionLevel: settings.compressionLevel)
+    }
+
+    /// Collects one record whose key `encodeKey` appends in its key encoding;
+    /// `key` makes the typed key, for custom partitioners only.
+    @inlinable mutating func collect(encodeKey: (inout ByteWriter) -> Void, key: () -> Key, value: Value) {
+        if let combiner = self.combiner {
+            self.scratch.removeAll()
+            encodeKey(&self.scratch)
+            let keyLength = self.scratch.count
+            let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: keyLength)
+            let hash = StableHash.hash(encodedKey)
+            let partition = self.partition(hash: hash, key: key)
+            let (entry, inserted) = self.table.findOrInsert(encodedKey, hash: hash, partition: partition)
+            if inserted { self.values.append(value) } else { combiner.combine(&self.values[entry], value) }
+            value.encodeValue(to: &self.scratch)
+            self.outputBytes &+= self.scratch.count
+            self.combineInputRecords &+= 1
+            if self.table.bytesUsed + self.values.count * MemoryLayout<Value>.stride >= self.memoryLimit / 2 {
+                self.spillTable()
+            }
+        } else {
+            let start = self.buffer.arena.count
+            encodeKey(&self.buffer.arena)
+            let keyLength = self.buffer.arena.count - start
+            value.encodeValue(to: &self.buffer.arena)
+            let valueLength = self.buffer.arena.count - start - keyLength
+            let hash = StableHash.hash(UnsafeRawBufferPointer(start: self.buffer.arena.base + start, count: keyLength))
+            let partition = self.partition(hash: hash, key: key)
+            self.buffer.addEntry(offset: start, keyLength: keyLength, valueLength: valueLength, partition: partition)
+            self.outputBytes &+= keyLength &+ valueLength
+            if self.buffer.bytesUsed >= self.memoryLimit { self.spillBuffer() }
+        }
+        self.outputRecords &+= 1
+    }
+
+    @inlinable func partition(hash: UInt64, key: () -> Key) -> Int {
+        switch self.partitioner.kind {
+        case .hash:
+            return Int(hash % UInt64(self.partitions))
+        case .custom(let partition):
+            return partition(key(), self.partitions)
+        }
+    }
+
+    /// Moves the aggregated records into the sort buffer.
+    @usableFromInline mutating func drainTable() {
+        for entry in 0..<self.table.count {
+            self.scratch.removeAll()
+            self.values[entry].encodeValue(to: &self.scratch)
+            self.buffer.append(
+                partition: Int(self.table.entries[entry].partition), key: self.table.key(entry), value: self.scratch.bytes)
+        }
+        self.combineOutputRecords += self.table.count
+        self.table.removeAll()
+        self.values.removeAll(keepingCapacity: true)
+    }
+
+    @usableFromInline mutating func spillTable() {
+        self.drainTable()
+        self.spillBuffer()
+    }
+
+    @usableFromInline mutating func spillBuffer() {
+        guard self.failure == nil else { return }
+        do {
+            try self.spills.spill(&self.buffer)
+        } catch {
+            self.failure = error
+        }
+    }
+
+    /// Spills what is left, merges the spills and returns the map output and the counters.
+    @inlinable mutating func finish() throws -> (MapOutput, Counters) {
+        if let failure = self.failure { throw failure }
+        if self.combiner != nil { self.drainTable() }
+        let output = try self.spills.finish(&self.buffer, combine: self.combiner.map(Self.byteCombiner))
+        var counters = Counters()
+        counters.add(.mapOutputRecords, self.outputRecords)
+        counters.add(.mapOutputBytes, self.outputBytes)
+        if self.combiner != nil {
+            counters.add(.combineInputRecords, self.combineInputRecords)
+            counters.add(.combineOutputRecords, self.combineOutputRecords)
+        }
+        counters.add(.spilledRecords, self.spills.spilledRecords)
+        counters.add(.spillFiles, self.spills.spillCount)
+        counters.add(.mapOutputMaterializedBytes, Int(output.index.segments.reduce(0) { $0 + $1.length }))
+        return (output, counters)
+    }
+
+    /// The combiner over encoded values, for merging spills.
+    @inlinable static func byteCombiner(_ combiner: Combiner<Value>) -> (inout ByteWriter, UnsafeRawBufferPointer) throws -> Void {
+        { accumulated, next in
+            var value = try Value.decodeValue(accumulated.bytes)
+            combiner.combine(&value, try Value.decodeValue(next))
+            accumulated.removeAll()
+            value.encodeValue(to: &accumulated)
+        }
+    }
+}

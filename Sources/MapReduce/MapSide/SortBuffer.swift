@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The map side's buffer of emitted records: one byte arena and a compact
+/// index of fixed-size entries, no object per record.
+///
+/// Each entry carries the first 8 key bytes as a big-endian integer, so
+/// most comparisons of the sort never touch the arena (as Spark's Tungsten
+/// sorter does).
+@usableFromInline struct SortBuffer: ~Copyable {
+    @usableFromInline struct Entry {
+        @usableFromInline var prefix: UInt64
+        @usableFromInline var offset: UInt32
+        @usableFromInline var keyLength: UInt32
+        @usableFromInline var valueLength: UInt32
+        @usableFromInline var partition: UInt32
+
+        @inlinable init(prefix: UInt64, offset: UInt32, keyLength: UInt32, valueLength: UInt32, partition: UInt32) {
+            self.prefix = prefix
+            self.offset = offset
+            self.keyLength = keyLength
+            self.valueLength = valueLength
+            self.partition = partition
+        }
+    }
+
+    /// Keys and values, back to back.
+    @usableFromInline var arena = ByteWriter(capacity: 1 << 16)
+    @usableFromInline var entries: UnsafeMutablePointer<Entry>
+    @usableFromInline var entryCapacity = 1024
+    @usableFromInline var count = 0
+
+    @usableFromInline init() {
+        self.entries = .allocate(capacity: self.entryCapacity)
+    }
+
+    deinit {
+        self.entries.deallocate()
+    }
+
+    /// The memory the buffered records take.
+    @inlinable var bytesUsed: Int { self.arena.count + self.count * MemoryLayout<Entry>.stride }
+
+    @inlinable var isEmpty: Bool { self.count == 0 }
+
+    /// Records the entry for a key and value just appended to the arena at `offset`.
+    @inlinable mutating func addEntry(offset: Int, keyLength: Int, valueLength: Int, partition: Int) {
+        if self.count == self.entryCapacity { self.growEntries() }
+        let key = UnsafeRawBufferPointer(start: self.arena.base + offset, count: keyLength)
+        self.entries[self.count] = Entry(
+            prefix: Self.prefix(of: key), offset: UInt32(offset), keyLength: UInt32(keyLength),
+            valueLength: UInt32(valueLength), partition: UInt32(partition))
+        self.count += 1
+    }
+
+    /// Copies a key and value into the arena and records them.
+    @usableFromInline mutating func append(partition: Int, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        let offset = self.arena.count
+        self.arena.append(key)
+        self.arena.append(value)
+        self.addEntry(offset: offset, keyLength: key.count, valueLength: value.count, partition: partition)
+    }
+
+    @usableFromInline mutating func growEntries() {
+        let larger = UnsafeMutablePointer<Entry>.allocate(capacity: self.entryCapacity * 2)
+        larger.moveInitialize(from: self.entries, count: self.count)
+        self.entries.deallocate()
+        self.entries = larger
+        self.entryCapacity *= 2
+    }
+
+    /// The first 8 bytes of `key`, big-endian, zero-padded.
+    @inlinable static func prefix(of key: UnsafeRawBufferPointer) -> UInt64 {
+        if key.count >= 8 { return UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)) }
+        var prefix: UInt64 = 0
+        for i in 0..<key.count { prefix |= UInt64(key[i]) << (56 - 8 * UInt64(i)) }
+        return prefix
+    }
+
+    /// Sorts the records by (partition, key bytes), equal keys in the order they came.
+    mutating func sort() {
+        let arena = self.arena.base
+        var entries = UnsafeMutableBufferPointer(start: self.entries, count: self.count)
+        entries.sort { a, b in
+            if a.partition != b.partition { return a.partition < b.partition }
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let order = compareBytes(
+                UnsafeRawBufferPointer(start: arena + Int(a.offset), count: Int(a.keyLength)),
+                UnsafeRawBufferPointer(start: arena + Int(b.offset), count: Int(b.keyLength)))
+            return order != 0 ? order < 0 : a.offset < b.offset
+        }
+    }
+
+    /// Calls `body` with each record in buffer order.
+    func forEach(_ body: (_ partition: Int, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        for i in 0..<self.count {
+            let entry = self.entries[i]
+            let key = UnsafeRawBufferPointer(start: self.arena.base + Int(entry.offset), count: Int(entry.keyLength))
+            let value = UnsafeRawBufferPointer(start: key.baseAddress! + key.count, count: Int(entry.valueLength))
+            try body(Int(entry.partition), key, value)
+        }
+    }
+
+    /// Empties the buffer, keeping its memory.
+    @usableFromInline mutating func removeAll() {
+        self.arena.removeAll()
+        self.count = 0
+    }
+}
+
+/// Compares byte strings as `memcmp` does, a proper prefix first: negative, zero or positive.
+@inlinable func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0 {
+        let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+        if order != 0 { return Int(order) }
+    }
+    return a.count - b.count
+}

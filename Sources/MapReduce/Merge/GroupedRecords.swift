@@ -1,0 +1,53 @@
+/// Walks a merged stream of records key group by key group.
+@usableFromInline final class GroupedRecords {
+    private let merger: RecordMerger
+    /// The current group's key, copied out of the merge.
+    private var groupKeyStorage = ByteWriter()
+    /// Whether the merger holds a record not yet handed out.
+    private var hasRecord = false
+    /// Whether the merger must advance before its record is looked at.
+    private var needsAdvance = true
+    /// Whether a group has been started.
+    private var inGroup = false
+    /// Records handed out so far.
+    @usableFromInline private(set) var recordCount = 0
+    /// An error met while the reducer iterated values, to be thrown once it returns.
+    @usableFromInline var failure: (any Error)?
+
+    init(_ merger: RecordMerger) {
+        self.merger = merger
+    }
+
+    /// The current group's key; valid until the next `nextGroup`.
+    @usableFromInline var groupKey: UnsafeRawBufferPointer { self.groupKeyStorage.bytes }
+
+    private func settle() throws {
+        if self.needsAdvance {
+            self.hasRecord = try self.merger.advance()
+            self.needsAdvance = false
+        }
+    }
+
+    /// Skips what is left of the current group and moves to the next; false at the end.
+    @usableFromInline func nextGroup() throws -> Bool {
+        try self.settle()
+        while self.hasRecord, self.inGroup, compareBytes(self.merger.key, self.groupKey) == 0 {
+            self.recordCount += 1
+            self.hasRecord = try self.merger.advance()
+        }
+        guard self.hasRecord else { return false }
+        self.inGroup = true
+        self.groupKeyStorage.removeAll()
+        self.groupKeyStorage.append(self.merger.key)
+        return true
+    }
+
+    /// The next value of the current group; valid until the next call. Nil at the group's end.
+    @usableFromInline func nextValue() throws -> UnsafeRawBufferPointer? {
+        try self.settle()
+        guard self.hasRecord, compareBytes(self.merger.key, self.groupKey) == 0 else { return nil }
+        self.recordCount += 1
+        self.needsAdvance = true
+        return self.merger.value
+    }
+}

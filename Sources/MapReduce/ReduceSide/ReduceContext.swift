@@ -1,0 +1,37 @@
+/// What a reducer works with: `write`, its task's counters and parameters.
+public struct ReduceContext: ~Copyable {
+    /// The job's `--param` settings.
+    public let parameters: JobParameters
+    /// The job's own counters; increment them with `counters.increment("name")`.
+    public var counters = Counters()
+    private var file: FileWriter
+    /// The first error met while writing, thrown after the `reduce` call returns.
+    @usableFromInline var failure: (any Error)?
+    @usableFromInline private(set) var outputRecords = 0
+
+    @usableFromInline init(parameters: JobParameters, outputPath: String) throws {
+        self.parameters = parameters
+        self.file = try FileWriter(path: outputPath)
+    }
+
+    /// Writes the output line `key<TAB>value`.
+    public mutating func write(_ key: some TextOutput, _ value: some TextOutput) {
+        self.outputRecords += 1
+        do {
+            try self.file.write { buffer in
+                key.writeText(to: &buffer)
+                buffer.append(UInt8(ascii: "\t"))
+                value.writeText(to: &buffer)
+                buffer.append(UInt8(ascii: "\n"))
+            }
+        } catch {
+            self.failure = self.failure ?? error
+        }
+    }
+
+    /// Flushes and closes the output file.
+    @usableFromInline consuming func close() throws {
+        if let failure = self.failure { throw failure }
+        try self.file.close()
+    }
+}

@@ -1,0 +1,110 @@
+/// Reads the records of one segment of a spill or map output file, in order.
+///
+/// Checks every block and, at the end, the segment's CRC-32, raw length and
+/// record count against its index entry: corrupt data is an error, never
+/// silently wrong records.
+final class SegmentCursor {
+    private let file: FileDescriptor
+    private let segment: Segment
+    private let name: String
+    private let inflater: Inflater
+    private var position: Int64
+    private var stored = ByteWriter(capacity: SpillFormat.blockSize)
+    private var raw = ByteWriter(capacity: SpillFormat.blockSize)
+    private var records = ByteReader(UnsafeRawBufferPointer(start: nil, count: 0))
+    private var crc = CRC32()
+    private var rawSeen: Int64 = 0
+    private var recordsSeen: Int64 = 0
+
+    /// The current record's key and value; valid until the next `advance`.
+    private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
+    private(set) var value = UnsafeRawBufferPointer(start: nil, count: 0)
+
+    /// Opens `segment` of the file at `path`; `name` identifies it in errors.
+    init(path: String, segment: Segment, name: String) throws {
+        self.file = try .open(reading: path)
+        self.segment = segment
+        self.name = name
+        self.inflater = try Inflater()
+        self.position = segment.offset
+    }
+
+    /// Moves to the next record; false at the end of the segment.
+    func advance() throws -> Bool {
+        if self.records.isAtEnd {
+            guard try self.readBlock() else { return false }
+        }
+        do {
+            let keyLength = Int(try self.records.readVarint())
+            let valueLength = Int(try self.records.readVarint())
+            self.key = try self.records.readBytes(keyLength)
+            self.value = try self.records.readBytes(valueLength)
+        } catch {
+            throw SpillFormatError(.corrupt, "\(self.name): bad record in block at \(self.position): \(error)")
+        }
+        self.recordsSeen += 1
+        return true
+    }
+
+    /// Reads and inflates the next block; false (after the final checks) at the end.
+    private func readBlock() throws -> Bool {
+        let end = self.segment.offset + self.segment.length
+        guard self.position < end else {
+            try self.checkEnd()
+            return false
+        }
+        guard end - self.position >= Int64(SpillFormat.blockHeaderSize) else {
+            throw SpillFormatError(.truncated, "\(self.name): block header at \(self.position) runs past the segment")
+        }
+        self.stored.removeAll()
+        try self.readStored(SpillFormat.blockHeaderSize)
+        var header = ByteReader(self.stored.bytes)
+        let rawLength = Int(try header.readBigEndian(as: UInt32.self))
+        let storedLength = Int(try header.readBigEndian(as: UInt32.self))
+        guard Int64(storedLength) <= end - self.position, rawLength <= SpillFormat.maxBlockSize,
+            rawLength <= storedLength * SpillFormat.maxExpansion + 64
+        else {
+            throw SpillFormatError(
+                .corrupt, "\(self.name): block at \(self.position - 8) claims \(storedLength) stored, \(rawLength) raw bytes")
+        }
+        try self.readStored(storedLength)
+        self.crc.update(self.stored.bytes)
+        self.raw.removeAll()
+        do {
+            try self.raw.appendUnsafe(upTo: rawLength) { (output) throws(CompressionError) -> ((), Int) in
+                let compressed = UnsafeRawBufferPointer(rebasing: self.stored.bytes[SpillFormat.blockHeaderSize...])
+                try self.inflater.decompress(compressed, into: output)
+                return ((), rawLength)
+            }
+        } catch {
+            throw SpillFormatError(.corrupt, "\(self.name): block at \(self.position) does not inflate: \(error)")
+        }
+        self.rawSeen += Int64(rawLength)
+        self.records = ByteReader(self.raw.bytes)
+        if !self.records.isAtEnd { return true }
+        return try self.readBlock()
+    }
+
+    private func readStored(_ count: Int) throws {
+        let read = try self.stored.appendUnsafe(upTo: count) { buffer in
+            let n = try self.file.read(at: self.position, into: buffer)
+            return (n, n)
+        }
+        guard read == count else {
+            throw SpillFormatError(.truncated, "\(self.name): file ends inside the block at \(self.position)")
+        }
+        self.position += Int64(count)
+    }
+
+    private func checkEnd() throws {
+        guard self.crc.value == self.segment.crc32 else {
+            throw SpillFormatError(
+                .checksumMismatch, "\(self.name): crc32 \(self.crc.value), index says \(self.segment.crc32)")
+        }
+        guard self.rawSeen == self.segment.rawLength, self.recordsSeen == self.segment.records else {
+            throw SpillFormatError(
+                .corrupt,
+                "\(self.name): \(self.recordsSeen) records in \(self.rawSeen) bytes, index says \(self.segment.records) in \(self.segment.rawLength)")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// The layout of spill files and map output files (the same format; see
+/// docs/spill-format.md for a reader's guide):
+///
+/// ```
+/// +----------+-----------------------+-----+-------------------------+-------+--------+
+/// | MRSPILL1 | partition 0's segment | ... | partition R-1's segment | index | footer |
+/// +----------+-----------------------+-----+-------------------------+-------+--------+
+/// segment: blocks, each | raw length: u32 | stored length: u32 | raw deflate data |
+///          a block inflates to records: | key length: varint | value length: varint | key | value |
+/// index:   per partition (40 bytes) | offset: u64 | length: u64 | raw length: u64 | records: u64 | crc32: u32 | 0: u32 |
+/// footer:  | index offset: u64 | partitions: u32 | crc32 of index: u32 | MRSPILL1 |
+/// ```
+///
+/// Integers are big-endian. A segment's CRC-32 covers its stored bytes
+/// (block headers and deflate data), so a shuffle can check it without
+/// inflating. Within a segment, keys ascend in byte order.
+enum SpillFormat {
+    static let magic: [UInt8] = Array("MRSPILL1".utf8)
+    static let indexEntrySize = 40
+    static let footerSize = 24
+    static let blockHeaderSize = 8
+    /// Records are gathered into blocks of about this many raw bytes before compression.
+    static let blockSize = 1 << 16
+    /// The largest block a reader accepts; a record larger than a block gets a block of its own.
+    static let maxBlockSize = 1 << 30
+    /// Deflate cannot expand data more than about 1032 times.
+    static let maxExpansion = 1040
+    static let maxPartitions = 1 << 20
+}
+
+/// Where one partition's records lie in a spill or map output file.
+public struct Segment: Hashable, Sendable, Codable {
+    /// The offset of the segment's first block.
+    public var offset: Int64
+    /// The stored bytes: block headers and compressed data.
+    public var length: Int64
+    /// The bytes of the encoded records, uncompressed.
+    public var rawLength: Int64
+    public var records: Int64
+    /// CRC-32 of the stored bytes.
+    public var crc32: UInt32
+
+    public init(offset: Int64, length: Int64, rawLength: Int64, records: Int64, crc32: UInt32) {
+        self.offset = offset
+        self.length = length
+        self.rawLength = rawLength
+        self.records = records
+        self.crc32 = crc32
+    }
+}
+
+/// The segment of every partition of one spill or map output file.
+public struct SpillIndex: Hashable, Sendable, Codable {
+    public var segments: [Segment]
+
+    public init(segments: [Segment]) {
+        self.segments = segments
+    }
+}

@@ -1,0 +1,58 @@
+extension SpillIndex {
+    /// Reads and checks the index of the spill or map output file at `path`.
+    public static func read(from path: String) throws -> SpillIndex {
+        let file = try FileDescriptor.open(reading: path)
+        let size = try file.size()
+        let footerSize = Int64(SpillFormat.footerSize)
+        let magicSize = Int64(SpillFormat.magic.count)
+        guard size >= magicSize + footerSize else {
+            throw SpillFormatError(.truncated, "\(path): \(size) bytes is too short for a spill file")
+        }
+        var footerBytes = [UInt8](repeating: 0, count: SpillFormat.footerSize)
+        _ = try footerBytes.withUnsafeMutableBytes { try file.read(at: size - footerSize, into: $0) }
+        return try footerBytes.withUnsafeBytes { footer in
+            var reader = ByteReader(footer)
+            let indexOffset = Int64(try reader.readBigEndian(as: UInt64.self))
+            let partitions = Int(try reader.readBigEndian(as: UInt32.self))
+            let indexCRC = try reader.readBigEndian(as: UInt32.self)
+            guard Array(reader.readRest()) == SpillFormat.magic else {
+                throw SpillFormatError(.notASpillFile, "\(path): no MRSPILL1 footer")
+            }
+            let indexSize = Int64(partitions) * Int64(SpillFormat.indexEntrySize)
+            guard partitions <= SpillFormat.maxPartitions, indexOffset >= magicSize,
+                indexOffset + indexSize + footerSize == size
+            else {
+                throw SpillFormatError(
+                    .corrupt, "\(path): index of \(partitions) partitions at \(indexOffset) does not fit a file of \(size) bytes")
+            }
+            var indexBytes = [UInt8](repeating: 0, count: Int(indexSize))
+            _ = try indexBytes.withUnsafeMutableBytes { try file.read(at: indexOffset, into: $0) }
+            return try indexBytes.withUnsafeBytes { index in
+                let actual = CRC32.checksum(index)
+                guard actual == indexCRC else {
+                    throw SpillFormatError(.checksumMismatch, "\(path): index crc32 \(actual), footer says \(indexCRC)")
+                }
+                var reader = ByteReader(index)
+                var segments: [Segment] = []
+                var expectedOffset = magicSize
+                for partition in 0..<partitions {
+                    let segment = Segment(
+                        offset: Int64(try reader.readBigEndian(as: UInt64.self)),
+                        length: Int64(try reader.readBigEndian(as: UInt64.self)),
+                        rawLength: Int64(try reader.readBigEndian(as: UInt64.self)),
+                        records: Int64(try reader.readBigEndian(as: UInt64.self)),
+                        crc32: try reader.readBigEndian(as: UInt32.self))
+                    _ = try reader.readBigEndian(as: UInt32.self)
+                    guard segment.offset == expectedOffset, segment.length >= 0, segment.rawLength >= 0,
+                        segment.records >= 0, segment.offset + segment.length <= indexOffset
+                    else {
+                        throw SpillFormatError(.corrupt, "\(path): partition \(partition)'s index entry is impossible")
+                    }
+                    expectedOffset += segment.length
+                    segments.append(segment)
+                }
+                return SpillIndex(segments: segments)
+            }
+        }
+    }
+}

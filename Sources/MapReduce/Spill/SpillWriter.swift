@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a spill or map output file: records in partition order, each
+/// partition's keys ascending, in zlib-compressed blocks.
+///
+/// The file is written under a temporary name and renamed into place by
+/// `finish`, so a file at the final path is always complete.
+struct SpillWriter: ~Copyable {
+    let path: String
+    private var file: FileWriter
+    private let deflater: Deflater
+    private var block = ByteWriter(capacity: SpillFormat.blockSize + 1024)
+    private var compressed = ByteWriter(capacity: SpillFormat.blockSize + 1024)
+    private var segments: [Segment] = []
+    private let partitions: Int
+    // The segment being written.
+    private var segmentStart: Int64 = 0
+    private var segmentRaw: Int64 = 0
+    private var segmentRecords: Int64 = 0
+    private var crc = CRC32()
+
+    /// Starts a file that will hold `partitions` segments at `path`.
+    static func create(path: String, partitions: Int, compressionLevel: Int) throws -> SpillWriter {
+        let deflater = try Deflater(level: compressionLevel)
+        var writer = SpillWriter(path: path, partitions: partitions, deflater: deflater, file: try FileWriter(path: path + ".tmp"))
+        try SpillFormat.magic.withUnsafeBytes { try writer.file.write($0) }
+        writer.segmentStart = writer.file.offset
+        return writer
+    }
+
+    private init(path: String, partitions: Int, deflater: Deflater, file: consuming FileWriter) {
+        self.path = path
+        self.partitions = partitions
+        self.deflater = deflater
+        self.file = file
+    }
+
+    /// The partition whose segment is being written.
+    var currentPartition: Int { self.segments.count }
+
+    /// Appends a record to `partition`'s segment; partitions must not go backwards.
+    mutating func append(partition: Int, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
+        precondition(partition >= self.currentPartition && partition < self.partitions, "partition \(partition) out of order")
+        while self.currentPartition < partition { try self.endSegment() }
+        self.block.appendVarint(UInt64(key.count))
+        self.block.appendVarint(UInt64(value.count))
+        self.block.append(key)
+        self.block.append(value)
+        self.segmentRecords += 1
+        if self.block.count >= SpillFormat.blockSize { try self.writeBlock() }
+    }
+
+    private mutating func writeBlock() throws {
+        guard !self.block.isEmpty else { return }
+        self.compressed.removeAll()
+        self.compressed.appendBigEndian(UInt32(self.block.count))
+        self.compressed.appendBigEndian(UInt32(0))
+        try self.deflater.compress(self.block.bytes, into: &self.compressed)
+        self.compressed.storeBigEndian(UInt32(self.compressed.count - SpillFormat.blockHeaderSize), at: 4)
+        self.crc.update(self.compressed.bytes)
+        try self.file.write(self.compressed.bytes)
+        self.segmentRaw += Int64(self.block.count)
+        self.block.removeAll()
+    }
+
+    private mutating func endSegment() throws {
+        try self.writeBlock()
+        self.segments.append(
+            Segment(
+                offset: self.segmentStart, length: self.file.offset - self.segmentStart,
+                rawLength: self.segmentRaw, records: self.segmentRecords, crc32: self.crc.value))
+        self.segmentStart = self.file.offset
+        self.segmentRaw = 0
+        self.segmentRecords = 0
+        self.crc = CRC32()
+    }
+
+    /// Ends every segment, writes the index, and moves the file into place.
+    consuming func finish() throws -> SpillIndex {
+        while self.currentPartition < self.partitions { try self.endSegment() }
+        let indexOffset = self.file.offset
+        var index = ByteWriter(capacity: self.partitions * SpillFormat.indexEntrySize)
+        for segment in self.segments {
+            index.appendBigEndian(UInt64(segment.offset))
+            index.appendBigEndian(UInt64(segment.length))
+            index.appendBigEndian(UInt64(segment.rawLength))
+            index.appendBigEndian(UInt64(segment.records))
+            index.appendBigEndian(segment.crc32)
+            index.appendBigEndian(UInt32(0))
+        }
+        try self.file.write(index.bytes)
+        var footer = ByteWriter(capacity: SpillFormat.footerSize)
+        footer.appendBigEndian(UInt64(indexOffset))
+        footer.appendBigEndian(UInt32(self.partitions))
+        footer.appendBigEndian(CRC32.checksum(index.bytes))
+        footer.append(SpillFormat.magic)
+        try self.file.write(footer.bytes)
+        let segments = self.segments
+        let path = self.path
+        try self.file.close()
+        guard rename(path + ".tmp", path) == 0 else { throw SystemError("rename into", path: path, errno: errno) }
+        return SpillIndex(segments: segments)
+    }
+}

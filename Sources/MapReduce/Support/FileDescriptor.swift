@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open file that closes itself.
+public struct FileDescriptor: ~Copyable {
+    /// The OS's descriptor.
+    public let rawValue: Int32
+    /// The path it was opened at, for error messages.
+    public let path: String
+
+    /// Opens `path` for reading.
+    public static func open(reading path: String) throws(SystemError) -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_RDONLY | O_CLOEXEC)
+    }
+
+    /// Creates or truncates `path` for writing.
+    public static func open(writing path: String) throws(SystemError) -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
+    }
+
+    private init(path: String, flags: Int32) throws(SystemError) {
+        let fd = Glibc.open(path, flags, 0o644)
+        guard fd >= 0 else { throw SystemError("open", path: path, errno: errno) }
+        self.rawValue = fd
+        self.path = path
+    }
+
+    deinit {
+        close(self.rawValue)
+    }
+
+    /// The file's size in bytes.
+    public func size() throws(SystemError) -> Int64 {
+        var info = stat()
+        guard fstat(self.rawValue, &info) == 0 else { throw SystemError("stat", path: self.path, errno: errno) }
+        return Int64(info.st_size)
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset`; fewer only at the end of the file.
+    public func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(self.rawValue, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read", path: self.path, errno: errno)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Writes all of `bytes` at the current position.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(self.rawValue, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("write", path: self.path, errno: errno)
+            }
+            done += n
+        }
+    }
+}

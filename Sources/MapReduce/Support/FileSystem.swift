@@ -1,0 +1,56 @@
+import Foundation
+
+/// The few file operations the framework needs, with errors that name the path.
+public enum FileSystem {
+    public static func rename(_ source: String, to destination: String) throws(SystemError) {
+        guard Foundation.rename(source, destination) == 0 else {
+            throw SystemError("rename \(source) to", path: destination, errno: errno)
+        }
+    }
+
+    public static func remove(_ path: String) throws(SystemError) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw SystemError("remove", path: path, errno: errno) }
+    }
+
+    /// Removes `path` and everything below it, if it exists.
+    public static func removeTree(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Creates `path` and any missing parents.
+    public static func makeDirectory(_ path: String) throws(SystemError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw SystemError("create directory", path: path, errno: Self.errorNumber(of: error))
+        }
+    }
+
+    /// The names in directory `path`, or nil if it does not exist.
+    public static func contents(of path: String) -> [String]? {
+        try? FileManager.default.contentsOfDirectory(atPath: path)
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: path)
+    }
+
+    /// Writes `data` to `path` through a temporary file and a rename.
+    public static func writeAtomically(_ data: [UInt8], to path: String) throws {
+        let temporary = path + ".tmp"
+        var writer = try FileWriter(path: temporary)
+        try data.withUnsafeBytes { try writer.write($0) }
+        try writer.close()
+        try rename(temporary, to: path)
+    }
+
+    private static func errorNumber(of error: any Error) -> Int32 {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        return Int32(underlying?.code ?? Int(EIO))
+    }
+}

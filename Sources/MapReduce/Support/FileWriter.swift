@@ -1,0 +1,46 @@
+/// Writes a file through a buffer and counts what it wrote.
+public struct FileWriter: ~Copyable {
+    private let file: FileDescriptor
+    private var buffer: ByteWriter
+    private let flushThreshold: Int
+    /// Bytes written so far, buffered ones included.
+    public private(set) var offset: Int64 = 0
+
+    /// Creates or truncates `path`.
+    public init(path: String, bufferSize: Int = 1 << 20) throws(SystemError) {
+        self.file = try .open(writing: path)
+        self.buffer = ByteWriter(capacity: bufferSize)
+        self.flushThreshold = bufferSize
+    }
+
+    public var path: String { self.file.path }
+
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        self.offset += Int64(bytes.count)
+        if bytes.count >= self.flushThreshold {
+            try self.flush()
+            try self.file.write(bytes)
+            return
+        }
+        self.buffer.append(bytes)
+        if self.buffer.count >= self.flushThreshold { try self.flush() }
+    }
+
+    /// Lets `body` encode straight into the buffer.
+    public mutating func write(_ body: (inout ByteWriter) -> Void) throws(SystemError) {
+        let before = self.buffer.count
+        body(&self.buffer)
+        self.offset += Int64(self.buffer.count - before)
+        if self.buffer.count >= self.flushThreshold { try self.flush() }
+    }
+
+    public mutating func flush() throws(SystemError) {
+        try self.file.write(self.buffer.bytes)
+        self.buffer.removeAll()
+    }
+
+    /// Flushes and closes the file.
+    public consuming func close() throws(SystemError) {
+        try self.flush()
+    }
+}

@@ -1,0 +1,21 @@
+/// A job with its types erased, so that an executable can hold several
+/// and pick one by name. Made in the job's own module, where the generic
+/// task code is specialized for the job's types.
+public struct AnyJob: Sendable {
+    public let name: String
+    public let defaultReducers: Int
+    public let parameters: [JobParameter]
+    /// Cuts input files into splits the way the job's input format does.
+    public let splits: @Sendable (_ files: [InputFile], _ splitSize: Int64) -> [InputSplit]
+    public let runMapTask: @Sendable (MapTask, TaskSettings) throws -> MapTaskResult
+    public let runReduceTask: @Sendable (ReduceTask, TaskSettings) throws -> ReduceTaskResult
+
+    @inlinable public init<J: Job>(_ job: J.Type) {
+        self.name = J.name
+        self.defaultReducers = J.defaultReducers
+        self.parameters = J.parameters
+        self.splits = { J.Map.Input.splits(of: $0, splitSize: $1) }
+        self.runMapTask = { try $0.run(J.self, settings: $1) }
+        self.runReduceTask = { try $0.run(J.self, settings: $1) }
+    }
+}

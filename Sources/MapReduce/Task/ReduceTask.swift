@@ -1,0 +1,80 @@
+/// One reduce task attempt to run: a partition and the map outputs to merge.
+public struct ReduceTask: Hashable, Sendable, Codable {
+    public var id: AttemptID
+    /// The map outputs whose segment for this partition is the input.
+    public var inputs: [MapOutput]
+
+    public init(id: AttemptID, inputs: [MapOutput]) {
+        self.id = id
+        self.inputs = inputs
+    }
+
+    public var partition: Int { self.id.task }
+
+    /// Where this attempt writes its output before it is committed.
+    public func attemptOutputPath(in outputDirectory: String) -> String {
+        "\(outputDirectory)/_temporary/\(self.id)/\(Self.partFileName(self.partition))"
+    }
+
+    /// `part-r-00002`.
+    public static func partFileName(_ partition: Int) -> String {
+        "part-r-\(AttemptID.pad(partition))"
+    }
+}
+
+/// What a finished reduce task attempt produced.
+public struct ReduceTaskResult: Hashable, Sendable, Codable {
+    /// The attempt's output file, to be committed.
+    public var outputPath: String
+    public var counters: Counters
+
+    public init(outputPath: String, counters: Counters) {
+        self.outputPath = outputPath
+        self.counters = counters
+    }
+}
+
+extension ReduceTask {
+    /// Runs this attempt of job `J`'s reducer over the merge of its inputs.
+    @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings) throws -> ReduceTaskResult {
+        let outputPath = self.attemptOutputPath(in: settings.outputDirectory)
+        let (groups, shuffled) = try self.openInputs(directory: outputPath)
+        var context = try ReduceContext(parameters: settings.parameters, outputPath: outputPath)
+        var reducer = J.Reduce()
+        try reducer.setUp(context: &context)
+        var groupCount = 0
+        while try groups.nextGroup() {
+            groupCount += 1
+            let key = try J.Map.Key.decodeKey(groups.groupKey)
+            try reducer.reduce(key: key, values: ReduceValues(groups), context: &context)
+            if let failure = groups.failure ?? context.failure { throw failure }
+        }
+        try reducer.cleanUp(context: &context)
+        var counters = shuffled
+        counters.add(.reduceInputGroups, groupCount)
+        counters.add(.reduceInputRecords, groups.recordCount)
+        counters.add(.reduceOutputRecords, context.outputRecords)
+        counters.merge(context.counters)
+        try context.close()
+        return ReduceTaskResult(outputPath: outputPath, counters: counters)
+    }
+
+    /// Opens this partition's segment of every input for merging and makes
+    /// the attempt's output directory; counts the bytes to shuffle.
+    @usableFromInline func openInputs(directory outputPath: String) throws -> (GroupedRecords, Counters) {
+        var counters = Counters()
+        var cursors: [SegmentCursor] = []
+        for input in self.inputs {
+            guard self.partition < input.index.segments.count else {
+                throw SpillFormatError(.corrupt, "\(input.path) has no partition \(self.partition)")
+            }
+            let segment = input.index.segments[self.partition]
+            counters.add(.reduceShuffleBytes, Int(segment.length))
+            counters.add(.reduceShuffleRawBytes, Int(segment.rawLength))
+            guard segment.records > 0 else { continue }
+            cursors.append(try SegmentCursor(path: input.path, segment: segment, name: "\(input.path) partition \(self.partition)"))
+        }
+        try FileSystem.makeDirectory(String(outputPath[..<outputPath.lastIndex(of: "/")!]))
+        return (GroupedRecords(RecordMerger(cursors)), counters)
+    }
+}

@@ -1,0 +1,29 @@
+/// Names one attempt at a map or reduce task: `m-00003-a1`, `r-00000-a2`.
+public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable, Codable {
+        case map = "m"
+        case reduce = "r"
+    }
+
+    public var kind: Kind
+    /// The task's number: its split for a map, its partition for a reduce.
+    public var task: Int
+    /// The attempt's number, from 1.
+    public var attempt: Int
+
+    public init(_ kind: Kind, task: Int, attempt: Int) {
+        self.kind = kind
+        self.task = task
+        self.attempt = attempt
+    }
+
+    /// The task's name without the attempt: `m-00003`.
+    public var taskName: String { "\(self.kind.rawValue)-\(Self.pad(self.task))" }
+
+    public var description: String { "\(self.taskName)-a\(self.attempt)" }
+
+    static func pad(_ n: Int) -> String {
+        let digits = String(n)
+        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+}

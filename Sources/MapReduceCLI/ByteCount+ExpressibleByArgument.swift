@@ -1,0 +1,8 @@
+import ArgumentParser
+import MapReduce
+
+extension ByteCount: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(parsing: argument)
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import MapReduce
+
+/// The entry point of a job executable: gives it the `run` command (and,
+/// with the cluster, `master` and `worker`) for the jobs it is built with.
+///
+/// ```swift
+/// // main.swift of a job executable
+/// await MapReduceMain.run(WordCount.self)
+/// ```
+public enum MapReduceMain {
+    /// Parses the command line and runs it for `jobs`; exits the process.
+    @inlinable public static func run<each J: Job>(_ jobs: repeat (each J).Type) async {
+        var erased: [AnyJob] = []
+        for job in repeat each jobs { erased.append(AnyJob(job)) }
+        await self.run(jobs: erased)
+    }
+
+    /// Parses the command line and runs it for `jobs`; exits the process.
+    public static func run(jobs: [AnyJob]) async {
+        JobRegistry.register(jobs)
+        await JobCommand.main()
+    }
+}
+
+/// The root command; its name is the executable's.
+struct JobCommand: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "job") },
+            abstract: "A MapReduce job executable.",
+            subcommands: [RunCommand.self])
+    }
+}
