@@ -16,7 +16,7 @@ public struct ByteWriter: ~Copyable {
         self.length = 0
     }
 
-    deinit {
+    @inlinable deinit {
         self.base.deallocate()
     }
 

@@ -36,7 +36,7 @@ import Darwin
         self.slots.initialize(repeating: Slot(tag: 0, entry: 0), count: self.mask + 1)
     }
 
-    deinit {
+    @inlinable deinit {
         self.slots.deallocate()
     }
 

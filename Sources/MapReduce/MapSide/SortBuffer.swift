@@ -39,7 +39,7 @@ import Darwin
         self.entries = .allocate(capacity: self.entryCapacity)
     }
 
-    deinit {
+    @inlinable deinit {
         self.entries.deallocate()
     }
 
