@@ -29,7 +29,9 @@ let package = Package(
             dependencies: ["MapReduce", "MapReduceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "datasets/Generator"
         ),
-        .testTarget(name: "MapReduceTests", dependencies: ["MapReduce"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MapReduce", "wordcount"]),
+        .executableTarget(name: "testjobs", dependencies: ["MapReduce", "MapReduceCLI"], path: "Tests/TestJobs"),
+        .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
+        .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MapReduce", "TestSupport", "wordcount", "testjobs"]),
     ]
 )

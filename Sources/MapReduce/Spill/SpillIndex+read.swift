@@ -8,6 +8,9 @@ extension SpillIndex {
         guard size >= magicSize + footerSize else {
             throw SpillFormatError(.truncated, "\(path): \(size) bytes is too short for a spill file")
         }
+        var header = [UInt8](repeating: 0, count: SpillFormat.magic.count)
+        _ = try header.withUnsafeMutableBytes { try file.read(at: 0, into: $0) }
+        guard header == SpillFormat.magic else { throw SpillFormatError(.notASpillFile, "\(path): does not start with MRSPILL1") }
         var footerBytes = [UInt8](repeating: 0, count: SpillFormat.footerSize)
         _ = try footerBytes.withUnsafeMutableBytes { try file.read(at: size - footerSize, into: $0) }
         return try footerBytes.withUnsafeBytes { footer in

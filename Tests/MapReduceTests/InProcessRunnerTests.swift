@@ -1,0 +1,221 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import MapReduce
+
+/// Whole jobs run in this process, each checked against a plain sequential computation.
+@Suite struct InProcessRunnerTests {
+    /// Runs `job` over `inputs` into `directory/out` and returns the report.
+    @discardableResult
+    static func run(
+        _ job: AnyJob, _ inputs: [String], in directory: TemporaryDirectory, reducers: Int = 2,
+        splitSize: Int64 = 64 << 20, sortBufferMB: Int = 64, parameters: [String: String] = [:], output: String = "out"
+    ) throws -> JobReport {
+        var configuration = JobConfiguration(inputs: inputs, outputDirectory: "\(directory.path)/\(output)")
+        configuration.reducers = reducers
+        configuration.splitSize = splitSize
+        configuration.sortBufferMB = sortBufferMB
+        configuration.parameters = parameters
+        configuration.overwrite = true
+        configuration.workDirectory = "\(directory.path)/work-\(output)"
+        return try InProcessRunner(job: job, configuration: configuration).run()
+    }
+
+    /// The output's lines, part file by part file, split at the first tab.
+    static func outputLines(_ directory: TemporaryDirectory, _ output: String = "out") throws -> [[(String, String)]] {
+        try directory.partFiles(output).map { part in
+            String(decoding: part.contents, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast().map { line in
+                    let tab = line.firstIndex(of: "\t")!
+                    return (String(line[..<tab]), String(line[line.index(after: tab)...]))
+                }
+        }
+    }
+
+    static func wordCountInputs(_ directory: TemporaryDirectory, files: Int = 3) throws -> ([String], [[UInt8]]) {
+        var texts: [[UInt8]] = []
+        var paths: [String] = []
+        for i in 0..<files {
+            var random = RandomText(seed: UInt64(100 + i))
+            texts.append(random.make(size: 20_000 + 7_000 * i))
+            paths.append(try directory.write("in/\(i).txt", texts[i]))
+        }
+        try directory.write("in/empty.txt", [])
+        return (["\(directory.path)/in"], texts)
+    }
+
+    @Test func wordCountEqualsTheReferenceWhateverTheSettings() throws {
+        let directory = try TemporaryDirectory()
+        let (inputs, texts) = try Self.wordCountInputs(directory)
+        let expected = ReferenceWords.count(texts)
+        var unions: Set<[String]> = []
+        for (reducers, splitSize, sortBuffer) in [(1, 64 << 20, 64), (3, 1000, 1), (8, 4096, 1), (2, 333, 64)] {
+            let name = "out-\(reducers)-\(splitSize)"
+            let report = try Self.run(
+                AnyJob(TestWordCount.self), inputs, in: directory, reducers: reducers, splitSize: Int64(splitSize),
+                sortBufferMB: sortBuffer, output: name)
+            let parts = try Self.outputLines(directory, name)
+            #expect(parts.count == reducers)
+            var counts: [String: Int] = [:]
+            for part in parts {
+                let keys = part.map { Array($0.0.utf8) }
+                #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) }, "keys ascend in \(name)")
+                for (word, count) in part { counts[word] = Int(count) }
+            }
+            #expect(counts == expected)
+            #expect(report.counters[.reduceOutputRecords] == Int64(expected.count))
+            #expect(report.counters[.mapOutputRecords] == Int64(expected.values.reduce(0, +)))
+            unions.insert(parts.joined().map { "\($0.0)\t\($0.1)" }.sorted())
+            #expect(FileManager.default.fileExists(atPath: "\(directory.path)/\(name)/_SUCCESS"))
+            #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/\(name)/_temporary"))
+            #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/work-\(name)"))
+        }
+        #expect(unions.count == 1)
+    }
+
+    @Test func spillsAndMergesWithoutACombinerKeepEveryRecord() throws {
+        let directory = try TemporaryDirectory()
+        var random = SeededRandom(seed: 12)
+        let numbers = (0..<100_000).map { _ in Int(random.next() % 1_000_000) }
+        let text = Array(numbers.map(String.init).joined(separator: "\n").utf8)
+        let path = try directory.write("numbers.txt", text)
+        let report = try Self.run(AnyJob(Remainders.self), [path], in: directory, reducers: 3, splitSize: 400_000, sortBufferMB: 1)
+        #expect(report.counters[.spillFiles] > Int64(report.maps))
+        var expected: [Int: (Int, Int)] = [:]
+        for number in numbers { expected[number % 97, default: (0, 0)] = (expected[number % 97, default: (0, 0)].0 + 1, expected[number % 97, default: (0, 0)].1 + number) }
+        let lines = try Self.outputLines(directory).joined()
+        #expect(lines.count == expected.count)
+        for (key, value) in lines {
+            let (count, sum) = expected[Int(key)!]!
+            #expect(value == "\(count) \(sum)")
+        }
+        for part in try Self.outputLines(directory) {
+            let keys = part.map { Int($0.0)! }
+            #expect(keys == keys.sorted())
+        }
+    }
+
+    @Test func compositeKeysSortInTotalOrder() throws {
+        let directory = try TemporaryDirectory()
+        var random = SeededRandom(seed: 13)
+        var lines = (0..<3000).map { _ in String(Double(Int64(bitPattern: random.next() % 20_000) - 10_000) / 8) }
+        lines += ["-0.0", "0.0", "inf", "-inf", "1e300", "-1e-300", "not a number", "7", "7"]
+        let path = try directory.write("numbers.txt", Array(lines.joined(separator: "\n").utf8))
+        let report = try Self.run(AnyJob(SortByNumber.self), [path], in: directory, reducers: 1, splitSize: 5000, sortBufferMB: 1)
+        let expected = lines.compactMap { line in Double(line).map { (line, $0) } }.sorted { a, b in
+            a.1.bitPattern == b.1.bitPattern ? Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8)) : a.1.isTotallyOrdered(belowOrEqualTo: b.1)
+        }
+        let output = try Self.outputLines(directory).joined()
+        #expect(output.map(\.0) == expected.map(\.0))
+        #expect(output.map(\.1) == expected.map { "\($0.1)" })
+        #expect(report.counters.user["not a number"] == 1)
+    }
+
+    @Test func wholeFileInputSeesEachFileOnce() throws {
+        let directory = try TemporaryDirectory()
+        let sizes = [0, 1, 5000, 70_000]
+        var expected: [String: String] = [:]
+        for size in sizes {
+            let path = try directory.write("docs/\(size).bin", [UInt8](repeating: 0x0A, count: size))
+            expected[path] = String(size)
+        }
+        try Self.run(AnyJob(FileSizes.self), ["\(directory.path)/docs"], in: directory, splitSize: 10)
+        let output = try Self.outputLines(directory).joined()
+        #expect(Dictionary(uniqueKeysWithValues: output.map { ($0.0, $0.1) }) == expected)
+    }
+
+    @Test func parametersCountersAndCustomPartitioners() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("lines.txt", Array("apple\nbanana\napple\ncherry\navocado\n".utf8))
+        let report = try Self.run(AnyJob(TaggedLines.self), [path], in: directory, reducers: 4, parameters: ["tag": "!"])
+        #expect(report.counters.user["lines seen"] == 5)
+        #expect(report.counters.user["keys written"] == 4)
+        let parts = try Self.outputLines(directory)
+        for (partition, part) in parts.enumerated() {
+            for (key, _) in part { #expect(Int(key.utf8.first!) % 4 == partition) }
+        }
+        #expect(Dictionary(uniqueKeysWithValues: parts.joined().map { ($0.0, $0.1) }) == [
+            "apple!": "2", "banana!": "1", "cherry!": "1", "avocado!": "1",
+        ])
+    }
+
+    @Test func aKeyWithAMillionValuesStreamsThroughTheReducerOnce() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("lines.txt", Array(String(repeating: "x\n", count: 1000).utf8))
+        try Self.run(AnyJob(OneHotKey.self), [path], in: directory, reducers: 1, splitSize: 700, sortBufferMB: 2)
+        let count = 1000 * 1000
+        let sum = 1000 * (999 * 1000 / 2)
+        // The values are a single pass: iterating them again yields nothing.
+        #expect(try Self.outputLines(directory).joined().map(\.1) == ["\(count) \(sum) 0"])
+    }
+
+    @Test func aFailingReducerLeavesNoOutput() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("lines.txt", Array("fine\npoison\nfine\n".utf8))
+        #expect {
+            try Self.run(AnyJob(PoisonedReduce.self), [path], in: directory, reducers: 3)
+        } throws: { error in
+            let text = String(describing: error)
+            return text.hasPrefix("reduce task r-0000") && text.hasSuffix("failed: the reducer met poison")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out"))
+    }
+
+    @Test func badSettingsAreRefusedBeforeAnythingRuns() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("lines.txt", Array("a\n".utf8))
+        let job = AnyJob(TaggedLines.self)
+        #expect(throws: JobError("--reducers must be at least 1, not 0")) { try Self.run(job, [path], in: directory, reducers: 0) }
+        #expect(throws: JobError("--sort-buffer-mb must be between 1 and 2047, not 0")) {
+            try Self.run(job, [path], in: directory, sortBufferMB: 0)
+        }
+        #expect(throws: JobError("job taggedlines has no parameter colour (it takes: tag)")) {
+            try Self.run(job, [path], in: directory, parameters: ["colour": "red"])
+        }
+        #expect(throws: JobError("job onehotkey needs --param per-line=VALUE ()")) {
+            var configuration = JobConfiguration(inputs: [path], outputDirectory: "\(directory.path)/never")
+            configuration.parameters = [:]
+            _ = try configuration.validated(for: AnyJob(RequiresParameter.self))
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out"))
+    }
+
+    @Test func existingOutputIsRefusedUnlessOverwritten() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("lines.txt", Array("a\n".utf8))
+        try directory.write("out/notes.txt", [1])
+        var configuration = JobConfiguration(inputs: [path], outputDirectory: "\(directory.path)/out")
+        #expect(throws: JobError("output directory \(directory.path)/out already exists and is not empty (pass --overwrite to replace it)")) {
+            try InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
+        }
+        configuration.overwrite = true
+        #expect(throws: JobError("--overwrite refuses to empty \(directory.path)/out: notes.txt is not job output")) {
+            try InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
+        }
+        #expect(FileManager.default.fileExists(atPath: "\(directory.path)/out/notes.txt"))
+        // The output of an earlier run is replaced.
+        try Self.run(AnyJob(TestWordCount.self), [path], in: directory, reducers: 3, output: "again")
+        try Self.run(AnyJob(TestWordCount.self), [path], in: directory, reducers: 1, output: "again")
+        #expect(try directory.partFiles("again").map(\.name) == ["part-r-00000"])
+    }
+
+    @Test func anOutputPathThatCannotBeADirectoryIsAClearError() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("lines.txt", Array("a\n".utf8))
+        let configuration = JobConfiguration(inputs: [path], outputDirectory: "\(path)/out")
+        #expect {
+            try InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
+        } throws: { error in
+            String(describing: error).hasPrefix("cannot write to output directory \(path)/out: cannot create directory")
+        }
+    }
+}
+
+/// A job with a required parameter and no default.
+struct RequiresParameter: Job {
+    static let name = "onehotkey"
+    static var parameters: [JobParameter] { [JobParameter("per-line")] }
+    typealias Map = OneHotKey.Map
+    typealias Reduce = OneHotKey.Reduce
+}
