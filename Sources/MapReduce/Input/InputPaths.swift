@@ -15,7 +15,7 @@ public enum InputPaths {
             let matches = isGlob(pattern) ? try glob(pattern) : [pattern]
             for path in matches {
                 let found = try filesUnder(path)
-                if found.isEmpty, isDirectory(path) {
+                if found.isEmpty, FileSystem.isDirectory(path) {
                     throw JobError("input directory \(path) holds no files")
                 }
                 for file in found where seen.insert(file.path).inserted {
@@ -38,11 +38,6 @@ public enum InputPaths {
             throw JobError(code == GLOB_NOMATCH ? "no input matches \(pattern)" : "cannot expand the pattern \(pattern)")
         }
         return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     private static func filesUnder(_ path: String) throws(JobError) -> [InputFile] {

@@ -24,7 +24,7 @@ public struct FileDescriptor: ~Copyable {
     }
 
     private init(path: String, flags: Int32) throws(SystemError) {
-        let fd = Glibc.open(path, flags, 0o644)
+        let fd = systemOpen(path, flags, 0o644)
         guard fd >= 0 else { throw SystemError("open", path: path, errno: errno) }
         self.rawValue = fd
         self.path = path
@@ -60,7 +60,7 @@ public struct FileDescriptor: ~Copyable {
     public func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(self.rawValue, bytes.baseAddress! + done, bytes.count - done)
+            let n = systemWrite(self.rawValue, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SystemError("write", path: self.path, errno: errno)
@@ -69,3 +69,7 @@ public struct FileDescriptor: ~Copyable {
         }
     }
 }
+
+// The C functions, under names that the methods above do not shadow.
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
