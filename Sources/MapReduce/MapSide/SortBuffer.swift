@@ -89,9 +89,13 @@ import Darwin
         entries.sort { a, b in
             if a.partition != b.partition { return a.partition < b.partition }
             if a.prefix != b.prefix { return a.prefix < b.prefix }
+            // Equal prefixes: if either key fits in its prefix, the shorter key is the smaller.
+            if min(a.keyLength, b.keyLength) <= 8 {
+                return a.keyLength != b.keyLength ? a.keyLength < b.keyLength : a.offset < b.offset
+            }
             let order = compareBytes(
-                UnsafeRawBufferPointer(start: arena + Int(a.offset), count: Int(a.keyLength)),
-                UnsafeRawBufferPointer(start: arena + Int(b.offset), count: Int(b.keyLength)))
+                UnsafeRawBufferPointer(start: arena + Int(a.offset) + 8, count: Int(a.keyLength) - 8),
+                UnsafeRawBufferPointer(start: arena + Int(b.offset) + 8, count: Int(b.keyLength) - 8))
             return order != 0 ? order < 0 : a.offset < b.offset
         }
     }

@@ -1,16 +1,18 @@
 /// Walks a merged stream of records key group by key group.
+///
+/// Used by one thread; its per-record state skips the runtime's exclusivity checks.
 @usableFromInline final class GroupedRecords {
     private let merger: RecordMerger
     /// The current group's key, copied out of the merge.
-    private var groupKeyStorage = ByteWriter()
+    @exclusivity(unchecked) private var groupKeyStorage = ByteWriter()
     /// Whether the merger holds a record not yet handed out.
-    private var hasRecord = false
+    @exclusivity(unchecked) private var hasRecord = false
     /// Whether the merger must advance before its record is looked at.
-    private var needsAdvance = true
+    @exclusivity(unchecked) private var needsAdvance = true
     /// Whether a group has been started.
-    private var inGroup = false
+    @exclusivity(unchecked) private var inGroup = false
     /// Records handed out so far.
-    @usableFromInline private(set) var recordCount = 0
+    @exclusivity(unchecked) @usableFromInline private(set) var recordCount = 0
     /// An error met while the reducer iterated values, to be thrown once it returns.
     @usableFromInline var failure: (any Error)?
 

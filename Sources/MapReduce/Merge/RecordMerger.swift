@@ -5,8 +5,9 @@
 final class RecordMerger {
     private let cursors: [SegmentCursor]
     /// Indices of cursors that have a current record, as a binary min-heap.
-    private var heap: [Int] = []
-    private var started = false
+    // Touched for every record; one thread uses a merger, so no exclusivity checks.
+    @exclusivity(unchecked) private var heap: [Int] = []
+    @exclusivity(unchecked) private var started = false
 
     init(_ cursors: [SegmentCursor]) {
         self.cursors = cursors
@@ -55,9 +56,9 @@ final class RecordMerger {
         var parent = start
         while true {
             var smallest = parent
-            for child in [2 * parent + 1, 2 * parent + 2] where child < self.heap.count {
-                if self.precedes(self.heap[child], self.heap[smallest]) { smallest = child }
-            }
+            let left = 2 * parent + 1
+            if left < self.heap.count, self.precedes(self.heap[left], self.heap[smallest]) { smallest = left }
+            if left + 1 < self.heap.count, self.precedes(self.heap[left + 1], self.heap[smallest]) { smallest = left + 1 }
             guard smallest != parent else { return }
             self.heap.swapAt(parent, smallest)
             parent = smallest

@@ -3,22 +3,26 @@
 /// Checks every block and, at the end, the segment's CRC-32, raw length and
 /// record count against its index entry: corrupt data is an error, never
 /// silently wrong records.
+///
+/// Its state is touched once or more per record, so the mutable properties
+/// skip the runtime's exclusivity checks: a cursor is used by one thread,
+/// and no method hands out an `inout` reference to its state.
 final class SegmentCursor {
     private let file: FileDescriptor
     private let segment: Segment
     private let name: String
     private let inflater: Inflater
-    private var position: Int64
-    private var stored = ByteWriter(capacity: SpillFormat.blockSize)
-    private var raw = ByteWriter(capacity: SpillFormat.blockSize)
-    private var records = ByteReader(UnsafeRawBufferPointer(start: nil, count: 0))
-    private var crc = CRC32()
-    private var rawSeen: Int64 = 0
-    private var recordsSeen: Int64 = 0
+    @exclusivity(unchecked) private var position: Int64
+    @exclusivity(unchecked) private var stored = ByteWriter(capacity: SpillFormat.blockSize)
+    @exclusivity(unchecked) private var raw = ByteWriter(capacity: SpillFormat.blockSize)
+    @exclusivity(unchecked) private var records = ByteReader(UnsafeRawBufferPointer(start: nil, count: 0))
+    @exclusivity(unchecked) private var crc = CRC32()
+    @exclusivity(unchecked) private var rawSeen: Int64 = 0
+    @exclusivity(unchecked) private var recordsSeen: Int64 = 0
 
     /// The current record's key and value; valid until the next `advance`.
-    private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
-    private(set) var value = UnsafeRawBufferPointer(start: nil, count: 0)
+    @exclusivity(unchecked) private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
+    @exclusivity(unchecked) private(set) var value = UnsafeRawBufferPointer(start: nil, count: 0)
 
     /// Opens `segment` of the file at `path`; `name` identifies it in errors.
     init(path: String, segment: Segment, name: String) throws {
