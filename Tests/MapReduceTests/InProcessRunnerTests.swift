@@ -140,6 +140,25 @@ import TestSupport
         ])
     }
 
+    @Test func mappersSeeTheirFileAndLineOffsetsAndReducersSeeParameters() throws {
+        let directory = try TemporaryDirectory()
+        var expected: [String] = []
+        for name in ["a.txt", "b.txt"] {
+            let content = "first\nsecond line\r\n\nlast"
+            let path = try directory.write("in/\(name)", Array(content.utf8))
+            var offset = 0
+            for line in Array(content.utf8).split(separator: 10, omittingEmptySubsequences: false) {
+                let text = String(decoding: line.last == 13 ? line.dropLast() : line, as: UTF8.self)
+                expected.append("\(path)\t\(offset)\t>\(text)")
+                offset += line.count + 1
+            }
+        }
+        try Self.run(
+            AnyJob(LineOffsets.self), ["\(directory.path)/in"], in: directory, reducers: 2, splitSize: 7, parameters: ["prefix": ">"])
+        let lines = try Self.outputLines(directory).joined().map { "\($0.0)\t\($0.1)" }
+        #expect(lines.sorted() == expected.sorted())
+    }
+
     @Test func aKeyWithAMillionValuesStreamsThroughTheReducerOnce() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("lines.txt", Array(String(repeating: "x\n", count: 1000).utf8))

@@ -153,3 +153,20 @@ struct PoisonedReduce: Job {
         }
     }
 }
+
+/// Every line keyed by its file and byte offset; the reducer prefixes the `prefix` parameter.
+struct LineOffsets: Job {
+    static var parameters: [JobParameter] { [JobParameter("prefix", default: "")] }
+
+    struct Map: Mapper {
+        mutating func map(_ line: Line, context: inout MapContext<KeyPair<String, Int64>, String>) {
+            context.emit(KeyPair(context.inputPath, line.offset), line.string)
+        }
+    }
+
+    struct Reduce: Reducer {
+        mutating func reduce(key: KeyPair<String, Int64>, values: ReduceValues<String>, context: inout ReduceContext) {
+            for value in values { context.write(key, (context.parameters["prefix"] ?? "") + value) }
+        }
+    }
+}
