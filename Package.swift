@@ -5,12 +5,15 @@ let package = Package(
     name: "swift-mapreduce",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "MapReduce", targets: ["MapReduce", "MapReduceCLI"]),
+        .library(name: "MapReduce", targets: ["MapReduce", "MapReduceCluster", "MapReduceCLI"]),
         .executable(name: "wordcount", targets: ["wordcount"]),
         .executable(name: "datagen", targets: ["datagen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -20,8 +23,22 @@ let package = Package(
         ),
         .target(name: "MapReduce", dependencies: ["CMapReduceZlib"]),
         .target(
+            name: "MapReduceCluster",
+            dependencies: [
+                "MapReduce",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "MapReduceCLI",
-            dependencies: ["MapReduce", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "MapReduce", "MapReduceCluster",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(name: "wordcount", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/WordCount"),
         .executableTarget(
@@ -32,6 +49,14 @@ let package = Package(
         .executableTarget(name: "testjobs", dependencies: ["MapReduce", "MapReduceCLI"], path: "Tests/TestJobs"),
         .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
         .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),
+        .testTarget(
+            name: "MapReduceClusterTests",
+            dependencies: [
+                "MapReduceCluster", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["MapReduce", "TestSupport", "wordcount", "testjobs"]),
     ]
 )

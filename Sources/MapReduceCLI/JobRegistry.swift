@@ -9,6 +9,9 @@ enum JobRegistry {
         self.jobs.withLock { $0 = jobs }
     }
 
+    /// Every job, for a worker to find the one its master names.
+    static var all: [AnyJob] { self.jobs.withLock { $0 } }
+
     /// The job called `name`, or the only job when `name` is nil.
     static func job(named name: String?) throws(JobError) -> AnyJob {
         let jobs = self.jobs.withLock { $0 }

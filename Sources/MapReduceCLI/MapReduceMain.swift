@@ -29,6 +29,6 @@ struct JobCommand: AsyncParsableCommand {
         CommandConfiguration(
             commandName: CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "job") },
             abstract: "A MapReduce job executable.",
-            subcommands: [RunCommand.self])
+            subcommands: [RunCommand.self, MasterCommand.self, WorkerCommand.self])
     }
 }

@@ -1,39 +1,56 @@
 import ArgumentParser
 import Foundation
 import MapReduce
+import MapReduceCluster
 
 /// `JOB run`: runs a job from start to finish and prints its counters.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a job to completion.",
-        discussion: "With --in-process, every task runs on a pool of threads in this process.")
+        abstract: "Run a job to completion, as a local cluster or in this process.",
+        discussion: """
+            By default a master runs in this process and --workers worker processes of \
+            this executable connect to it over loopback. With --in-process, every task \
+            runs on a pool of threads in this process instead.
+            """)
 
-    @Flag(help: "Run every task in this process, on one thread per core.")
+    @Flag(help: "Run every task in this process, on a pool of threads.")
     var inProcess = false
 
-    @Option(help: "How many tasks run at once with --in-process (default: one per core).")
+    @Option(help: "Worker processes (with --in-process: threads) (default: one per core).")
     var workers: Int?
 
-    @Option(help: "Where intermediate files go (default: a fresh directory under $TMPDIR or /tmp).")
+    @Option(help: "Where intermediate files go (default: under $TMPDIR or /tmp; removed at the end).")
     var workDir: String?
 
     @OptionGroup var options: JobOptions
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        try CommandFailure.reporting {
-            guard self.inProcess else {
-                throw JobError("local multi-process clusters are not available yet; pass --in-process")
-            }
-            if let workers = self.workers, workers < 1 { throw JobError("--workers must be at least 1, not \(workers)") }
-            var configuration = try self.options.configuration()
-            configuration.parallelism = self.workers
-            configuration.workDirectory = self.workDir
+        try await CommandFailure.reporting {
+            let workers = self.workers ?? ProcessInfo.processInfo.activeProcessorCount
+            guard workers >= 1 else { throw JobError("--workers must be at least 1, not \(workers)") }
+            let logger = self.logging.bootstrap("mapreduce.run")
             let job = try JobRegistry.job(named: self.options.job)
-            let report = try InProcessRunner(job: job, configuration: configuration).run()
-            let summary = String(format: "%.2f", report.elapsedSeconds)
-            CommandFailure.standardError(
-                "\(job.name): done in \(summary) s, \(report.maps) maps, \(report.reduces) reduces\n\(report.countersText)")
+            var configuration = try self.options.configuration()
+            configuration.parallelism = workers
+            configuration.workDirectory = self.workDir
+            let report: JobReport
+            if self.inProcess {
+                report = try InProcessRunner(job: job, configuration: configuration).run()
+            } else {
+                let plan = try JobPlan(job: job, configuration: configuration, workDirectory: "")
+                ExitCleanup.register { plan.committer.abort() }
+                ExitCleanup.exitOnTerminationSignals()
+                var cluster = LocalCluster(plan: plan, workers: workers)
+                cluster.maxAttempts = self.cluster.maxAttempts
+                cluster.workerTimeout = self.cluster.timeout
+                cluster.logLevel = self.logging.logLevel.rawValue
+                cluster.workDirectory = self.workDir
+                report = try await cluster.run(logger: logger, progress: ProgressLine())
+            }
+            CommandFailure.printSummary(report)
         }
     }
 }

@@ -16,18 +16,12 @@ public struct InProcessRunner: Sendable {
     /// Runs the job to completion; on failure, no output is left behind.
     public func run() throws -> JobReport {
         let started = ContinuousClock.now
-        let (reducers, parameters) = try self.configuration.validated(for: self.job)
-        let files = try InputPaths.expand(self.configuration.inputs)
-        let committer = try OutputCommitter.prepare(
-            directory: self.configuration.outputDirectory, overwrite: self.configuration.overwrite)
         let workDirectory = self.configuration.workDirectory ?? Self.freshWorkDirectory()
+        let plan = try JobPlan(job: self.job, configuration: self.configuration, workDirectory: workDirectory)
         defer { FileSystem.removeTree(workDirectory) }
         do {
             try FileSystem.makeDirectory(workDirectory)
-            let settings = TaskSettings(
-                partitions: reducers, sortBufferBytes: self.configuration.sortBufferMB << 20,
-                compressionLevel: self.configuration.compressionLevel, parameters: parameters,
-                workDirectory: workDirectory, outputDirectory: committer.directory)
+            let settings = plan.settings
             let width = self.configuration.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
             let attempts = Mutex<[JobReport.Attempt]>([])
             let job = self.job
@@ -48,7 +42,7 @@ public struct InProcessRunner: Sendable {
                 }
             }
 
-            let splits = job.splits(files, self.configuration.splitSize)
+            let splits = plan.splits
             let maps = try ParallelTasks.run(count: splits.count, width: width) { i in
                 let task = MapTask(id: AttemptID(.map, task: i, attempt: 1), split: splits[i])
                 var result: MapTaskResult?
@@ -56,8 +50,8 @@ public struct InProcessRunner: Sendable {
                 return result!
             }
             let outputs = maps.map(\.output)
-            let reduces = try ParallelTasks.run(count: reducers, width: width) { r in
-                let task = ReduceTask(id: AttemptID(.reduce, task: r, attempt: 1), inputs: outputs)
+            let reduces = try ParallelTasks.run(count: settings.partitions, width: width) { r in
+                let task = ReduceTask(id: AttemptID(.reduce, task: r, attempt: 1), inputs: outputs.map { ReduceInput($0, partition: r) })
                 var result: ReduceTaskResult?
                 try timed(task.id, "partition \(r)") { result = try job.runReduceTask(task, settings) }
                 return result!
@@ -67,27 +61,23 @@ public struct InProcessRunner: Sendable {
             for result in maps { counters.merge(result.counters) }
             for result in reduces { counters.merge(result.counters) }
             let report = JobReport(
-                job: job.name, maps: maps.count, reduces: reducers,
+                job: job.name, maps: maps.count, reduces: settings.partitions,
                 elapsedSeconds: (ContinuousClock.now - started).seconds, counters: counters,
                 attempts: attempts.withLock { $0 }.sorted { $0.startSeconds < $1.startSeconds })
-            try committer.commit(attemptFiles: reduces.map(\.outputPath), report: try Self.encode(report))
+            try plan.commit(attemptFiles: reduces.map(\.outputPath), report: report)
             return report
         } catch {
-            committer.abort()
+            plan.committer.abort()
             throw error
         }
     }
 
-    private static func freshWorkDirectory() -> String {
+    /// A new directory name under `$TMPDIR` (or `/tmp`).
+    public static func freshWorkDirectory() -> String {
         let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         return "\(base)/mapreduce-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    static func encode(_ report: JobReport) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
-    }
 }
 
 extension Duration {

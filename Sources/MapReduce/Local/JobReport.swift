@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a finished job did: its counters and every attempt's timing; saved as `_job.json`.
 public struct JobReport: Hashable, Sendable, Codable {
     /// One task attempt's record.
@@ -9,6 +11,14 @@ public struct JobReport: Hashable, Sendable, Codable {
         public var startSeconds: Double
         public var durationSeconds: Double
         public var succeeded: Bool
+
+        public init(id: String, worker: String, startSeconds: Double, durationSeconds: Double, succeeded: Bool) {
+            self.id = id
+            self.worker = worker
+            self.startSeconds = startSeconds
+            self.durationSeconds = durationSeconds
+            self.succeeded = succeeded
+        }
     }
 
     public var job: String
@@ -17,6 +27,22 @@ public struct JobReport: Hashable, Sendable, Codable {
     public var elapsedSeconds: Double
     public var counters: Counters
     public var attempts: [Attempt]
+
+    public init(job: String, maps: Int, reduces: Int, elapsedSeconds: Double, counters: Counters, attempts: [Attempt]) {
+        self.job = job
+        self.maps = maps
+        self.reduces = reduces
+        self.elapsedSeconds = elapsedSeconds
+        self.counters = counters
+        self.attempts = attempts
+    }
+
+    /// The report as pretty-printed JSON, for `_job.json`.
+    public func json() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
+    }
 
     /// The counters as Hadoop prints them, one per line.
     public var countersText: String {

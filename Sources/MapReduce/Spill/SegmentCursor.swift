@@ -8,7 +8,9 @@
 /// skip the runtime's exclusivity checks: a cursor is used by one thread,
 /// and no method hands out an `inout` reference to its state.
 final class SegmentCursor {
-    private let file: FileDescriptor
+    /// The open file for a segment in a file; nil for one in memory.
+    private let file: OpenFile?
+    private let memory: [UInt8]
     private let segment: Segment
     private let name: String
     private let inflater: Inflater
@@ -25,12 +27,25 @@ final class SegmentCursor {
     @exclusivity(unchecked) private(set) var value = UnsafeRawBufferPointer(start: nil, count: 0)
 
     /// Opens `segment` of the file at `path`; `name` identifies it in errors.
-    init(path: String, segment: Segment, name: String) throws {
-        self.file = try .open(reading: path)
-        self.segment = segment
-        self.name = name
+    convenience init(path: String, segment: Segment, name: String) throws {
+        try self.init(ReduceInput(source: .file(path), segment: segment, name: name))
+    }
+
+    /// Opens a segment in a file or in memory.
+    init(_ input: ReduceInput) throws {
+        switch input.source {
+        case .file(let path):
+            self.file = try OpenFile(path: path)
+            self.memory = []
+            self.position = input.segment.offset
+        case .memory(let bytes):
+            self.file = nil
+            self.memory = bytes
+            self.position = 0
+        }
+        self.segment = input.segment
+        self.name = input.name
         self.inflater = try Inflater()
-        self.position = segment.offset
     }
 
     /// Moves to the next record; false at the end of the segment.
@@ -52,7 +67,7 @@ final class SegmentCursor {
 
     /// Reads and inflates the next block; false (after the final checks) at the end.
     private func readBlock() throws -> Bool {
-        let end = self.segment.offset + self.segment.length
+        let end = (self.file == nil ? 0 : self.segment.offset) + self.segment.length
         guard self.position < end else {
             try self.checkEnd()
             return false
@@ -91,7 +106,14 @@ final class SegmentCursor {
 
     private func readStored(_ count: Int) throws {
         let read = try self.stored.appendUnsafe(upTo: count) { buffer in
-            let n = try self.file.read(at: self.position, into: buffer)
+            if let file = self.file {
+                let n = try file.descriptor.read(at: self.position, into: buffer)
+                return (n, n)
+            }
+            let n = max(0, min(count, self.memory.count - Int(self.position)))
+            self.memory.withUnsafeBytes { memory in
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: memory[Int(self.position)..<(Int(self.position) + n)]))
+            }
             return (n, n)
         }
         guard read == count else {

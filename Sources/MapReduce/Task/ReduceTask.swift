@@ -1,10 +1,10 @@
-/// One reduce task attempt to run: a partition and the map outputs to merge.
+/// One reduce task attempt to run: a partition and the map output segments to merge.
 public struct ReduceTask: Hashable, Sendable, Codable {
     public var id: AttemptID
-    /// The map outputs whose segment for this partition is the input.
-    public var inputs: [MapOutput]
+    /// This partition's segment of every map output.
+    public var inputs: [ReduceInput]
 
-    public init(id: AttemptID, inputs: [MapOutput]) {
+    public init(id: AttemptID, inputs: [ReduceInput]) {
         self.id = id
         self.inputs = inputs
     }
@@ -65,14 +65,10 @@ extension ReduceTask {
         var counters = Counters()
         var cursors: [SegmentCursor] = []
         for input in self.inputs {
-            guard self.partition < input.index.segments.count else {
-                throw SpillFormatError(.corrupt, "\(input.path) has no partition \(self.partition)")
-            }
-            let segment = input.index.segments[self.partition]
-            counters.add(.reduceShuffleBytes, Int(segment.length))
-            counters.add(.reduceShuffleRawBytes, Int(segment.rawLength))
-            guard segment.records > 0 else { continue }
-            cursors.append(try SegmentCursor(path: input.path, segment: segment, name: "\(input.path) partition \(self.partition)"))
+            counters.add(.reduceShuffleBytes, Int(input.segment.length))
+            counters.add(.reduceShuffleRawBytes, Int(input.segment.rawLength))
+            guard input.segment.records > 0 else { continue }
+            cursors.append(try SegmentCursor(input))
         }
         try FileSystem.makeDirectory(String(outputPath[..<outputPath.lastIndex(of: "/")!]))
         return (GroupedRecords(RecordMerger(cursors)), counters)

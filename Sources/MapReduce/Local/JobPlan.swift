@@ -1,0 +1,29 @@
+/// A job ready to run: its settings checked, its input cut into splits and
+/// its output directory prepared. Shared by the in-process runner and the master.
+public struct JobPlan: Sendable {
+    public let job: AnyJob
+    public let splits: [InputSplit]
+    public let settings: TaskSettings
+    public let committer: OutputCommitter
+    /// Bytes of input, all files together.
+    public let inputBytes: Int64
+
+    /// Checks `configuration` against `job`, expands its inputs and prepares the output directory.
+    public init(job: AnyJob, configuration: JobConfiguration, workDirectory: String) throws {
+        let (reducers, parameters) = try configuration.validated(for: job)
+        let files = try InputPaths.expand(configuration.inputs)
+        self.committer = try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
+        self.job = job
+        self.splits = job.splits(files, configuration.splitSize)
+        self.inputBytes = files.reduce(0) { $0 + $1.size }
+        self.settings = TaskSettings(
+            partitions: reducers, sortBufferBytes: configuration.sortBufferMB << 20,
+            compressionLevel: configuration.compressionLevel, parameters: parameters,
+            workDirectory: workDirectory, outputDirectory: self.committer.directory)
+    }
+
+    /// Commits the reduce attempts' files (one per partition, in order) and writes `report` and `_SUCCESS`.
+    public func commit(attemptFiles: [String], report: JobReport) throws {
+        try self.committer.commit(attemptFiles: attemptFiles, report: try report.json())
+    }
+}

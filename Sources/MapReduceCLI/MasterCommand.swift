@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import MapReduce
+import MapReduceCluster
+
+/// `JOB master`: runs a job's master, for workers started by hand on any host.
+struct MasterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "master",
+        abstract: "Run a job's master; workers connect to it with `worker --master HOST:PORT`.",
+        discussion: "Input and output paths must be visible to every worker (a shared filesystem).")
+
+    @Option(help: "The address to listen on for workers; port 0 picks a free port (printed at start).")
+    var listen = Endpoint(host: "127.0.0.1", port: 0)
+
+    @Option(help: "A file holding the shared secret (at least 16 characters) that workers must know.")
+    var secretFile: String
+
+    @OptionGroup var options: JobOptions
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        try await CommandFailure.reporting {
+            let logger = self.logging.bootstrap("mapreduce.master")
+            let secret = try Secret(file: self.secretFile)
+            let job = try JobRegistry.job(named: self.options.job)
+            let plan = try JobPlan(job: job, configuration: try self.options.configuration(), workDirectory: "")
+            ExitCleanup.register { plan.committer.abort() }
+            ExitCleanup.exitOnTerminationSignals()
+            let server = try await MasterServer.start(
+                plan: plan, secret: secret, listen: self.listen, maxAttempts: self.cluster.maxAttempts,
+                workerTimeout: self.cluster.timeout, logger: logger)
+            CommandFailure.standardError("\(job.name): master listening on \(Endpoint(host: self.listen.host, port: server.port))")
+            let report = try await server.run(progress: ProgressLine())
+            CommandFailure.printSummary(report)
+        }
+    }
+}

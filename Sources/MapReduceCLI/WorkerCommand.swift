@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import MapReduce
+import MapReduceCluster
+
+/// `JOB worker`: serves a master's tasks until its job is over.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run tasks for a master until its job is over.")
+
+    @Option(help: "The master's address.")
+    var master: Endpoint
+
+    @Option(help: "How many tasks to run at once.")
+    var slots = 1
+
+    @Option(help: "Where to make this worker's work directory (removed at exit).")
+    var workDir: String?
+
+    @Option(help: "The address this worker's shuffle service listens on; port 0 picks a free port.")
+    var listen = Endpoint(host: "127.0.0.1", port: 0)
+
+    @Option(help: "The host other workers reach this one's shuffle service at (default: the --listen host).")
+    var advertise: String?
+
+    @Option(help: "A file holding the shared secret (or set \(Secret.environmentVariable)).")
+    var secretFile: String?
+
+    @Option(help: "Seconds to keep trying to reach the master.")
+    var connectTimeout: Double = 30
+
+    @Flag(help: .hidden)
+    var stopWithParent = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        try await CommandFailure.reporting {
+            guard self.slots >= 1 else { throw JobError("--slots must be at least 1, not \(self.slots)") }
+            let logger = self.logging.bootstrap("mapreduce.worker")
+            let secret: Secret
+            if let file = self.secretFile {
+                secret = try Secret(file: file)
+            } else if let text = ProcessInfo.processInfo.environment[Secret.environmentVariable] {
+                secret = try Secret(text: text)
+            } else {
+                throw JobError("a worker needs --secret-file (or \(Secret.environmentVariable) in its environment)")
+            }
+            ExitCleanup.exitOnTerminationSignals()
+            if self.stopWithParent { ExitCleanup.exitWhenStandardInputCloses() }
+            var options = WorkerOptions(master: self.master)
+            options.slots = self.slots
+            options.workDirectory = self.workDir
+            options.listen = self.listen
+            options.advertise = self.advertise
+            options.connectTimeout = .milliseconds(Int64(self.connectTimeout * 1000))
+            try await WorkerService.run(jobs: JobRegistry.all, options: options, secret: secret, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A worker child process of `run`: the same executable, told where the
+/// master is, handed the secret in its environment (out of sight of `ps`),
+/// and reading a pipe whose end tells it that its parent is gone.
+final class WorkerProcess: Sendable {
+    private let process: Process
+    /// The write end of the child's standard input; closing it (or dying) stops the child.
+    private let lifeline: FileHandle
+
+    init(executable: String, arguments: [String], secret: Secret, onExit: @escaping @Sendable (Int32) -> Void) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment[Secret.environmentVariable] = secret.text
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardInput = pipe
+        process.terminationHandler = { onExit($0.terminationStatus) }
+        try process.run()
+        self.process = process
+        self.lifeline = pipe.fileHandleForWriting
+    }
+
+    var processIdentifier: Int32 { self.process.processIdentifier }
+
+    var isRunning: Bool { self.process.isRunning }
+
+    /// Asks the child to go (closing its lifeline), then kills it if it is still there after `grace`.
+    func stop(grace: Duration) async {
+        try? self.lifeline.close()
+        let deadline = ContinuousClock.now + grace
+        while self.process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+    }
+
+    /// The path of the running executable.
+    static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,124 @@
+import Logging
+import MapReduce
+import NIOCore
+
+/// Runs a job as its master: listens for workers, hands them tasks through
+/// the `Master`, commits the output and tells the workers to exit.
+public final class MasterServer: Sendable {
+    public let master: Master
+    private let listener: NIOAsyncChannel<FramedChannel, Never>
+    private let secret: Secret
+    private let logger: Logger
+
+    /// The port workers connect to.
+    public var port: Int { self.listener.boundPort ?? 0 }
+
+    private init(master: Master, listener: NIOAsyncChannel<FramedChannel, Never>, secret: Secret, logger: Logger) {
+        self.master = master
+        self.listener = listener
+        self.secret = secret
+        self.logger = logger
+    }
+
+    /// Binds the control port for `plan`'s job.
+    public static func start(
+        plan: JobPlan, secret: Secret, listen: Endpoint, maxAttempts: Int, workerTimeout: Duration, logger: Logger
+    ) async throws -> MasterServer {
+        let listener = try await Network.listen(on: listen)
+        let master = Master(plan: plan, maxAttempts: maxAttempts, workerTimeout: workerTimeout, logger: logger)
+        return MasterServer(master: master, listener: listener, secret: secret, logger: logger)
+    }
+
+    /// Serves workers until the job is over; on success commits the output
+    /// and returns the report, on failure removes what the job wrote and throws.
+    public func run(progress: ProgressLine? = nil) async throws -> JobReport {
+        let plan = await self.master.plan
+        let result: Result<JobReport, any Error> = await withDiscardingTaskGroup { group in
+            group.addTask { await self.acceptWorkers() }
+            group.addTask { await self.watchHeartbeats() }
+            if let progress { group.addTask { await progress.run(self.master) } }
+            let outcome = await self.master.outcome()
+            progress?.finish()
+            let result = Result { () throws -> JobReport in
+                switch outcome {
+                case .succeeded(let report, let files):
+                    try plan.commit(attemptFiles: files, report: report)
+                    return report
+                case .failed(let message):
+                    throw JobError(message)
+                }
+            }
+            if case .failure = result { plan.committer.abort() }
+            // Only now, with the output committed or removed, are the workers told to go.
+            await self.stopWorkers(reason: (try? result.get()) == nil ? "the job failed" : "the job succeeded")
+            group.cancelAll()
+            return result
+        }
+        return try result.get()
+    }
+
+    private func acceptWorkers() async {
+        do {
+            try await self.listener.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } catch {
+            if !Task.isCancelled { self.logger.error("control port failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    private func watchHeartbeats() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            await self.master.checkHeartbeats()
+        }
+    }
+
+    /// Tells the workers to exit and waits a little for them to go.
+    private func stopWorkers(reason: String) async {
+        await self.master.shutdownWorkers(reason: reason)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while await self.master.hasWorkers, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Authenticates one worker connection, registers the worker, and relays its messages.
+    private func serve(_ channel: FramedChannel) async {
+        let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                var connection = Connection(inbound, outbound, peer: peer)
+                let deadline = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.channel.close(promise: nil) }
+                try await Handshake.accept(&connection, secret: self.secret)
+                guard case .register(let registration) = try await connection.expect() else {
+                    throw ProtocolError("\(peer) did not register")
+                }
+                deadline.cancel()
+                let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
+                let (id, registered) = await self.master.register(registration, outbox: continuation)
+                try await connection.send(.registered(registered))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await message in outbox { try await outbound.write(message.encoded()) }
+                        channel.channel.close(promise: nil)
+                    }
+                    var reason = "connection closed"
+                    do {
+                        while let message = try await connection.receive() { await self.master.received(message, from: id) }
+                    } catch {
+                        reason = "\(error)"
+                    }
+                    await self.master.lost(id, reason: reason)
+                    try await group.waitForAll()
+                }
+            }
+        } catch {
+            self.logger.warning("worker connection ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        }
+    }
+}

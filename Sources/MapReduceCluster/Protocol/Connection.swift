@@ -1,0 +1,32 @@
+import NIOCore
+
+/// One connection's frames as messages: receive and send.
+public struct Connection {
+    private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    public let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    /// Who is at the other end, for logs.
+    public let peer: String
+
+    public init(_ channel: NIOAsyncChannelInboundStream<ByteBuffer>, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, peer: String) {
+        self.inbound = channel.makeAsyncIterator()
+        self.outbound = outbound
+        self.peer = peer
+    }
+
+    /// The next message, or nil when the peer closed the connection.
+    public mutating func receive() async throws -> Message? {
+        guard let frame = try await self.inbound.next() else { return nil }
+        return try Message(decoding: frame)
+    }
+
+    /// The next message; a closed connection is an error.
+    public mutating func expect() async throws -> Message {
+        guard let message = try await self.receive() else { throw ProtocolError.closed }
+        if case .error(let error) = message { throw ProtocolError("\(self.peer) said: \(error.message)") }
+        return message
+    }
+
+    public func send(_ message: Message) async throws {
+        try await self.outbound.write(message.encoded())
+    }
+}

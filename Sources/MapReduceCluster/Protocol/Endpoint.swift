@@ -1,0 +1,72 @@
+import NIOCore
+import NIOPosix
+
+/// A `HOST:PORT` address.
+public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `HOST:PORT` (`[::1]:PORT` for IPv6).
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
+}
+
+/// A framed, message-carrying TCP channel.
+public typealias FramedChannel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+
+/// Opens framed TCP listeners and connections.
+public enum Network {
+    /// Listens on `endpoint` (port 0 picks a free port).
+    public static func listen(
+        on endpoint: Endpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> NIOAsyncChannel<FramedChannel, Never> {
+        do {
+            return try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(.backlog, value: 256)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: endpoint.host, port: endpoint.port) { channel in
+                    channel.eventLoop.makeCompletedFuture { try Self.framed(channel) }
+                }
+        } catch {
+            throw ProtocolError("cannot listen on \(endpoint): \(error)")
+        }
+    }
+
+    /// Connects to `endpoint`.
+    public static func connect(
+        to endpoint: Endpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> FramedChannel {
+        try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .connect(host: endpoint.host, port: endpoint.port) { channel in
+                channel.eventLoop.makeCompletedFuture { try Self.framed(channel) }
+            }
+    }
+
+    private static func framed(_ channel: any Channel) throws -> FramedChannel {
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+        return try FramedChannel(wrappingChannelSynchronously: channel)
+    }
+}
+
+extension NIOAsyncChannel {
+    /// The port the channel is bound to.
+    public var boundPort: Int? { self.channel.localAddress?.port }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import NIOCore
+
+extension Message {
+    private enum Kind: UInt8 {
+        case challenge = 1, authenticate, welcome, error
+        case register = 10, heartbeat, taskSucceeded, taskFailed, fetchFailed
+        case registered = 20, runMap, runReduce, mapOutputs, killTask, shutdown
+        case fetch = 30, segmentHeader, segmentChunk, segmentEnd
+    }
+
+    /// The message as one frame's payload: a type byte, then the body.
+    public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 64)
+        func json(_ kind: Kind, _ body: some Encodable) {
+            buffer.writeInteger(kind.rawValue)
+            // Encoding these plain structs to JSON cannot fail.
+            buffer.writeBytes(try! JSONEncoder().encode(body))
+        }
+        switch self {
+        case .challenge(let body): json(.challenge, body)
+        case .authenticate(let body): json(.authenticate, body)
+        case .welcome(let body): json(.welcome, body)
+        case .error(let body): json(.error, body)
+        case .register(let body): json(.register, body)
+        case .heartbeat(let body): json(.heartbeat, body)
+        case .taskSucceeded(let body): json(.taskSucceeded, body)
+        case .taskFailed(let body): json(.taskFailed, body)
+        case .fetchFailed(let body): json(.fetchFailed, body)
+        case .registered(let body): json(.registered, body)
+        case .runMap(let body): json(.runMap, body)
+        case .runReduce(let body): json(.runReduce, body)
+        case .mapOutputs(let body): json(.mapOutputs, body)
+        case .killTask(let body): json(.killTask, body)
+        case .shutdown(let body): json(.shutdown, body)
+        case .fetch(let body): json(.fetch, body)
+        case .segmentHeader(let body): json(.segmentHeader, body)
+        case .segmentChunk(let bytes):
+            buffer.writeInteger(Kind.segmentChunk.rawValue)
+            buffer.writeImmutableBuffer(bytes)
+        case .segmentEnd:
+            buffer.writeInteger(Kind.segmentEnd.rawValue)
+        }
+        return buffer
+    }
+
+    /// Decodes one frame's payload.
+    public init(decoding frame: ByteBuffer) throws {
+        var frame = frame
+        guard let byte = frame.readInteger(as: UInt8.self) else { throw ProtocolError("empty frame") }
+        guard let kind = Kind(rawValue: byte) else { throw ProtocolError("unknown message type \(byte)") }
+        func json<T: Decodable>(_ type: T.Type) throws -> T {
+            do {
+                return try JSONDecoder().decode(T.self, from: Data(frame.readableBytesView))
+            } catch {
+                throw ProtocolError("malformed \(kind) message")
+            }
+        }
+        switch kind {
+        case .challenge: self = .challenge(try json(Challenge.self))
+        case .authenticate: self = .authenticate(try json(Authenticate.self))
+        case .welcome: self = .welcome(try json(Welcome.self))
+        case .error: self = .error(try json(ErrorMessage.self))
+        case .register: self = .register(try json(Register.self))
+        case .heartbeat: self = .heartbeat(try json(Heartbeat.self))
+        case .taskSucceeded: self = .taskSucceeded(try json(TaskSucceeded.self))
+        case .taskFailed: self = .taskFailed(try json(TaskFailed.self))
+        case .fetchFailed: self = .fetchFailed(try json(FetchFailed.self))
+        case .registered: self = .registered(try json(Registered.self))
+        case .runMap: self = .runMap(try json(RunMap.self))
+        case .runReduce: self = .runReduce(try json(RunReduce.self))
+        case .mapOutputs: self = .mapOutputs(try json(MapOutputs.self))
+        case .killTask: self = .killTask(try json(KillTask.self))
+        case .shutdown: self = .shutdown(try json(Shutdown.self))
+        case .fetch: self = .fetch(try json(Fetch.self))
+        case .segmentHeader: self = .segmentHeader(try json(SegmentHeader.self))
+        case .segmentChunk: self = .segmentChunk(frame)
+        case .segmentEnd: self = .segmentEnd
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import MapReduce
+import NIOCore
+
+/// Everything peers say to each other. Each message is one frame: a type
+/// byte, then (for most types) a JSON body; see docs/wire-protocol.md.
+public enum Message: Sendable, Equatable {
+    // The handshake, on every connection.
+    case challenge(Challenge)
+    case authenticate(Authenticate)
+    case welcome(Welcome)
+    case error(ErrorMessage)
+    // Worker to master.
+    case register(Register)
+    case heartbeat(Heartbeat)
+    case taskSucceeded(TaskSucceeded)
+    case taskFailed(TaskFailed)
+    case fetchFailed(FetchFailed)
+    // Master to worker.
+    case registered(Registered)
+    case runMap(RunMap)
+    case runReduce(RunReduce)
+    case mapOutputs(MapOutputs)
+    case killTask(KillTask)
+    case shutdown(Shutdown)
+    // Reducer to shuffle service, and back.
+    case fetch(Fetch)
+    case segmentHeader(SegmentHeader)
+    case segmentChunk(ByteBuffer)
+    case segmentEnd
+
+    /// The message's name, for logs and errors.
+    public var name: String {
+        switch self {
+        case .challenge: "challenge"
+        case .authenticate: "authenticate"
+        case .welcome: "welcome"
+        case .error: "error"
+        case .register: "register"
+        case .heartbeat: "heartbeat"
+        case .taskSucceeded: "taskSucceeded"
+        case .taskFailed: "taskFailed"
+        case .fetchFailed: "fetchFailed"
+        case .registered: "registered"
+        case .runMap: "runMap"
+        case .runReduce: "runReduce"
+        case .mapOutputs: "mapOutputs"
+        case .killTask: "killTask"
+        case .shutdown: "shutdown"
+        case .fetch: "fetch"
+        case .segmentHeader: "segmentHeader"
+        case .segmentChunk: "segmentChunk"
+        case .segmentEnd: "segmentEnd"
+        }
+    }
+}
+
+/// The server's first words: its protocol version and a fresh random nonce.
+public struct Challenge: Codable, Sendable, Equatable {
+    public var version: UInt16
+    public var nonce: String
+}
+
+/// The client's answer: its version, its own nonce, and an HMAC proving it holds the secret.
+public struct Authenticate: Codable, Sendable, Equatable {
+    public var version: UInt16
+    public var nonce: String
+    public var proof: String
+}
+
+/// The server's HMAC over the client's nonce, proving the server holds the secret too.
+public struct Welcome: Codable, Sendable, Equatable {
+    public var proof: String
+}
+
+/// Why the sender is about to close the connection, or why a request failed.
+public struct ErrorMessage: Codable, Sendable, Equatable {
+    public var message: String
+}
+
+/// A worker introduces itself.
+public struct Register: Codable, Sendable, Equatable {
+    /// Where the worker's shuffle service listens.
+    public var shuffleHost: String
+    public var shufflePort: Int
+    /// How many tasks it runs at once.
+    public var slots: Int
+    public var hostName: String
+    public var processID: Int32
+}
+
+/// The master accepts a worker and tells it which job it serves.
+public struct Registered: Codable, Sendable, Equatable {
+    public var workerID: String
+    public var job: String
+    /// The job's settings; the worker uses its own work directory.
+    public var settings: TaskSettings
+    public var heartbeatSeconds: Double
+}
+
+/// A worker is alive, and running these attempts.
+public struct Heartbeat: Codable, Sendable, Equatable {
+    public var running: [AttemptID]
+}
+
+/// Run this map task attempt.
+public struct RunMap: Codable, Sendable, Equatable {
+    public var task: MapTask
+}
+
+/// Run this reduce task attempt over the output of `mapCount` map tasks, whose locations follow in `mapOutputs`.
+public struct RunReduce: Codable, Sendable, Equatable {
+    public var attempt: AttemptID
+    public var mapCount: Int
+}
+
+/// Where finished map outputs can be fetched, for a running reduce attempt.
+public struct MapOutputs: Codable, Sendable, Equatable {
+    public var reduceAttempt: AttemptID
+    public var locations: [MapOutputLocation]
+}
+
+/// The shuffle service that holds a map task's output.
+public struct MapOutputLocation: Codable, Sendable, Hashable {
+    /// The map task's number.
+    public var map: Int
+    public var attempt: AttemptID
+    public var host: String
+    public var port: Int
+}
+
+/// An attempt finished.
+public struct TaskSucceeded: Codable, Sendable, Equatable {
+    public var attempt: AttemptID
+    public var counters: Counters
+    /// For a reduce attempt: the output file to commit.
+    public var outputPath: String?
+}
+
+/// An attempt failed; `message` is one line, the user's own error text where user code threw.
+public struct TaskFailed: Codable, Sendable, Equatable {
+    public var attempt: AttemptID
+    public var message: String
+}
+
+/// A reduce attempt could not fetch a map output.
+public struct FetchFailed: Codable, Sendable, Equatable {
+    public var reduceAttempt: AttemptID
+    public var mapAttempt: AttemptID
+    public var message: String
+}
+
+/// Stop an attempt: another one won, or the job is over.
+public struct KillTask: Codable, Sendable, Equatable {
+    public var attempt: AttemptID
+}
+
+/// The job is over; the worker cleans up and exits.
+public struct Shutdown: Codable, Sendable, Equatable {
+    public var reason: String
+}
+
+/// Send partition `partition` of the output of map attempt `mapAttempt`.
+public struct Fetch: Codable, Sendable, Equatable {
+    public var mapAttempt: AttemptID
+    public var partition: Int
+}
+
+/// The segment that follows in `segmentChunk` frames, then `segmentEnd`.
+public struct SegmentHeader: Codable, Sendable, Equatable {
+    public var segment: Segment
+}

@@ -1,0 +1,88 @@
+import MapReduce
+import NIOCore
+
+/// Fetches one partition of one map output from the worker that holds it.
+public enum ShuffleClient {
+    /// Where a fetched segment goes: kept in memory, or written to a file at this path.
+    public enum Destination: Sendable {
+        case memory
+        case file(String)
+    }
+
+    /// Fetches partition `partition` of the map output at `location`, and
+    /// checks its length and CRC-32. `destination` chooses where the bytes
+    /// go once the segment's size is known.
+    public static func fetch(
+        _ location: MapOutputLocation, partition: Int, secret: Secret,
+        destination: @Sendable (Segment) -> Destination
+    ) async throws -> ReduceInput {
+        let endpoint = Endpoint(host: location.host, port: location.port)
+        let channel = try await Network.connect(to: endpoint)
+        return try await channel.executeThenClose { inbound, outbound in
+            var connection = Connection(inbound, outbound, peer: "shuffle service \(endpoint)")
+            try await Handshake.connect(&connection, secret: secret)
+            try await connection.send(.fetch(Fetch(mapAttempt: location.attempt, partition: partition)))
+            guard case .segmentHeader(let header) = try await connection.expect() else {
+                throw ProtocolError("\(endpoint) did not send a segment header")
+            }
+            let name = "partition \(partition) of \(location.attempt) from \(endpoint)"
+            var sink = try SegmentSink(destination(header.segment))
+            var crc = CRC32()
+            var received: Int64 = 0
+            while true {
+                let message = try await connection.expect()
+                if case .segmentEnd = message { break }
+                guard case .segmentChunk(let chunk) = message else { throw ProtocolError.unexpected(message, expecting: "segment data") }
+                received += Int64(chunk.readableBytes)
+                guard received <= header.segment.length else {
+                    throw SpillFormatError(.corrupt, "\(name): more than the \(header.segment.length) bytes announced")
+                }
+                try chunk.withUnsafeReadableBytes { bytes in
+                    crc.update(bytes)
+                    try sink.write(bytes)
+                }
+            }
+            guard received == header.segment.length else {
+                throw SpillFormatError(.truncated, "\(name): \(received) of \(header.segment.length) bytes")
+            }
+            guard crc.value == header.segment.crc32 else {
+                throw SpillFormatError(.checksumMismatch, "\(name): crc32 \(crc.value), index says \(header.segment.crc32)")
+            }
+            var segment = header.segment
+            segment.offset = 0
+            return ReduceInput(source: try sink.finish(), segment: segment, name: name)
+        }
+    }
+}
+
+/// Collects a fetched segment's bytes in memory or in a file.
+private struct SegmentSink: ~Copyable {
+    private var bytes: [UInt8] = []
+    private var file: FileWriter?
+    private let path: String?
+
+    init(_ destination: ShuffleClient.Destination) throws {
+        switch destination {
+        case .memory:
+            self.file = nil
+            self.path = nil
+        case .file(let path):
+            self.file = try FileWriter(path: path)
+            self.path = path
+        }
+    }
+
+    mutating func write(_ chunk: UnsafeRawBufferPointer) throws {
+        if self.path != nil {
+            try self.file!.write(chunk)
+        } else {
+            self.bytes.append(contentsOf: chunk)
+        }
+    }
+
+    consuming func finish() throws -> ReduceInput.Source {
+        guard let path = self.path else { return .memory(self.bytes) }
+        try self.file.take()!.close()
+        return .file(path)
+    }
+}

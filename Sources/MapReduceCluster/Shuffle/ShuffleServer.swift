@@ -1,0 +1,91 @@
+import Logging
+import MapReduce
+import NIOCore
+import Synchronization
+
+/// A worker's shuffle service: serves partitions of the map outputs this
+/// worker holds to reducers on other workers, after the same handshake as
+/// every connection. A request names a map attempt, never a path, so
+/// nothing outside the registered outputs can be read.
+public final class ShuffleServer: Sendable {
+    private let listener: NIOAsyncChannel<FramedChannel, Never>
+    private let secret: Secret
+    private let logger: Logger
+    private let outputs = Mutex<[AttemptID: MapOutput]>([:])
+
+    /// The port reducers fetch from.
+    public var port: Int { self.listener.boundPort ?? 0 }
+
+    public init(listen: Endpoint, secret: Secret, logger: Logger) async throws {
+        self.listener = try await Network.listen(on: listen)
+        self.secret = secret
+        self.logger = logger
+    }
+
+    /// Makes `output` fetchable as the output of `attempt`.
+    public func add(_ output: MapOutput, of attempt: AttemptID) {
+        self.outputs.withLock { $0[attempt] = output }
+    }
+
+    /// Serves fetches until cancelled.
+    public func run() async {
+        do {
+            try await self.listener.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } catch {
+            if !Task.isCancelled { self.logger.error("shuffle port failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    private func serve(_ channel: FramedChannel) async {
+        let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                var connection = Connection(inbound, outbound, peer: peer)
+                let deadline = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.channel.close(promise: nil) }
+                try await Handshake.accept(&connection, secret: self.secret)
+                deadline.cancel()
+                while let message = try await connection.receive() {
+                    guard case .fetch(let request) = message else {
+                        throw ProtocolError.unexpected(message, expecting: "fetch")
+                    }
+                    try await self.send(request, over: connection)
+                }
+            }
+        } catch {
+            self.logger.warning("shuffle connection ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        }
+    }
+
+    /// Sends the requested segment as a header, chunks of at most 1 MiB, and an end marker.
+    private func send(_ request: Fetch, over connection: Connection) async throws {
+        guard let output = self.outputs.withLock({ $0[request.mapAttempt] }) else {
+            try await connection.send(.error(ErrorMessage(message: "no output of \(request.mapAttempt) on this worker")))
+            return
+        }
+        guard (0..<output.index.segments.count).contains(request.partition) else {
+            try await connection.send(.error(ErrorMessage(message: "\(request.mapAttempt) has no partition \(request.partition)")))
+            return
+        }
+        let segment = output.index.segments[request.partition]
+        let file = try OpenFile(path: output.path)
+        try await connection.send(.segmentHeader(SegmentHeader(segment: segment)))
+        var sent: Int64 = 0
+        while sent < segment.length {
+            let size = Int(min(Int64(FrameLimits.segmentChunkLength), segment.length - sent))
+            var chunk = ByteBuffer()
+            let read = try chunk.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
+                try file.descriptor.read(at: segment.offset + sent, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]))
+            }
+            guard read == size else { throw SpillFormatError(.truncated, "\(output.path) ends inside partition \(request.partition)") }
+            try await connection.send(.segmentChunk(chunk))
+            sent += Int64(size)
+        }
+        try await connection.send(.segmentEnd)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import MapReduce
+import NIOCore
+
+/// How a worker process runs.
+public struct WorkerOptions: Sendable {
+    /// The master's control port.
+    public var master: Endpoint
+    /// Where the shuffle service listens; port 0 picks a free one.
+    public var listen = Endpoint(host: "127.0.0.1", port: 0)
+    /// The host name or address other workers reach the shuffle service at; by default the listen host.
+    public var advertise: String?
+    /// Tasks run at once.
+    public var slots = 1
+    /// Where the worker makes its own work directory; by default `$TMPDIR` or `/tmp`.
+    public var workDirectory: String?
+    /// How long to keep trying to reach the master.
+    public var connectTimeout: Duration = .seconds(30)
+
+    public init(master: Endpoint) {
+        self.master = master
+    }
+}
+
+/// A worker process's life: connect to the master, serve the job's tasks
+/// and map outputs, and clean up when the master says the job is over or
+/// is gone.
+public enum WorkerService {
+    /// Runs until the job is over. Returns normally when the master said
+    /// to stop; throws when the master could not be reached or went away.
+    public static func run(jobs: [AnyJob], options: WorkerOptions, secret: Secret, logger: Logger) async throws {
+        let advertised = options.advertise ?? options.listen.host
+        guard !["0.0.0.0", "::"].contains(advertised) else {
+            throw ProtocolError("a worker listening on \(options.listen.host) needs --advertise with an address other workers can reach")
+        }
+        let parent = options.workDirectory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        let workDirectory = "\(parent)/mapreduce-worker-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        try FileSystem.makeDirectory(workDirectory)
+        defer { FileSystem.removeTree(workDirectory) }
+        ExitCleanup.register { FileSystem.removeTree(workDirectory) }
+        let shuffle = try await ShuffleServer(listen: options.listen, secret: secret, logger: logger)
+        let channel = try await self.connect(to: options.master, within: options.connectTimeout)
+        try await channel.executeThenClose { inbound, outbound in
+            var connection = Connection(inbound, outbound, peer: "master \(options.master)")
+            try await Handshake.connect(&connection, secret: secret)
+            let registration = Register(
+                shuffleHost: advertised, shufflePort: shuffle.port, slots: options.slots,
+                hostName: ProcessInfo.processInfo.hostName, processID: ProcessInfo.processInfo.processIdentifier)
+            try await connection.send(.register(registration))
+            guard case .registered(let registered) = try await connection.expect() else {
+                throw ProtocolError("the master did not accept the registration")
+            }
+            guard let job = jobs.first(where: { $0.name == registered.job }) else {
+                throw ProtocolError("the master runs job \(registered.job), which this executable does not have")
+            }
+            var settings = registered.settings
+            settings.workDirectory = workDirectory
+            let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
+            var logger = logger
+            logger[metadataKey: "worker"] = "\(registered.workerID)"
+            let worker = Worker(
+                id: registered.workerID, job: job, settings: settings, shuffle: shuffle, secret: secret,
+                outbox: continuation, logger: logger)
+            logger.info("registered", metadata: ["job": "\(job.name)", "shuffle": "\(advertised):\(shuffle.port)"])
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await shuffle.run() }
+                group.addTask {
+                    for await message in outbox { try? await outbound.write(message.encoded()) }
+                }
+                group.addTask {
+                    while (try? await Task.sleep(for: .seconds(registered.heartbeatSeconds))) != nil {
+                        continuation.yield(await worker.heartbeat())
+                    }
+                }
+                defer { group.cancelAll() }
+                while let message = try await connection.receive() {
+                    guard await worker.handle(message) else { return }
+                }
+                throw ProtocolError("the master closed the connection")
+            }
+        }
+    }
+
+    /// Connects to the master, trying again until `timeout` has passed.
+    private static func connect(to master: Endpoint, within timeout: Duration) async throws -> FramedChannel {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            do {
+                return try await Network.connect(to: master)
+            } catch {
+                guard ContinuousClock.now < deadline else { throw ProtocolError("cannot reach the master at \(master): \(error)") }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+}
