@@ -79,7 +79,6 @@ struct WordCountCommandTests {
         try directory.write("out/keep.txt", [1])
         try Self.expectFailure(run + [input], output: out, saying: "output directory \(out) already exists and is not empty")
         #expect(FileManager.default.fileExists(atPath: "\(out)/keep.txt"))
-        try Self.expectFailure(["run", "--output", "\(directory.path)/o2", input], output: "\(directory.path)/o2", saying: "pass --in-process")
     }
 
     @Test func aThrowingMapperFailsTheJobNamingTheRecord() throws {
@@ -88,11 +87,11 @@ struct WordCountCommandTests {
         try directory.write("input/b.txt", Array("all good\nthe zebra is here\nafter\n".utf8))
         let out = "\(directory.path)/out"
         try Self.expectFailure(
-            ["run", "--in-process", "--reducers", "2", "--param", "fail-on=zebra", "--output", out, "\(directory.path)/input"],
+            ["run", "--in-process", "--job", "failing-map", "--reducers", "2", "--param", "fail-on=zebra", "--output", out, "\(directory.path)/input"],
             product: "testjobs", output: out, saying: "failed: poisoned record: the zebra is here")
         #expect(!FileManager.default.fileExists(atPath: out))
         let result = try ChildProcess.run(
-            "testjobs", ["run", "--in-process", "--param", "fail-on=absent", "--output", out, "\(directory.path)/input"])
+            "testjobs", ["run", "--in-process", "--job", "failing-map", "--param", "fail-on=absent", "--output", out, "\(directory.path)/input"])
         #expect(result.status == 0, "\(result.standardError)")
     }
 }

@@ -1,7 +1,10 @@
 import Foundation
 
 /// Runs a built executable of this package as a child process, with a time limit.
-public struct ChildProcess {
+public final class ChildProcess: @unchecked Sendable {
+    // @unchecked: `process` is only read after `run()` and is itself thread-safe for
+    // the calls made here; the output files are read once the process has exited.
+
     public struct Result: Sendable {
         public var status: Int32
         public var standardOutput: String
@@ -10,44 +13,97 @@ public struct ChildProcess {
         public var errorLines: [Substring] { self.standardError.split(separator: "\n") }
     }
 
+    public struct TimedOut: Error, CustomStringConvertible {
+        public var command: String
+        public var seconds: Double
+        public var description: String { "\(self.command) did not finish in \(self.seconds) s" }
+    }
+
     /// The directory of the package's built products (where the test binary lives).
     public static var productsDirectory: String {
         let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: testBinary).deletingLastPathComponent().path
     }
 
-    /// Runs product `name` with `arguments`; kills it and fails if it takes longer than `timeout` seconds.
-    public static func run(_ name: String, _ arguments: [String], timeout: Double = 120) throws -> Result {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out")
-        let errURL = scratch.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(productsDirectory)/\(name)")
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            kill(process.processIdentifier, SIGKILL)
-            exited.wait()
-            throw TimedOut(command: "\(name) \(arguments.joined(separator: " "))", seconds: timeout)
+    private let process = Process()
+    private let scratch: URL
+    private let exited = DispatchSemaphore(value: 0)
+    private let command: String
+
+    /// Starts product `name` (or, with `wrapper`, the wrapper command running it) with `arguments`.
+    public init(_ name: String, _ arguments: [String], wrapper: [String] = [], environment: [String: String] = [:]) throws {
+        self.scratch = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.scratch, withIntermediateDirectories: true)
+        for stream in ["out", "err"] {
+            FileManager.default.createFile(atPath: self.scratch.appendingPathComponent(stream).path, contents: nil)
         }
-        return Result(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let executable = "\(Self.productsDirectory)/\(name)"
+        self.command = "\(name) \(arguments.joined(separator: " "))"
+        if let program = wrapper.first {
+            self.process.executableURL = URL(fileURLWithPath: program)
+            self.process.arguments = Array(wrapper.dropFirst()) + [executable] + arguments
+        } else {
+            self.process.executableURL = URL(fileURLWithPath: executable)
+            self.process.arguments = arguments
+        }
+        self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        self.process.standardInput = FileHandle.nullDevice
+        self.process.standardOutput = try FileHandle(forWritingTo: self.scratch.appendingPathComponent("out"))
+        self.process.standardError = try FileHandle(forWritingTo: self.scratch.appendingPathComponent("err"))
+        let exited = self.exited
+        self.process.terminationHandler = { _ in exited.signal() }
+        try self.process.run()
     }
 
-    public struct TimedOut: Error, CustomStringConvertible {
-        public var command: String
-        public var seconds: Double
-        public var description: String { "\(self.command) did not finish in \(self.seconds) s" }
+    deinit {
+        if self.process.isRunning {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.exited.wait()
+        }
+        try? FileManager.default.removeItem(at: self.scratch)
+    }
+
+    public var processIdentifier: Int32 { self.process.processIdentifier }
+
+    /// What the process has written to standard error so far.
+    public var standardErrorSoFar: String {
+        String(decoding: (try? Data(contentsOf: self.scratch.appendingPathComponent("err"))) ?? Data(), as: UTF8.self)
+    }
+
+    /// Waits for the process to exit; kills it and throws if it takes longer than `timeout` seconds.
+    public func wait(timeout: Double = 120) throws -> Result {
+        if self.exited.wait(timeout: .now() + timeout) == .timedOut {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.exited.wait()
+            self.exited.signal()
+            throw TimedOut(command: self.command, seconds: timeout)
+        }
+        self.exited.signal()
+        return Result(
+            status: self.process.terminationStatus,
+            standardOutput: String(decoding: try Data(contentsOf: self.scratch.appendingPathComponent("out")), as: UTF8.self),
+            standardError: self.standardErrorSoFar)
+    }
+
+    /// Waits until standard error holds a line matching `pattern`, and returns its first capture group.
+    public func waitForStandardError(matching pattern: String, timeout: Double = 60) throws -> String {
+        let regex = try NSRegularExpression(pattern: pattern)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let text = self.standardErrorSoFar
+            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+                let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text)
+            {
+                return String(text[range])
+            }
+            guard self.process.isRunning else { break }
+            usleep(20_000)
+        }
+        throw TimedOut(command: "\(self.command) (waiting for /\(pattern)/ on stderr)", seconds: timeout)
+    }
+
+    /// Runs product `name` with `arguments` to its end.
+    public static func run(_ name: String, _ arguments: [String], timeout: Double = 120) throws -> Result {
+        try ChildProcess(name, arguments).wait(timeout: timeout)
     }
 }

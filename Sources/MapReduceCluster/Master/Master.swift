@@ -69,8 +69,9 @@ public actor Master {
 
     // MARK: Workers
 
-    /// Accepts a worker; returns its id and the message that tells it about the job.
-    func register(_ registration: Register, outbox: AsyncStream<Message>.Continuation) -> (WorkerID, Registered) {
+    /// Accepts a worker: tells it about the job (the first message in its
+    /// outbox) and gives it tasks. Returns its id.
+    func register(_ registration: Register, outbox: AsyncStream<Message>.Continuation) -> WorkerID {
         let id = WorkerID(number: self.nextWorkerNumber)
         self.nextWorkerNumber += 1
         self.workers[id] = WorkerRecord(id: id, registration: registration, outbox: outbox, lastHeard: .now)
@@ -82,8 +83,10 @@ public actor Master {
         settings.workDirectory = ""
         let registered = Registered(
             workerID: id.description, job: self.plan.job.name, settings: settings,
-            heartbeatSeconds: Double(self.workerTimeout.components.seconds) / 10)
-        return (id, registered)
+            heartbeatSeconds: min(1, self.workerTimeout.seconds / 5))
+        outbox.yield(.registered(registered))
+        self.schedule()
+        return id
     }
 
     /// A worker's connection closed, or it stopped heartbeating: its running

@@ -100,8 +100,7 @@ public final class MasterServer: Sendable {
                 }
                 deadline.cancel()
                 let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
-                let (id, registered) = await self.master.register(registration, outbox: continuation)
-                try await connection.send(.registered(registered))
+                let id = await self.master.register(registration, outbox: continuation)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await message in outbox { try await outbound.write(message.encoded()) }
