@@ -22,13 +22,18 @@ public final class ProgressLine: Sendable {
     }
 
     func show(_ progress: Master.Progress) {
+        let line = Self.text(progress)
+        FileHandle.standardError.write(Data((self.isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    }
+
+    /// The progress as one line.
+    static func text(_ progress: Master.Progress) -> String {
         let seconds = max(progress.elapsed.seconds, 0.001)
         let megabytes = Double(progress.bytesRead) / 1e6
-        let line = String(
+        return String(
             format: "maps %d/%d, reduces %d/%d, %d workers, %.1f MB read, %.1f MB/s, %.1f s",
             progress.mapsDone, progress.maps, progress.reducesDone, progress.reduces, progress.workers,
             megabytes, megabytes / seconds, seconds)
-        FileHandle.standardError.write(Data((self.isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 
     /// Ends the line on a terminal, so that what follows starts on a fresh one.
