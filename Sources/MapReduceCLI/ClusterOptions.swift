@@ -1,17 +1,37 @@
 import ArgumentParser
 
-/// Options of the master's scheduling, for `run` and `master`.
+import MapReduceCluster
+
+/// Options of the master's scheduling and recovery, for `run` and `master`.
 struct ClusterOptions: ParsableArguments {
+    enum Switch: String, ExpressibleByArgument {
+        case on, off
+    }
+
     @Option(help: "Attempts of a task before the job fails.")
     var maxAttempts = 4
 
     @Option(help: "Seconds without a heartbeat after which a worker counts as dead.")
     var workerTimeout: Double = 10
 
+    @Option(help: "Backup attempts of stragglers near the end of a phase: on or off.")
+    var speculation = Switch.on
+
+    @Flag(help: "Skip records that made two attempts of a map task fail, and count them, instead of failing the job.")
+    var skipBadRecords = false
+
     func validate() throws {
         guard self.maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard self.workerTimeout > 0 else { throw ValidationError("--worker-timeout must be positive") }
     }
 
-    var timeout: Duration { .milliseconds(Int64(self.workerTimeout * 1000)) }
+    /// The master's options these describe.
+    var masterOptions: MasterOptions {
+        var options = MasterOptions()
+        options.maxAttempts = self.maxAttempts
+        options.workerTimeout = .milliseconds(Int64(self.workerTimeout * 1000))
+        options.speculation = self.speculation == .on
+        options.skipBadRecords = self.skipBadRecords
+        return options
+    }
 }

@@ -29,8 +29,7 @@ struct MasterCommand: AsyncParsableCommand {
             ExitCleanup.register { plan.committer.abort() }
             ExitCleanup.exitOnTerminationSignals()
             let server = try await MasterServer.start(
-                plan: plan, secret: secret, listen: self.listen, maxAttempts: self.cluster.maxAttempts,
-                workerTimeout: self.cluster.timeout, logger: logger)
+                plan: plan, secret: secret, listen: self.listen, options: self.cluster.masterOptions, logger: logger)
             CommandFailure.standardError("\(job.name): master listening on \(Endpoint(host: self.listen.host, port: server.port))")
             let report = try await server.run(progress: ProgressLine())
             CommandFailure.printSummary(report)

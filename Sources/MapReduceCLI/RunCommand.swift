@@ -44,8 +44,7 @@ struct RunCommand: AsyncParsableCommand {
                 ExitCleanup.register { plan.committer.abort() }
                 ExitCleanup.exitOnTerminationSignals()
                 var cluster = LocalCluster(plan: plan, workers: workers)
-                cluster.maxAttempts = self.cluster.maxAttempts
-                cluster.workerTimeout = self.cluster.timeout
+                cluster.options = self.cluster.masterOptions
                 cluster.logLevel = self.logging.logLevel.rawValue
                 cluster.workDirectory = self.workDir
                 report = try await cluster.run(logger: logger, progress: ProgressLine())

@@ -176,7 +176,7 @@ import TestSupport
             try Self.run(AnyJob(PoisonedReduce.self), [path], in: directory, reducers: 3)
         } throws: { error in
             let text = String(describing: error)
-            return text.hasPrefix("reduce task r-0000") && text.hasSuffix("failed: the reducer met poison")
+            return text.hasPrefix("reduce task r-0000") && text.hasSuffix("failed: key poison: the reducer met poison")
         }
         #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out"))
     }

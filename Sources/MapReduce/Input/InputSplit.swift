@@ -41,4 +41,7 @@ public protocol InputFormat {
     /// Reads the records of `split` in order, handing each to `body`, which
     /// must not keep it past the call. Returns the number of input bytes read.
     static func read(_ split: InputSplit, _ body: (Record) throws -> Void) throws -> Int64
+
+    /// Where `record` starts in its file, for error messages.
+    static func offset(of record: Record) -> Int64
 }

@@ -30,6 +30,8 @@ public enum TextInput: InputFormat {
         return splits
     }
 
+    public static func offset(of line: Line) -> Int64 { line.offset }
+
     public static func read(_ split: InputSplit, _ body: (Line) throws -> Void) throws -> Int64 {
         let file = try FileDescriptor.open(reading: split.path)
         var reader = LineReader(file: file, split: split)

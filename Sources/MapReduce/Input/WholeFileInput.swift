@@ -15,6 +15,8 @@ public enum WholeFileInput: InputFormat {
         files.map { InputSplit(path: $0.path, start: 0, length: $0.size) }
     }
 
+    public static func offset(of file: WholeFile) -> Int64 { 0 }
+
     public static func read(_ split: InputSplit, _ body: (WholeFile) throws -> Void) throws -> Int64 {
         let file = try FileDescriptor.open(reading: split.path)
         let size = Int(try file.size())

@@ -14,7 +14,7 @@ public struct Counters: Hashable, Sendable, Codable {
     }
 
     /// Adds `amount` to a framework counter.
-    @usableFromInline mutating func add(_ counter: FrameworkCounter, _ amount: Int) {
+    public mutating func add(_ counter: FrameworkCounter, _ amount: Int) {
         self.framework[counter.rawValue, default: 0] += Int64(amount)
     }
 
@@ -46,6 +46,10 @@ public enum FrameworkCounter: String, CaseIterable, Sendable {
     case reduceInputGroups = "Reduce input groups"
     case reduceInputRecords = "Reduce input records"
     case reduceOutputRecords = "Reduce output records"
+    case skippedRecords = "Skipped records"
     case failedMapAttempts = "Failed map attempts"
     case failedReduceAttempts = "Failed reduce attempts"
+    case killedAttempts = "Killed attempts"
+    case launchedBackupAttempts = "Launched backup attempts"
+    case wastedBackupAttempts = "Wasted backup attempts"
 }

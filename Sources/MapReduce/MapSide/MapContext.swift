@@ -5,13 +5,18 @@ public struct MapContext<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
     public let parameters: JobParameters
     /// The path of the input file this task reads.
     public let inputPath: String
+    /// The attempt running: its task number and attempt number.
+    public let attempt: AttemptID
     /// The job's own counters; increment them with `counters.increment("name")`.
     public var counters = Counters()
     @usableFromInline var collector: MapOutputCollector<Key, Value>
 
-    @usableFromInline init(parameters: JobParameters, inputPath: String, collector: consuming MapOutputCollector<Key, Value>) {
+    @usableFromInline init(
+        parameters: JobParameters, inputPath: String, attempt: AttemptID, collector: consuming MapOutputCollector<Key, Value>
+    ) {
         self.parameters = parameters
         self.inputPath = inputPath
+        self.attempt = attempt
         self.collector = collector
     }
 

@@ -2,6 +2,8 @@
 public struct ReduceContext: ~Copyable {
     /// The job's `--param` settings.
     public let parameters: JobParameters
+    /// The attempt running: its partition and attempt number.
+    public let attempt: AttemptID
     /// The job's own counters; increment them with `counters.increment("name")`.
     public var counters = Counters()
     private var file: FileWriter
@@ -9,8 +11,9 @@ public struct ReduceContext: ~Copyable {
     @usableFromInline var failure: (any Error)?
     @usableFromInline private(set) var outputRecords = 0
 
-    @usableFromInline init(parameters: JobParameters, outputPath: String) throws {
+    @usableFromInline init(parameters: JobParameters, attempt: AttemptID, outputPath: String) throws {
         self.parameters = parameters
+        self.attempt = attempt
         self.file = try FileWriter(path: outputPath)
     }
 

@@ -17,10 +17,10 @@ public enum FileSystem {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Creates `path` and any missing parents.
-    public static func makeDirectory(_ path: String) throws(SystemError) {
+    /// Creates `path`, and any missing parents if `withParents`.
+    public static func makeDirectory(_ path: String, withParents: Bool = true) throws(SystemError) {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: withParents)
         } catch {
             throw SystemError("create directory", path: path, errno: Self.errorNumber(of: error))
         }

@@ -22,6 +22,19 @@ public struct ReduceTask: Hashable, Sendable, Codable {
     }
 }
 
+/// User code that threw while reducing one key: which key, and the error.
+public struct KeyFailure: Error, CustomStringConvertible {
+    public var key: String
+    public var underlying: any Error
+
+    public init(key: String, underlying: any Error) {
+        self.key = key
+        self.underlying = underlying
+    }
+
+    public var description: String { "key \(self.key): \(self.underlying)" }
+}
+
 /// What a finished reduce task attempt produced.
 public struct ReduceTaskResult: Hashable, Sendable, Codable {
     /// The attempt's output file, to be committed.
@@ -39,14 +52,18 @@ extension ReduceTask {
     @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings) throws -> ReduceTaskResult {
         let outputPath = self.attemptOutputPath(in: settings.outputDirectory)
         let (groups, shuffled) = try self.openInputs(directory: outputPath)
-        var context = try ReduceContext(parameters: settings.parameters, outputPath: outputPath)
+        var context = try ReduceContext(parameters: settings.parameters, attempt: self.id, outputPath: outputPath)
         var reducer = J.Reduce()
         try reducer.setUp(context: &context)
         var groupCount = 0
         while try groups.nextGroup() {
             groupCount += 1
             let key = try J.Map.Key.decodeKey(groups.groupKey)
-            try reducer.reduce(key: key, values: ReduceValues(groups), context: &context)
+            do {
+                try reducer.reduce(key: key, values: ReduceValues(groups), context: &context)
+            } catch {
+                throw KeyFailure(key: String(describing: key), underlying: error)
+            }
             if let failure = groups.failure ?? context.failure { throw failure }
         }
         try reducer.cleanUp(context: &context)
@@ -70,7 +87,9 @@ extension ReduceTask {
             guard input.segment.records > 0 else { continue }
             cursors.append(try SegmentCursor(input))
         }
-        try FileSystem.makeDirectory(String(outputPath[..<outputPath.lastIndex(of: "/")!]))
+        // Only the attempt's own directory is made: once the job has committed
+        // (and removed `_temporary`), a late attempt has nowhere to write.
+        try FileSystem.makeDirectory(String(outputPath[..<outputPath.lastIndex(of: "/")!]), withParents: false)
         return (GroupedRecords(RecordMerger(cursors)), counters)
     }
 }

@@ -3,12 +3,12 @@ import MapReduce
 import Synchronization
 
 /// `run --workers N`: a master in this process and N worker processes of
-/// the same executable on loopback ports chosen at run time.
+/// the same executable on loopback ports chosen at run time. A worker
+/// process that dies is replaced, so a killed worker costs time, not capacity.
 public struct LocalCluster: Sendable {
     public var plan: JobPlan
     public var workers: Int
-    public var maxAttempts = 4
-    public var workerTimeout: Duration = .seconds(10)
+    public var options = MasterOptions()
     /// `--log-level` for the workers.
     public var logLevel = "warning"
     /// Where workers make their work directories.
@@ -23,30 +23,89 @@ public struct LocalCluster: Sendable {
     public func run(logger: Logger, progress: ProgressLine?) async throws -> JobReport {
         let secret = Secret.random()
         let server = try await MasterServer.start(
-            plan: self.plan, secret: secret, listen: Endpoint(host: "127.0.0.1", port: 0),
-            maxAttempts: self.maxAttempts, workerTimeout: self.workerTimeout, logger: logger)
+            plan: self.plan, secret: secret, listen: Endpoint(host: "127.0.0.1", port: 0), options: self.options, logger: logger)
         var arguments = ["worker", "--master", "127.0.0.1:\(server.port)", "--slots", "1", "--log-level", self.logLevel, "--stop-with-parent"]
         if let workDirectory = self.workDirectory { arguments += ["--work-dir", workDirectory] }
-        let exited = Mutex(0)
-        let count = self.workers
-        var children: [WorkerProcess] = []
+        let pool = WorkerPool(
+            executable: WorkerProcess.currentExecutable, arguments: arguments, secret: secret, master: server.master,
+            replacements: 3 * self.workers, logger: logger)
         do {
-            for _ in 0..<self.workers {
-                children.append(
-                    try WorkerProcess(executable: WorkerProcess.currentExecutable, arguments: arguments, secret: secret) { status in
-                        let all = exited.withLock { exited in
-                            exited += 1
-                            return exited == count
-                        }
-                        if all { Task { await server.master.abort("all \(count) worker processes exited (the last with status \(status))") } }
-                    })
-            }
+            for _ in 0..<self.workers { try pool.launch() }
             let report = try await server.run(progress: progress)
-            for child in children { await child.stop(grace: .seconds(5)) }
+            await pool.stopAll(grace: .seconds(5))
             return report
         } catch {
-            for child in children { await child.stop(grace: .seconds(1)) }
+            await pool.stopAll(grace: .seconds(1))
             throw error
         }
+    }
+}
+
+/// The worker processes of a local cluster, kept at their number.
+final class WorkerPool: Sendable {
+    private struct State {
+        var children: [WorkerProcess] = []
+        var stopping = false
+        /// Replacements left before the pool gives up (workers that die at once, again and again, are a bug, not bad luck).
+        var replacementsLeft: Int
+    }
+
+    private let executable: String
+    private let arguments: [String]
+    private let secret: Secret
+    private let master: Master
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    init(executable: String, arguments: [String], secret: Secret, master: Master, replacements: Int, logger: Logger) {
+        self.state = Mutex(State(replacementsLeft: replacements))
+        self.executable = executable
+        self.arguments = arguments
+        self.secret = secret
+        self.master = master
+        self.logger = logger
+    }
+
+    /// Starts one more worker process.
+    func launch() throws {
+        let child = try WorkerProcess(executable: self.executable, arguments: self.arguments, secret: self.secret) { [weak self] status in
+            self?.exited(status)
+        }
+        self.state.withLock { $0.children.append(child) }
+    }
+
+    private func exited(_ status: Int32) {
+        let replace = self.state.withLock { state in
+            guard !state.stopping else { return false }
+            state.children.removeAll { !$0.isRunning }
+            guard state.replacementsLeft > 0 else { return false }
+            state.replacementsLeft -= 1
+            return true
+        }
+        let master = self.master
+        guard replace else {
+            if self.state.withLock({ !$0.stopping && $0.children.isEmpty }) {
+                Task { await master.abort("worker processes keep exiting (the last with status \(status))") }
+            }
+            return
+        }
+        Task {
+            guard await !master.isOver else { return }
+            self.logger.warning("a worker process exited; starting another", metadata: ["status": "\(status)"])
+            do {
+                try self.launch()
+            } catch {
+                await master.abort("cannot start a worker process: \(error)")
+            }
+        }
+    }
+
+    /// Stops every worker process, killing those still there after `grace`.
+    func stopAll(grace: Duration) async {
+        let children = self.state.withLock { state in
+            state.stopping = true
+            return state.children
+        }
+        for child in children { await child.stop(grace: grace) }
     }
 }

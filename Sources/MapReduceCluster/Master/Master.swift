@@ -1,7 +1,7 @@
 import Logging
 import MapReduce
 
-/// Owns a job's task table: which tasks wait, which attempt runs where,
+/// Owns a job's task table: which tasks wait, which attempts run where,
 /// which are done and where their output lives. Connection handlers only
 /// call its methods; it answers by putting messages in workers' outboxes.
 public actor Master {
@@ -24,27 +24,27 @@ public actor Master {
     }
 
     let plan: JobPlan
-    let maxAttempts: Int
-    let workerTimeout: Duration
+    let options: MasterOptions
     let logger: Logger
     private let started = ContinuousClock.now
     private var workers: [WorkerID: WorkerRecord] = [:]
     private var nextWorkerNumber = 1
+    /// Workers that failed too many attempts; they get no more tasks.
+    private var excluded: Set<WorkerID> = []
+    private var failuresByWorker: [WorkerID: Int] = [:]
     private var maps: [TaskRecord]
     private var reduces: [TaskRecord]
     private var attempts: [JobReport.Attempt] = []
     /// Fetch failures reported against each finished map attempt.
     private var fetchFailures: [AttemptID: Int] = [:]
+    private var events = Counters()
+    private var mapPhaseAnnounced = false
     private var outcome: Outcome?
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
 
-    /// Reports of a map attempt's output being unreachable after which the map runs again.
-    static let fetchFailuresBeforeRerun = 3
-
-    public init(plan: JobPlan, maxAttempts: Int, workerTimeout: Duration, logger: Logger) {
+    public init(plan: JobPlan, options: MasterOptions, logger: Logger) {
         self.plan = plan
-        self.maxAttempts = maxAttempts
-        self.workerTimeout = workerTimeout
+        self.options = options
         self.logger = logger
         self.maps = Array(repeating: TaskRecord(), count: plan.splits.count)
         self.reduces = Array(repeating: TaskRecord(), count: plan.settings.partitions)
@@ -58,14 +58,19 @@ public actor Master {
 
     public func progress() -> Progress {
         Progress(
-            mapsDone: self.maps.count { $0.isDone }, maps: self.maps.count,
-            reducesDone: self.reduces.count { $0.isDone }, reduces: self.reduces.count, workers: self.workers.count,
-            bytesRead: self.maps.reduce(0) { total, task in
-                guard case .done(_, _, let result) = task.state else { return total }
-                return total + result.counters[.mapInputBytes]
-            },
+            mapsDone: self.maps.count(where: \.isDone), maps: self.maps.count,
+            reducesDone: self.reduces.count(where: \.isDone), reduces: self.reduces.count, workers: self.workers.count,
+            bytesRead: self.maps.reduce(0) { $0 + ($1.done?.result.counters[.mapInputBytes] ?? 0) },
             elapsed: ContinuousClock.now - self.started)
     }
+
+    /// Ends the job as failed, for a reason outside the task table.
+    public func abort(_ reason: String) {
+        self.finish(.failed(reason))
+    }
+
+    /// Whether the job has ended.
+    public var isOver: Bool { self.outcome != nil }
 
     // MARK: Workers
 
@@ -81,39 +86,42 @@ public actor Master {
                 "shuffle": "\(Endpoint(host: registration.shuffleHost, port: registration.shufflePort))"])
         var settings = self.plan.settings
         settings.workDirectory = ""
-        let registered = Registered(
-            workerID: id.description, job: self.plan.job.name, settings: settings,
-            heartbeatSeconds: min(1, self.workerTimeout.seconds / 5))
-        outbox.yield(.registered(registered))
+        let timeout = self.options.workerTimeout.seconds
+        outbox.yield(
+            .registered(
+                Registered(
+                    workerID: id.description, job: self.plan.job.name, settings: settings,
+                    heartbeatSeconds: min(1, timeout / 5), timeoutSeconds: timeout)))
         self.schedule()
         return id
     }
 
-    /// A worker's connection closed, or it stopped heartbeating: its running
-    /// tasks go back to idle, and so do the maps whose output lived on it
-    /// while some reduce still needs them.
+    /// A worker's connection closed, or it stopped heartbeating: its
+    /// connection is closed, its running attempts go back to idle, and so do
+    /// the maps whose output lived on it while some reduce still needs them.
     func lost(_ id: WorkerID, reason: String) {
         guard let worker = self.workers.removeValue(forKey: id) else { return }
         worker.outbox.finish()
         guard self.outcome == nil else { return }
         self.logger.warning("worker lost", metadata: ["worker": "\(id)", "reason": "\(reason)"])
-        for attempt in worker.running { self.kill(attempt, reason: "worker \(id) lost") }
+        for attempt in worker.running { self.stop(attempt, reason: "worker \(id) lost") }
         if self.reduces.contains(where: { !$0.isDone }) {
-            for index in self.maps.indices {
-                guard case .done(let attempt, id, _) = self.maps[index].state else { continue }
-                self.logger.info("map output lost with its worker; running the map again", metadata: ["attempt": "\(attempt)"])
-                self.maps[index].state = .idle
+            for index in self.maps.indices where self.maps[index].done?.worker == id {
+                self.logger.info("map output lost with its worker; running the map again", metadata: ["map": "\(index)"])
+                self.maps[index].done = nil
             }
         }
         self.schedule()
     }
 
-    /// Declares dead every worker not heard from within the worker timeout.
-    func checkHeartbeats() {
+    /// Declares dead every worker not heard from within the worker timeout,
+    /// and looks for stragglers to back up.
+    func tick() {
         let now = ContinuousClock.now
-        for (id, worker) in self.workers where now - worker.lastHeard > self.workerTimeout {
-            self.lost(id, reason: "no heartbeat for \(self.workerTimeout)")
+        for (id, worker) in self.workers where now - worker.lastHeard > self.options.workerTimeout {
+            self.lost(id, reason: "no heartbeat for \(self.options.workerTimeout)")
         }
+        self.schedule()
     }
 
     // MARK: Messages
@@ -123,13 +131,13 @@ public actor Master {
         self.workers[id]!.lastHeard = .now
         switch message {
         case .heartbeat:
-            break
+            self.workers[id]!.send(.heartbeat(Heartbeat(running: [])))
         case .taskSucceeded(let success):
             self.workers[id]!.running.remove(success.attempt)
             self.succeeded(success, on: id)
         case .taskFailed(let failure):
             self.workers[id]!.running.remove(failure.attempt)
-            self.failed(failure.attempt, on: id, message: failure.message)
+            self.failed(failure, on: id)
         case .fetchFailed(let failure):
             self.fetchFailed(failure)
         default:
@@ -140,78 +148,119 @@ public actor Master {
 
     private func succeeded(_ success: TaskSucceeded, on id: WorkerID) {
         let attempt = success.attempt
-        guard self.outcome == nil, self.record(attempt).runningAttempt == attempt else {
+        guard self.outcome == nil, let running = self[attempt].running[attempt] else {
             self.logger.debug("late result discarded", metadata: ["attempt": "\(attempt)"])
             return
         }
-        self.noteAttempt(attempt, on: id, succeeded: true)
-        self.setState(of: attempt, to: .done(attempt: attempt, worker: id, result: success))
+        self.note(attempt, running, succeeded: true)
+        self[attempt].running[attempt] = nil
+        self[attempt].done = TaskRecord.Done(
+            attempt: attempt, worker: id, result: success, duration: ContinuousClock.now - running.started)
+        // The first attempt to finish wins; the others are killed.
+        for (other, loser) in self[attempt].running {
+            self.note(other, loser, succeeded: false)
+            self.workers[loser.worker]?.running.remove(other)
+            self.workers[loser.worker]?.send(.killTask(KillTask(attempt: other)))
+            self.events.add(.killedAttempts, 1)
+            self.events.add(.wastedBackupAttempts, 1)
+        }
+        self[attempt].running = [:]
         if attempt.kind == .map, let worker = self.workers[id] {
             let location = MapOutputLocation(
                 map: attempt.task, attempt: attempt, host: worker.registration.shuffleHost, port: worker.registration.shufflePort)
             self.forEachRunningReduce { reduceAttempt, reducer in
                 reducer.send(.mapOutputs(MapOutputs(reduceAttempt: reduceAttempt, locations: [location])))
             }
+            if !self.mapPhaseAnnounced, self.maps.allSatisfy(\.isDone) {
+                self.mapPhaseAnnounced = true
+                self.logger.info("all map tasks done", metadata: ["maps": "\(self.maps.count)"])
+            }
         }
         self.finishIfDone()
     }
 
-    private func failed(_ attempt: AttemptID, on id: WorkerID, message: String) {
-        guard self.outcome == nil, self.record(attempt).runningAttempt == attempt else { return }
-        self.noteAttempt(attempt, on: id, succeeded: false)
-        var record = self.record(attempt)
-        record.failures += 1
-        record.lastError = message
-        record.failedOn.insert(id)
-        record.state = .idle
-        self.setRecord(of: attempt, to: record)
-        self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(message)"])
-        if record.failures >= self.maxAttempts {
-            let what = attempt.kind == .map ? "map task \(attempt.taskName) (\(self.plan.splits[attempt.task]))" : "reduce task \(attempt.taskName)"
-            self.finish(.failed("\(what) failed \(record.failures) times; last error: \(message)"))
-        }
+    private func failed(_ failure: TaskFailed, on id: WorkerID) {
+        let attempt = failure.attempt
+        guard self.outcome == nil, let running = self[attempt].running[attempt] else { return }
+        self.note(attempt, running, succeeded: false)
+        self.events.add(attempt.kind == .map ? .failedMapAttempts : .failedReduceAttempts, 1)
+        self[attempt].running[attempt] = nil
+        self[attempt].failures += 1
+        self[attempt].lastError = failure.message
+        self[attempt].failedOn.insert(id)
+        if let record = failure.record { self[attempt].recordFailures[record, default: 0] += 1 }
+        self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(failure.message)"])
+        self.blame(id)
+        guard self[attempt].failures >= self.options.maxAttempts, self[attempt].done == nil else { return }
+        let what =
+            attempt.kind == .map
+            ? "map task \(attempt.taskName) (\(self.plan.splits[attempt.task]))" : "reduce task \(attempt.taskName)"
+        self.finish(.failed("\(what) failed \(self[attempt].failures) times; last error: \(failure.message)"))
+    }
+
+    /// Counts a failed attempt against a worker; one that fails too often gets no more tasks,
+    /// unless it is the last one left.
+    private func blame(_ id: WorkerID) {
+        self.failuresByWorker[id, default: 0] += 1
+        guard self.failuresByWorker[id]! >= MasterOptions.failuresBeforeExclusion, !self.excluded.contains(id),
+            self.workers.keys.contains(where: { $0 != id && !self.excluded.contains($0) })
+        else { return }
+        self.excluded.insert(id)
+        self.logger.warning("worker excluded from the job after repeated failures", metadata: ["worker": "\(id)"])
     }
 
     private func fetchFailed(_ failure: FetchFailed) {
         let map = failure.mapAttempt
-        guard map.kind == .map, map.task < self.maps.count,
-            case .done(map, _, _) = self.maps[map.task].state
-        else { return }
+        guard map.kind == .map, map.task < self.maps.count, self.maps[map.task].done?.attempt == map else { return }
         self.fetchFailures[map, default: 0] += 1
         self.logger.warning(
             "fetch failed", metadata: ["map": "\(map)", "reduce": "\(failure.reduceAttempt)", "error": "\(failure.message)"])
-        if self.fetchFailures[map]! >= Self.fetchFailuresBeforeRerun {
-            self.logger.warning("map output unreachable; running the map again", metadata: ["map": "\(map)"])
-            self.maps[map.task].state = .idle
+        if failure.corrupt || self.fetchFailures[map]! >= MasterOptions.fetchFailuresBeforeRerun {
+            self.logger.warning("map output unusable; running the map again", metadata: ["map": "\(map)"])
+            self.maps[map.task].done = nil
         }
     }
 
     /// Takes a running attempt back without counting it as a failure.
-    private func kill(_ attempt: AttemptID, reason: String) {
-        guard self.record(attempt).runningAttempt == attempt else { return }
-        if case .running(_, let worker, _) = self.record(attempt).state { self.noteAttempt(attempt, on: worker, succeeded: false) }
-        self.setState(of: attempt, to: .idle)
+    private func stop(_ attempt: AttemptID, reason: String) {
+        guard let running = self[attempt].running.removeValue(forKey: attempt) else { return }
+        self.note(attempt, running, succeeded: false)
+        self.events.add(.killedAttempts, 1)
     }
 
     // MARK: Scheduling
 
     /// Gives idle tasks to workers with free slots: maps first; reduces once
-    /// no map is waiting, so that they fetch map outputs while the last maps run.
+    /// no map is waiting, so that they fetch map outputs while the last maps
+    /// run. A worker may run maps beyond its slots while reduces hold them, so
+    /// that reduces waiting for a re-run map never starve it. Slots left over
+    /// near the end of a phase go to backups of stragglers.
     private func schedule() {
         guard self.outcome == nil else { return }
-        for id in self.workers.keys.sorted() {
+        let usable = self.workers.keys.filter { !self.excluded.contains($0) }.sorted()
+        for id in usable {
             while self.workers[id]!.runningMaps < self.workers[id]!.registration.slots,
                 let map = self.nextIdle(in: self.maps, for: id)
             {
-                self.startMap(map, on: id)
+                self.start(AttemptID(.map, task: map, attempt: 0), on: id, isBackup: false)
             }
         }
         guard !self.maps.contains(where: \.isIdle) else { return }
-        for id in self.workers.keys.sorted(by: { self.workers[$0]!.running.count < self.workers[$1]!.running.count }) {
+        for id in usable.sorted(by: { self.workers[$0]!.running.count < self.workers[$1]!.running.count }) {
             while self.workers[id]!.running.count < self.workers[id]!.registration.slots,
                 let reduce = self.nextIdle(in: self.reduces, for: id)
             {
-                self.startReduce(reduce, on: id)
+                self.start(AttemptID(.reduce, task: reduce, attempt: 0), on: id, isBackup: false)
+            }
+        }
+        guard self.options.speculation, !self.reduces.contains(where: \.isIdle) else { return }
+        for id in usable where self.workers[id]!.running.count < self.workers[id]!.registration.slots {
+            if let straggler = self.straggler(in: self.maps, kind: .map, avoiding: id)
+                ?? self.straggler(in: self.reduces, kind: .reduce, avoiding: id)
+            {
+                self.logger.info("starting a backup attempt of a straggler", metadata: ["task": "\(straggler)", "worker": "\(id)"])
+                self.events.add(.launchedBackupAttempts, 1)
+                self.start(straggler, on: id, isBackup: true)
             }
         }
     }
@@ -223,69 +272,83 @@ public actor Master {
             ?? idle.first { task in self.workers.keys.allSatisfy { tasks[task].failedOn.contains($0) } }
     }
 
-    private func startMap(_ index: Int, on id: WorkerID) {
-        self.maps[index].attemptsStarted += 1
-        let attempt = AttemptID(.map, task: index, attempt: self.maps[index].attemptsStarted)
-        self.maps[index].state = .running(attempt: attempt, worker: id, started: .now)
-        self.workers[id]!.running.insert(attempt)
-        self.workers[id]!.send(.runMap(RunMap(task: MapTask(id: attempt, split: self.plan.splits[index]))))
+    /// A task of a phase with nothing left to start whose only attempt has run far longer than
+    /// the phase's typical one, and not on `worker`. Returns the task (attempt number 0).
+    private func straggler(in tasks: [TaskRecord], kind: AttemptID.Kind, avoiding worker: WorkerID) -> AttemptID? {
+        let durations = tasks.compactMap { $0.done?.duration }.sorted()
+        guard !durations.isEmpty, !tasks.contains(where: \.isIdle) else { return nil }
+        let threshold = max(durations[durations.count / 2] * MasterOptions.straggleFactor, MasterOptions.minimumStraggle)
+        let now = ContinuousClock.now
+        let candidates = tasks.indices.filter { index in
+            guard tasks[index].done == nil, tasks[index].running.count == 1, let running = tasks[index].running.first?.value
+            else { return false }
+            return running.worker != worker && now - running.started > threshold
+        }
+        return candidates.min { tasks[$0].running.first!.value.started < tasks[$1].running.first!.value.started }
+            .map { AttemptID(kind, task: $0, attempt: 0) }
     }
 
-    private func startReduce(_ index: Int, on id: WorkerID) {
-        self.reduces[index].attemptsStarted += 1
-        let attempt = AttemptID(.reduce, task: index, attempt: self.reduces[index].attemptsStarted)
-        self.reduces[index].state = .running(attempt: attempt, worker: id, started: .now)
+    /// Starts the next attempt of `task` (whose attempt number is ignored) on worker `id`.
+    private func start(_ task: AttemptID, on id: WorkerID, isBackup: Bool) {
+        self[task].attemptsStarted += 1
+        let attempt = AttemptID(task.kind, task: task.task, attempt: self[task].attemptsStarted)
+        self[attempt].running[attempt] = TaskRecord.Running(worker: id, started: .now, isBackup: isBackup)
         self.workers[id]!.running.insert(attempt)
-        self.workers[id]!.send(.runReduce(RunReduce(attempt: attempt, mapCount: self.maps.count)))
-        self.workers[id]!.send(.mapOutputs(MapOutputs(reduceAttempt: attempt, locations: self.finishedMapLocations())))
+        switch attempt.kind {
+        case .map:
+            let skip =
+                self.options.skipBadRecords
+                ? Set(self[attempt].recordFailures.filter { $0.value >= MasterOptions.failuresBeforeSkipping }.keys) : []
+            self.workers[id]!.send(
+                .runMap(RunMap(task: MapTask(id: attempt, split: self.plan.splits[attempt.task], skipRecords: skip))))
+        case .reduce:
+            self.workers[id]!.send(.runReduce(RunReduce(attempt: attempt, mapCount: self.maps.count)))
+            self.workers[id]!.send(.mapOutputs(MapOutputs(reduceAttempt: attempt, locations: self.finishedMapLocations())))
+        }
     }
 
     private func finishedMapLocations() -> [MapOutputLocation] {
         self.maps.compactMap { task in
-            guard case .done(let attempt, let worker, _) = task.state, let record = self.workers[worker] else { return nil }
+            guard let done = task.done, let record = self.workers[done.worker] else { return nil }
             return MapOutputLocation(
-                map: attempt.task, attempt: attempt, host: record.registration.shuffleHost, port: record.registration.shufflePort)
+                map: done.attempt.task, attempt: done.attempt, host: record.registration.shuffleHost,
+                port: record.registration.shufflePort)
         }
     }
 
     private func forEachRunningReduce(_ body: (AttemptID, WorkerRecord) -> Void) {
         for task in self.reduces {
-            if case .running(let attempt, let worker, _) = task.state, let record = self.workers[worker] { body(attempt, record) }
+            for (attempt, running) in task.running {
+                if let record = self.workers[running.worker] { body(attempt, record) }
+            }
         }
     }
 
     // MARK: Bookkeeping
 
-    private func record(_ attempt: AttemptID) -> TaskRecord {
-        attempt.kind == .map ? self.maps[attempt.task] : self.reduces[attempt.task]
+    private subscript(attempt: AttemptID) -> TaskRecord {
+        get { attempt.kind == .map ? self.maps[attempt.task] : self.reduces[attempt.task] }
+        set {
+            if attempt.kind == .map { self.maps[attempt.task] = newValue } else { self.reduces[attempt.task] = newValue }
+        }
     }
 
-    private func setRecord(of attempt: AttemptID, to record: TaskRecord) {
-        if attempt.kind == .map { self.maps[attempt.task] = record } else { self.reduces[attempt.task] = record }
-    }
-
-    private func setState(of attempt: AttemptID, to state: TaskRecord.State) {
-        var record = self.record(attempt)
-        record.state = state
-        self.setRecord(of: attempt, to: record)
-    }
-
-    private func noteAttempt(_ attempt: AttemptID, on worker: WorkerID, succeeded: Bool) {
-        guard case .running(attempt, _, let started) = self.record(attempt).state else { return }
+    private func note(_ attempt: AttemptID, _ running: TaskRecord.Running, succeeded: Bool) {
         self.attempts.append(
             JobReport.Attempt(
-                id: attempt.description, worker: worker.description, startSeconds: (started - self.started).seconds,
-                durationSeconds: (ContinuousClock.now - started).seconds, succeeded: succeeded))
+                id: attempt.description, worker: running.worker.description,
+                startSeconds: (running.started - self.started).seconds,
+                durationSeconds: (ContinuousClock.now - running.started).seconds, succeeded: succeeded))
     }
 
     private func finishIfDone() {
         guard self.outcome == nil, self.reduces.allSatisfy(\.isDone) else { return }
-        var counters = Counters()
+        var counters = self.events
         var files: [String] = []
         for task in self.maps + self.reduces {
-            guard case .done(_, _, let result) = task.state else { continue }
-            counters.merge(result.counters)
-            if let path = result.outputPath { files.append(path) }
+            guard let done = task.done else { continue }
+            counters.merge(done.result.counters)
+            if let path = done.result.outputPath { files.append(path) }
         }
         let report = JobReport(
             job: self.plan.job.name, maps: self.maps.count, reduces: self.reduces.count,
@@ -294,7 +357,7 @@ public actor Master {
         self.finish(.succeeded(report, attemptFiles: files))
     }
 
-    fileprivate func finish(_ outcome: Outcome) {
+    private func finish(_ outcome: Outcome) {
         guard self.outcome == nil else { return }
         self.outcome = outcome
         for waiter in self.waiters { waiter.resume(returning: outcome) }
@@ -316,12 +379,5 @@ extension Duration {
     var seconds: Double {
         let (seconds, attoseconds) = self.components
         return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
-
-extension Master {
-    /// Ends the job as failed, for a reason outside the task table.
-    public func abort(_ reason: String) {
-        self.finish(.failed(reason))
     }
 }

@@ -21,11 +21,11 @@ public final class MasterServer: Sendable {
     }
 
     /// Binds the control port for `plan`'s job.
-    public static func start(
-        plan: JobPlan, secret: Secret, listen: Endpoint, maxAttempts: Int, workerTimeout: Duration, logger: Logger
-    ) async throws -> MasterServer {
+    public static func start(plan: JobPlan, secret: Secret, listen: Endpoint, options: MasterOptions, logger: Logger) async throws
+        -> MasterServer
+    {
         let listener = try await Network.listen(on: listen)
-        let master = Master(plan: plan, maxAttempts: maxAttempts, workerTimeout: workerTimeout, logger: logger)
+        let master = Master(plan: plan, options: options, logger: logger)
         return MasterServer(master: master, listener: listener, secret: secret, logger: logger)
     }
 
@@ -35,7 +35,7 @@ public final class MasterServer: Sendable {
         let plan = await self.master.plan
         let result: Result<JobReport, any Error> = await withDiscardingTaskGroup { group in
             group.addTask { await self.acceptWorkers() }
-            group.addTask { await self.watchHeartbeats() }
+            group.addTask { await self.tick() }
             if let progress { group.addTask { await progress.run(self.master) } }
             let outcome = await self.master.outcome()
             progress?.finish()
@@ -71,10 +71,10 @@ public final class MasterServer: Sendable {
         }
     }
 
-    private func watchHeartbeats() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(500))
-            await self.master.checkHeartbeats()
+    /// Lets the master look for silent workers and stragglers twice a second.
+    private func tick() async {
+        while (try? await Task.sleep(for: .milliseconds(500))) != nil {
+            await self.master.tick()
         }
     }
 

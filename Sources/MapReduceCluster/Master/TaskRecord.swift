@@ -2,16 +2,24 @@ import MapReduce
 
 /// What the master knows of one map or reduce task.
 struct TaskRecord: Sendable {
-    enum State: Sendable {
-        /// Waiting for a worker.
-        case idle
-        /// An attempt is running.
-        case running(attempt: AttemptID, worker: WorkerID, started: ContinuousClock.Instant)
-        /// An attempt finished; for a map, its output lives on `worker`.
-        case done(attempt: AttemptID, worker: WorkerID, result: TaskSucceeded)
+    /// An attempt that is running.
+    struct Running: Sendable {
+        var worker: WorkerID
+        var started: ContinuousClock.Instant
+        /// Whether it was started as a backup of a straggling attempt.
+        var isBackup: Bool
     }
 
-    var state: State = .idle
+    /// The attempt that finished; for a map, its output lives on `worker`.
+    struct Done: Sendable {
+        var attempt: AttemptID
+        var worker: WorkerID
+        var result: TaskSucceeded
+        var duration: Duration
+    }
+
+    var running: [AttemptID: Running] = [:]
+    var done: Done?
     /// Attempts started so far; the next one is numbered one more.
     var attemptsStarted = 0
     /// Attempts that failed in user code or the framework (not killed ones).
@@ -19,22 +27,11 @@ struct TaskRecord: Sendable {
     var lastError = ""
     /// Workers an attempt of this task failed on, to try elsewhere next.
     var failedOn: Set<WorkerID> = []
+    /// For a map: how many attempts each record (by number within the split) made fail.
+    var recordFailures: [Int64: Int] = [:]
 
-    var isIdle: Bool {
-        if case .idle = self.state { return true }
-        return false
-    }
-
-    var isDone: Bool {
-        if case .done = self.state { return true }
-        return false
-    }
-
-    /// The running attempt, if any.
-    var runningAttempt: AttemptID? {
-        if case .running(let attempt, _, _) = self.state { return attempt }
-        return nil
-    }
+    var isIdle: Bool { self.done == nil && self.running.isEmpty }
+    var isDone: Bool { self.done != nil }
 }
 
 /// A worker's name within one job: `w-3`.

@@ -95,9 +95,11 @@ public struct Registered: Codable, Sendable, Equatable {
     /// The job's settings; the worker uses its own work directory.
     public var settings: TaskSettings
     public var heartbeatSeconds: Double
+    /// Silence from the master after which the worker gives up on it.
+    public var timeoutSeconds: Double
 }
 
-/// A worker is alive, and running these attempts.
+/// A worker is alive, and running these attempts; the master answers each with an empty one.
 public struct Heartbeat: Codable, Sendable, Equatable {
     public var running: [AttemptID]
 }
@@ -140,6 +142,8 @@ public struct TaskSucceeded: Codable, Sendable, Equatable {
 public struct TaskFailed: Codable, Sendable, Equatable {
     public var attempt: AttemptID
     public var message: String
+    /// For a map attempt whose user code threw on a record: that record's number within the split.
+    public var record: Int64?
 }
 
 /// A reduce attempt could not fetch a map output.
@@ -147,6 +151,8 @@ public struct FetchFailed: Codable, Sendable, Equatable {
     public var reduceAttempt: AttemptID
     public var mapAttempt: AttemptID
     public var message: String
+    /// Whether the output arrived corrupt (a CRC-32 or length mismatch), rather than not at all.
+    public var corrupt: Bool
 }
 
 /// Stop an attempt: another one won, or the job is over.

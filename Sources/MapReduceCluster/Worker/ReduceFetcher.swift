@@ -86,8 +86,14 @@ actor ReduceFetcher {
             } catch {
                 failures += 1
                 self.logger.warning("fetch failed", metadata: ["map": "\(location.attempt)", "error": "\(error)"])
-                if failures % Self.triesBeforeReport == 0 {
-                    self.report(.fetchFailed(FetchFailed(reduceAttempt: self.attempt, mapAttempt: location.attempt, message: "\(error)")))
+                // Corrupt data will not heal by itself: say so at once. A peer that
+                // cannot be reached may be restarting: say so after a few tries.
+                let corrupt = error is SpillFormatError
+                if corrupt || failures % Self.triesBeforeReport == 0 {
+                    self.report(
+                        .fetchFailed(
+                            FetchFailed(
+                                reduceAttempt: self.attempt, mapAttempt: location.attempt, message: "\(error)", corrupt: corrupt)))
                 }
                 try? await Task.sleep(for: .milliseconds(100 << min(failures, 4)))
             }

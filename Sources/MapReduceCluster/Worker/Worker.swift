@@ -39,6 +39,8 @@ actor Worker {
             if let fetcher = self.fetchers[outputs.reduceAttempt] {
                 Task { await fetcher.add(outputs.locations) }
             }
+        case .heartbeat:
+            break
         case .killTask(let kill):
             self.running.remove(kill.attempt)
             if let fetcher = self.fetchers.removeValue(forKey: kill.attempt) { Task { await fetcher.cancel() } }
@@ -102,7 +104,7 @@ actor Worker {
             self.outbox.yield(.taskSucceeded(success))
         case .failure(let error):
             self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-            self.outbox.yield(.taskFailed(TaskFailed(attempt: attempt, message: "\(error)")))
+            self.outbox.yield(.taskFailed(TaskFailed(attempt: attempt, message: "\(error)", record: (error as? RecordFailure)?.record)))
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MapReduce
 import NIOCore
+import Synchronization
 
 /// How a worker process runs.
 public struct WorkerOptions: Sendable {
@@ -63,6 +64,8 @@ public enum WorkerService {
                 id: registered.workerID, job: job, settings: settings, shuffle: shuffle, secret: secret,
                 outbox: continuation, logger: logger)
             logger.info("registered", metadata: ["job": "\(job.name)", "shuffle": "\(advertised):\(shuffle.port)"])
+            let lastHeard = LastHeard()
+            let masterTimeout = Duration.milliseconds(Int64(registered.timeoutSeconds * 1000))
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await shuffle.run() }
                 group.addTask {
@@ -71,11 +74,24 @@ public enum WorkerService {
                 group.addTask {
                     while (try? await Task.sleep(for: .seconds(registered.heartbeatSeconds))) != nil {
                         continuation.yield(await worker.heartbeat())
+                        // A master that stopped answering (frozen, or cut off) is as good as gone.
+                        if lastHeard.elapsed > masterTimeout {
+                            channel.channel.close(promise: nil)
+                            return
+                        }
                     }
                 }
                 defer { group.cancelAll() }
-                while let message = try await connection.receive() {
-                    guard await worker.handle(message) else { return }
+                do {
+                    while let message = try await connection.receive() {
+                        lastHeard.reset()
+                        guard await worker.handle(message) else { return }
+                    }
+                } catch where lastHeard.elapsed <= masterTimeout {
+                    throw error
+                }
+                if lastHeard.elapsed > masterTimeout {
+                    throw ProtocolError("the master has been silent for \(registered.timeoutSeconds) s")
                 }
                 throw ProtocolError("the master closed the connection")
             }
@@ -93,5 +109,17 @@ public enum WorkerService {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
+    }
+}
+
+/// When the master was last heard from.
+private final class LastHeard: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+
+    /// Time since the master was last heard from.
+    var elapsed: Duration { ContinuousClock.now - self.instant.withLock { $0 } }
+
+    func reset() {
+        self.instant.withLock { $0 = .now }
     }
 }

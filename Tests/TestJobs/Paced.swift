@@ -1,0 +1,60 @@
+import Foundation
+import MapReduce
+
+/// Word count with knobs that make tasks slow, for tests that need to act
+/// while a job runs: kill workers, freeze them, corrupt their files.
+///
+/// - `map-ms`, `reduce-ms`: every map or reduce task sleeps this long first.
+/// - `gate`, `gated`: the map task of the input file named `gated` waits until the file `gate` exists.
+/// - `straggler`, `straggle-ms`: the first attempt of the map task of the file named `straggler` sleeps `straggle-ms`.
+struct Paced: Job {
+    static let name = "paced"
+    static var combiner: Combiner<Int>? { Combiner(+=) }
+    static var parameters: [JobParameter] {
+        [
+            JobParameter("map-ms", default: "0"), JobParameter("reduce-ms", default: "0"),
+            JobParameter("gate", default: ""), JobParameter("gated", default: ""),
+            JobParameter("straggler", default: ""), JobParameter("straggle-ms", default: "0"),
+        ]
+    }
+
+    static func sleep(milliseconds: Int) {
+        if milliseconds > 0 { usleep(UInt32(milliseconds) * 1000) }
+    }
+
+    struct GateNeverOpened: Error, CustomStringConvertible {
+        var description: String { "the gate file never appeared" }
+    }
+
+    struct Map: Mapper {
+        mutating func setUp(context: inout MapContext<String, Int>) throws {
+            let parameters = context.parameters
+            let file = (context.inputPath as NSString).lastPathComponent
+            Paced.sleep(milliseconds: try parameters.int("map-ms") ?? 0)
+            if file == parameters["straggler"], context.attempt.attempt == 1 {
+                Paced.sleep(milliseconds: try parameters.int("straggle-ms") ?? 0)
+            }
+            if file == parameters["gated"], let gate = parameters["gate"] {
+                let deadline = Date().addingTimeInterval(60)
+                while !FileManager.default.fileExists(atPath: gate) {
+                    guard Date() < deadline else { throw GateNeverOpened() }
+                    usleep(10_000)
+                }
+            }
+        }
+
+        mutating func map(_ line: Line, context: inout MapContext<String, Int>) {
+            for word in line.words { context.emit(word, 1) }
+        }
+    }
+
+    struct Reduce: Reducer {
+        mutating func setUp(context: inout ReduceContext) throws {
+            Paced.sleep(milliseconds: try context.parameters.int("reduce-ms") ?? 0)
+        }
+
+        mutating func reduce(key: String, values: ReduceValues<Int>, context: inout ReduceContext) {
+            context.write(key, values.reduce(0, +))
+        }
+    }
+}
