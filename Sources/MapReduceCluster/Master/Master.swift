@@ -253,15 +253,18 @@ public actor Master {
                 self.start(AttemptID(.reduce, task: reduce, attempt: 0), on: id, isBackup: false)
             }
         }
-        guard self.options.speculation, !self.reduces.contains(where: \.isIdle) else { return }
-        for id in usable where self.workers[id]!.running.count < self.workers[id]!.registration.slots {
-            if let straggler = self.straggler(in: self.maps, kind: .map, avoiding: id)
-                ?? self.straggler(in: self.reduces, kind: .reduce, avoiding: id)
-            {
-                self.logger.info("starting a backup attempt of a straggler", metadata: ["task": "\(straggler)", "worker": "\(id)"])
-                self.events.add(.launchedBackupAttempts, 1)
-                self.start(straggler, on: id, isBackup: true)
-            }
+        guard self.options.speculation else { return }
+        for id in usable {
+            let worker = self.workers[id]!
+            let straggler =
+                worker.runningMaps < worker.registration.slots ? self.straggler(in: self.maps, kind: .map, avoiding: id) : nil
+            guard let backup = straggler
+                ?? (worker.running.count < worker.registration.slots
+                    ? self.straggler(in: self.reduces, kind: .reduce, avoiding: id) : nil)
+            else { continue }
+            self.logger.info("starting a backup attempt of a straggler", metadata: ["task": "\(backup.taskName)", "worker": "\(id)"])
+            self.events.add(.launchedBackupAttempts, 1)
+            self.start(backup, on: id, isBackup: true)
         }
     }
 
