@@ -41,3 +41,42 @@ struct AcrossHostsTests {
         #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
     }
 }
+
+extension AcrossHostsTests {
+    @Test func aWorkerCutOffTheNetworkIsTreatedAsDead() throws {
+        let network = try NetworkNamespaces(count: 4)
+        let directory = try TemporaryDirectory()
+        var texts: [[UInt8]] = []
+        for i in 0..<6 {
+            var random = RandomText(seed: UInt64(1400 + i))
+            texts.append(random.make(size: 5_000))
+            try directory.write("input/\(i).txt", texts[i])
+        }
+        let secret = try directory.write("secret", Array("a secret shared by four hosts".utf8))
+        let master = try ChildProcess(
+            "testjobs",
+            [
+                "master", "--job", "paced", "--listen", "\(network.addresses[0]):0", "--secret-file", secret, "--reducers", "2",
+                "--worker-timeout", "2", "--speculation", "off", "--param", "map-ms=1000", "--log-level", "info",
+                "--output", "\(directory.path)/out", "\(directory.path)/input",
+            ], wrapper: network.wrapper(0))
+        let port = try master.waitForStandardError(matching: "master listening on [0-9.]+:(\\d+)")
+        let workers = try (1...3).map { host in
+            try ChildProcess(
+                "testjobs",
+                ["worker", "--master", "\(network.addresses[0]):\(port)", "--listen", "\(network.addresses[host]):0", "--secret-file", secret],
+                wrapper: network.wrapper(host))
+        }
+        _ = try master.waitForStandardError(matching: "(worker registered(.|\\n)*){3}")
+        try network.cutOff(1)
+        let finished = try master.wait(timeout: 90)
+        #expect(finished.status == 0, "\(finished.standardError)")
+        #expect(finished.standardError.contains("no heartbeat for"))
+        let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
+        #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
+        // The cut-off worker hears nothing from its master and leaves by itself.
+        let cutOff = try workers[0].wait(timeout: 30)
+        #expect(cutOff.standardError.contains("the master has been silent"), "\(cutOff.standardError)")
+        for worker in workers.dropFirst() { #expect(try worker.wait(timeout: 30).status == 0) }
+    }
+}
