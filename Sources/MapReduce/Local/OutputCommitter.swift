@@ -1,10 +1,19 @@
+import Synchronization
+
 /// Owns a job's output directory: refuses to clobber earlier output, and
 /// moves reduce attempts' files into place only when the whole job has
 /// succeeded, so a failed job never leaves `part-*` files behind.
-public struct OutputCommitter: Sendable {
+public final class OutputCommitter: Sendable {
     public let directory: String
     /// Whether this job created the directory (and so removes it on failure).
     private let created: Bool
+    /// Whether the output has been committed, after which `abort` does nothing.
+    private let committed = Mutex(false)
+
+    private init(directory: String, created: Bool) {
+        self.directory = directory
+        self.created = created
+    }
 
     public var temporaryDirectory: String { "\(self.directory)/_temporary" }
 
@@ -51,10 +60,12 @@ public struct OutputCommitter: Sendable {
         try FileSystem.writeAtomically(report, to: "\(self.directory)/_job.json")
         FileSystem.removeTree(self.temporaryDirectory)
         try FileSystem.writeAtomically([], to: "\(self.directory)/_SUCCESS")
+        self.committed.withLock { $0 = true }
     }
 
     /// Removes what the failed job wrote: `_temporary`, and the directory itself if the job made it.
     public func abort() {
+        guard !self.committed.withLock({ $0 }) else { return }
         FileSystem.removeTree(self.temporaryDirectory)
         if self.created { FileSystem.removeTree(self.directory) }
     }
