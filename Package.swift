@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .library(name: "MapReduce", targets: ["MapReduce", "MapReduceCluster", "MapReduceCLI"]),
         .executable(name: "wordcount", targets: ["wordcount"]),
+        .executable(name: "grep", targets: ["grep"]),
+        .executable(name: "invertedindex", targets: ["invertedindex"]),
+        .executable(name: "accesslog", targets: ["accesslog"]),
+        .executable(name: "reverselinks", targets: ["reverselinks"]),
         .executable(name: "datagen", targets: ["datagen"]),
     ],
     dependencies: [
@@ -41,6 +45,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "wordcount", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/WordCount"),
+        .executableTarget(name: "grep", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/Grep"),
+        .executableTarget(name: "invertedindex", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/InvertedIndex"),
+        .executableTarget(name: "accesslog", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/AccessLog"),
+        .executableTarget(name: "reverselinks", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/ReverseLinks"),
         .executableTarget(
             name: "datagen",
             dependencies: ["MapReduce", "MapReduceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -57,6 +65,9 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["MapReduce", "TestSupport", "wordcount", "testjobs"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+                "MapReduce", "TestSupport", "wordcount", "testjobs", "grep", "invertedindex", "accesslog", "reverselinks",
+            ]
+        ),
     ]
 )

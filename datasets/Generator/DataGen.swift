@@ -5,5 +5,5 @@ import ArgumentParser
     static let configuration = CommandConfiguration(
         commandName: "datagen",
         abstract: "Generates datasets for the examples, the same bytes for the same seed.",
-        subcommands: [TextCommand.self])
+        subcommands: [TextCommand.self, AccessLogCommand.self, LinksCommand.self, JoinCommand.self, TeraGenCommand.self, TeraValidateCommand.self])
 }

@@ -15,41 +15,19 @@ struct TextCommand: ParsableCommand {
             wrap at 72 columns and paragraphs are separated by blank lines.
             """)
 
-    @Option(help: "How much to write: bytes, or with a K, M or G suffix.")
-    var size = ByteCount(1 << 20)
-
-    @Option(help: "The seed; the same seed and size give the same bytes.")
-    var seed: UInt64 = 1
+    @OptionGroup var options: GeneratorOptions
 
     @Option(help: "The number of distinct words in the vocabulary.")
     var vocabulary: Int = 50_000
 
-    @Option(help: "The file to write (standard output if not given).")
-    var output: String?
-
     func validate() throws {
         guard self.vocabulary >= 200 else { throw ValidationError("--vocabulary must be at least 200") }
-        guard self.size.bytes >= 0 else { throw ValidationError("--size must not be negative") }
     }
 
     func run() throws {
-        var random = SplitMix64(seed: self.seed)
+        var random = SplitMix64(seed: ~self.options.seed)
         var text = TextWriter(vocabulary: Vocabulary(size: self.vocabulary, random: &random))
-        let sink = try Sink(path: self.output)
-        var written: Int64 = 0
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(1 << 20)
-        while written < self.size.bytes {
-            let line = text.nextLine(random: &random)
-            guard written + Int64(line.count) <= self.size.bytes else { break }
-            chunk += line
-            written += Int64(line.count)
-            if chunk.count >= 1 << 20 {
-                try sink.write(chunk)
-                chunk.removeAll(keepingCapacity: true)
-            }
-        }
-        try sink.write(chunk)
+        try self.options.writeLines { text.nextLine(random: &$0) }
     }
 }
 

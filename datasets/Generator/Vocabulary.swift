@@ -15,8 +15,7 @@ struct Vocabulary {
     static let accented = ["é", "è", "ö", "ü", "ñ", "å", "ç", "ï"]
 
     let words: [[UInt8]]
-    /// `cumulative[i]` is the probability of drawing a rank of at most i.
-    private let cumulative: [Double]
+    private let sampler: ZipfSampler
 
     init(size: Int, random: inout SplitMix64) {
         var seen = Set(Self.common)
@@ -34,25 +33,11 @@ struct Vocabulary {
             if seen.insert(word).inserted { words.append(word) }
         }
         self.words = words.map { Array($0.utf8) }
-        var total = 0.0
-        var cumulative: [Double] = []
-        cumulative.reserveCapacity(size)
-        for rank in 1...size {
-            total += 1 / Double(rank)
-            cumulative.append(total)
-        }
-        self.cumulative = cumulative.map { $0 / total }
+        self.sampler = ZipfSampler(count: size)
     }
 
     /// A word drawn by Zipf's law.
     func sample(random: inout SplitMix64) -> [UInt8] {
-        let u = random.unit()
-        var low = 0
-        var high = self.cumulative.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if self.cumulative[middle] < u { low = middle + 1 } else { high = middle }
-        }
-        return self.words[low]
+        self.words[self.sampler.sample(&random)]
     }
 }

@@ -55,12 +55,9 @@ public struct ByteWriter: ~Copyable {
         self.length += bytes.count
     }
 
-    @inlinable public mutating func append(_ bytes: some Collection<UInt8>) {
-        self.reserve(bytes.count)
-        for byte in bytes {
-            self.base.storeBytes(of: byte, toByteOffset: self.count, as: UInt8.self)
-            self.length += 1
-        }
+    @inlinable public mutating func append(contentsOf bytes: some Sequence<UInt8>) {
+        self.reserve(bytes.underestimatedCount)
+        for byte in bytes { self.append(byte) }
     }
 
     /// Appends `value` most significant byte first.

@@ -31,6 +31,10 @@ public protocol Job {
     static var combiner: Combiner<Map.Value>? { get }
     /// Which reduce task each key goes to; by default a stable hash.
     static var partitioner: Partitioner<Map.Key> { get }
+
+    /// Checks the parameters before any task runs, so that a bad one is one
+    /// clear error at the start rather than failed attempts; by default accepts all.
+    static func validate(_ parameters: JobParameters) throws
 }
 
 extension Job {
@@ -39,4 +43,5 @@ extension Job {
     public static var parameters: [JobParameter] { [] }
     public static var combiner: Combiner<Map.Value>? { nil }
     public static var partitioner: Partitioner<Map.Key> { .hash }
+    public static func validate(_ parameters: JobParameters) throws {}
 }

@@ -11,6 +11,11 @@ public struct JobPlan: Sendable {
     /// Checks `configuration` against `job`, expands its inputs and prepares the output directory.
     public init(job: AnyJob, configuration: JobConfiguration, workDirectory: String) throws {
         let (reducers, parameters) = try configuration.validated(for: job)
+        do {
+            try job.validate(parameters)
+        } catch {
+            throw JobError("job \(job.name): \(error)")
+        }
         let files = try InputPaths.expand(configuration.inputs)
         self.committer = try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
         self.job = job

@@ -32,6 +32,17 @@ public struct ReduceContext: ~Copyable {
         }
     }
 
+    /// Writes `bytes` as they are, with no tab or newline: for binary output
+    /// such as sorted fixed-length records.
+    public mutating func write(raw bytes: some Sequence<UInt8>) {
+        self.outputRecords += 1
+        do {
+            try self.file.write { $0.append(contentsOf: bytes) }
+        } catch {
+            self.failure = self.failure ?? error
+        }
+    }
+
     /// Flushes and closes the output file.
     @usableFromInline consuming func close() throws {
         if let failure = self.failure { throw failure }

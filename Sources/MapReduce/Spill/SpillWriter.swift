@@ -99,7 +99,7 @@ struct SpillWriter: ~Copyable {
         footer.appendBigEndian(UInt64(indexOffset))
         footer.appendBigEndian(UInt32(self.partitions))
         footer.appendBigEndian(CRC32.checksum(index.bytes))
-        footer.append(SpillFormat.magic)
+        footer.append(contentsOf: SpillFormat.magic)
         try self.file.write(footer.bytes)
         let segments = self.segments
         let path = self.path

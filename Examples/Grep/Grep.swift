@@ -1,0 +1,44 @@
+import MapReduce
+
+/// Distributed grep: every line that matches a regular expression.
+///
+/// `--param pattern=REGEX` is a POSIX extended regular expression (as with
+/// `grep -E`), matched against each line's bytes; `--param ignore-case=true`
+/// ignores case. Output lines are `path<TAB>byte offset<TAB>line`: files in
+/// byte order of their paths, and each file's lines in input order.
+struct Grep: Job {
+    static var parameters: [JobParameter] {
+        [
+            JobParameter("pattern", help: "a POSIX extended regular expression"),
+            JobParameter("ignore-case", default: "false", help: "true to ignore case"),
+        ]
+    }
+
+    static func validate(_ parameters: JobParameters) throws {
+        _ = try Self.regex(parameters)
+    }
+
+    static func regex(_ parameters: JobParameters) throws -> POSIXRegex {
+        try POSIXRegex(parameters["pattern"] ?? "", ignoreCase: parameters["ignore-case"] == "true")
+    }
+
+    struct Map: Mapper {
+        var regex: POSIXRegex?
+
+        mutating func setUp(context: inout MapContext<KeyPair<String, Int64>, String>) throws {
+            self.regex = try Grep.regex(context.parameters)
+        }
+
+        mutating func map(_ line: Line, context: inout MapContext<KeyPair<String, Int64>, String>) {
+            if self.regex!.matches(line.bytes) {
+                context.emit(KeyPair(context.inputPath, line.offset), line.string)
+            }
+        }
+    }
+
+    struct Reduce: Reducer {
+        mutating func reduce(key: KeyPair<String, Int64>, values: ReduceValues<String>, context: inout ReduceContext) {
+            for line in values { context.write(key, line) }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A compiled POSIX extended regular expression, matched against bytes.
+final class POSIXRegex {
+    private var compiled = regex_t()
+
+    struct InvalidPattern: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(_ pattern: String, ignoreCase: Bool) throws {
+        let flags = REG_EXTENDED | REG_NOSUB | (ignoreCase ? REG_ICASE : 0)
+        let code = regcomp(&self.compiled, pattern, flags)
+        guard code == 0 else {
+            var message = [CChar](repeating: 0, count: 256)
+            regerror(code, &self.compiled, &message, message.count)
+            throw InvalidPattern(description: "invalid pattern \(pattern): \(String(cString: message))")
+        }
+    }
+
+    deinit {
+        regfree(&self.compiled)
+    }
+
+    /// Whether the pattern matches somewhere in `bytes` (which may hold NUL bytes).
+    func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // REG_STARTEND: the range is given in pmatch[0], so no NUL terminator is needed.
+        var range = regmatch_t(rm_so: 0, rm_eo: regoff_t(bytes.count))
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else {
+            return regexec(&self.compiled, "", 1, &range, REG_STARTEND) == 0
+        }
+        return regexec(&self.compiled, base, 1, &range, REG_STARTEND) == 0
+    }
+}
