@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "invertedindex", targets: ["invertedindex"]),
         .executable(name: "accesslog", targets: ["accesslog"]),
         .executable(name: "reverselinks", targets: ["reverselinks"]),
+        .executable(name: "join", targets: ["join"]),
+        .executable(name: "terasort", targets: ["terasort"]),
         .executable(name: "datagen", targets: ["datagen"]),
     ],
     dependencies: [
@@ -49,6 +51,8 @@ let package = Package(
         .executableTarget(name: "invertedindex", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/InvertedIndex"),
         .executableTarget(name: "accesslog", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/AccessLog"),
         .executableTarget(name: "reverselinks", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/ReverseLinks"),
+        .executableTarget(name: "join", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/Join"),
+        .executableTarget(name: "terasort", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/TeraSort"),
         .executableTarget(
             name: "datagen",
             dependencies: ["MapReduce", "MapReduceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -66,7 +70,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: [
-                "MapReduce", "TestSupport", "wordcount", "testjobs", "grep", "invertedindex", "accesslog", "reverselinks",
+                "MapReduce", "TestSupport", "wordcount", "testjobs", "datagen", "grep", "invertedindex", "accesslog", "reverselinks",
+                "join", "terasort",
             ]
         ),
     ]

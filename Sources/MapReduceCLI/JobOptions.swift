@@ -27,6 +27,9 @@ struct JobOptions: ParsableArguments {
     @Option(name: .customLong("param"), help: ArgumentHelp("A job parameter, handed to every task.", valueName: "name=value"))
     var parameters: [String] = []
 
+    @Option(name: .customLong("input"), help: ArgumentHelp("A named input, for jobs whose inputs have mappers of their own.", valueName: "name=path"))
+    var namedInputs: [String] = []
+
     @Argument(help: "Input files, directories (read recursively) and globs.")
     var inputs: [String] = []
 
@@ -39,11 +42,21 @@ struct JobOptions: ParsableArguments {
         configuration.sortBufferMB = self.sortBufferMb
         configuration.compressionLevel = self.compressionLevel
         for parameter in self.parameters {
-            guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
-                throw JobError("--param takes name=value, not \(parameter)")
-            }
-            configuration.parameters[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
+            let (name, value) = try Self.split(parameter, option: "--param")
+            configuration.parameters[name] = value
+        }
+        for input in self.namedInputs {
+            let (name, path) = try Self.split(input, option: "--input")
+            configuration.namedInputs[name, default: []].append(path)
         }
         return configuration
+    }
+
+    /// Splits `name=value` at its first `=`.
+    private static func split(_ text: String, option: String) throws(JobError) -> (String, String) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw JobError("\(option) takes name=value, not \(text)")
+        }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 }

@@ -17,11 +17,14 @@ public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
     public var start: Int64
     /// The number of bytes in the range.
     public var length: Int64
+    /// For a job with named inputs: the input (and so the mapper) this split belongs to.
+    public var input: String?
 
-    public init(path: String, start: Int64, length: Int64) {
+    public init(path: String, start: Int64, length: Int64, input: String? = nil) {
         self.path = path
         self.start = start
         self.length = length
+        self.input = input
     }
 
     /// One past the last byte of the range.
@@ -36,7 +39,7 @@ public protocol InputFormat {
     associatedtype Record
 
     /// Cuts `files` into splits of about `splitSize` bytes.
-    static func splits(of files: [InputFile], splitSize: Int64) -> [InputSplit]
+    static func splits(of files: [InputFile], splitSize: Int64) throws -> [InputSplit]
 
     /// Reads the records of `split` in order, handing each to `body`, which
     /// must not keep it past the call. Returns the number of input bytes read.

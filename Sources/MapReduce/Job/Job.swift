@@ -32,6 +32,11 @@ public protocol Job {
     /// Which reduce task each key goes to; by default a stable hash.
     static var partitioner: Partitioner<Map.Key> { get }
 
+    /// Inputs read by mappers of their own (Hadoop's MultipleInputs), given
+    /// on the command line as `--input NAME=PATH`; by default none, and every
+    /// input is read by `Map`.
+    static var inputs: [NamedInput<Map.Key, Map.Value>] { get }
+
     /// Checks the parameters before any task runs, so that a bad one is one
     /// clear error at the start rather than failed attempts; by default accepts all.
     static func validate(_ parameters: JobParameters) throws
@@ -43,5 +48,6 @@ extension Job {
     public static var parameters: [JobParameter] { [] }
     public static var combiner: Combiner<Map.Value>? { nil }
     public static var partitioner: Partitioner<Map.Key> { .hash }
+    public static var inputs: [NamedInput<Map.Key, Map.Value>] { [] }
     public static func validate(_ parameters: JobParameters) throws {}
 }

@@ -3,12 +3,22 @@ public struct Partitioner<Key: KeyCodable>: Sendable {
     @usableFromInline enum Kind: Sendable {
         case hash
         case custom(@Sendable (Key, Int) -> Int)
+        case totalOrder(samples: Int)
     }
 
     @usableFromInline let kind: Kind
 
     /// `StableHash` of the key's encoding modulo the number of partitions: the default.
     public static var hash: Self { Self(kind: .hash) }
+
+    /// Ranges of keys, so that every key of partition `i` sorts before every
+    /// key of partition `i + 1` and the part files, concatenated in order, are
+    /// globally sorted (Hadoop's TotalOrderPartitioner). The ranges' bounds are
+    /// quantiles of the keys the mapper emits for about `samples` records,
+    /// read from splits spread over the input before the job starts.
+    public static func totalOrder(samples: Int = 10_000) -> Self {
+        Self(kind: .totalOrder(samples: samples))
+    }
 
     /// Partitions with your own function, which must return a number in `0..<partitions`.
     public static func custom(_ partition: @escaping @Sendable (_ key: Key, _ partitions: Int) -> Int) -> Self {

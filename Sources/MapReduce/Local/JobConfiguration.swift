@@ -2,6 +2,8 @@
 public struct JobConfiguration: Hashable, Sendable {
     /// Files, directories and globs to read.
     public var inputs: [String]
+    /// For a job with named inputs: the files, directories and globs of each.
+    public var namedInputs: [String: [String]] = [:]
     public var outputDirectory: String
     /// The number of reduce tasks; nil for the job's default.
     public var reducers: Int?
@@ -33,7 +35,22 @@ public struct JobConfiguration: Hashable, Sendable {
         guard (0...9).contains(self.compressionLevel) else {
             throw JobError("--compression-level must be between 0 and 9, not \(self.compressionLevel)")
         }
-        guard !self.inputs.isEmpty else { throw JobError("no input given") }
+        if job.inputNames.isEmpty {
+            guard !self.inputs.isEmpty else { throw JobError("no input given") }
+            if let name = self.namedInputs.keys.sorted().first {
+                throw JobError("job \(job.name) has no named inputs, so --input \(name)=... means nothing to it")
+            }
+        } else {
+            guard self.inputs.isEmpty else {
+                throw JobError("job \(job.name) reads named inputs: give them as --input NAME=PATH (\(job.inputNames.joined(separator: ", ")))")
+            }
+            if let name = self.namedInputs.keys.sorted().first(where: { !job.inputNames.contains($0) }) {
+                throw JobError("job \(job.name) has no input named \(name) (it reads: \(job.inputNames.joined(separator: ", ")))")
+            }
+            if let name = job.inputNames.first(where: { self.namedInputs[$0] == nil }) {
+                throw JobError("job \(job.name) needs --input \(name)=PATH")
+            }
+        }
         var values: [String: String] = [:]
         for parameter in job.parameters {
             values[parameter.name] = self.parameters[parameter.name] ?? parameter.defaultValue

@@ -16,15 +16,22 @@ public struct JobPlan: Sendable {
         } catch {
             throw JobError("job \(job.name): \(error)")
         }
-        let files = try InputPaths.expand(configuration.inputs)
+        var files = try configuration.inputs.isEmpty ? [] : InputPaths.expand(configuration.inputs)
+        var splits = try job.splits(files, configuration.splitSize)
+        for (name, paths) in configuration.namedInputs.sorted(by: { $0.key < $1.key }) {
+            let named = try InputPaths.expand(paths)
+            splits += try job.namedSplits(name, named, configuration.splitSize)
+            files += named
+        }
+        let boundaries = try job.sampleBoundaries?(splits, reducers, parameters) ?? []
         self.committer = try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
         self.job = job
-        self.splits = job.splits(files, configuration.splitSize)
+        self.splits = splits
         self.inputBytes = files.reduce(0) { $0 + $1.size }
         self.settings = TaskSettings(
             partitions: reducers, sortBufferBytes: configuration.sortBufferMB << 20,
             compressionLevel: configuration.compressionLevel, parameters: parameters,
-            workDirectory: workDirectory, outputDirectory: self.committer.directory)
+            workDirectory: workDirectory, outputDirectory: self.committer.directory, partitionBoundaries: boundaries)
     }
 
     /// Commits the reduce attempts' files (one per partition, in order) and writes `report` and `_SUCCESS`.

@@ -18,12 +18,18 @@
     @usableFromInline var outputBytes = 0
     @usableFromInline var combineInputRecords = 0
     @usableFromInline var combineOutputRecords = 0
+    /// For a total-order partitioner: the encoded keys that start partitions 1 to R-1.
+    @usableFromInline let boundaries: [[UInt8]]
+    /// When positive, the collector only gathers up to this many encoded keys, for sampling.
+    @usableFromInline var sampleLimit = 0
+    @usableFromInline var samples: [[UInt8]] = []
 
     @usableFromInline init(settings: TaskSettings, attemptName: String, partitioner: Partitioner<Key>, combiner: Combiner<Value>?) {
         self.partitions = settings.partitions
         self.partitioner = partitioner
         self.combiner = combiner
         self.memoryLimit = settings.sortBufferBytes
+        self.boundaries = settings.partitionBoundaries
         self.spills = SpillFiles(
             directory: settings.workDirectory, attemptName: attemptName, partitions: settings.partitions,
             compressionLevel: settings.compressionLevel)
@@ -32,13 +38,19 @@
     /// Collects one record whose key `encodeKey` appends in its key encoding;
     /// `key` makes the typed key, for custom partitioners only.
     @inlinable mutating func collect(encodeKey: (inout ByteWriter) -> Void, key: () -> Key, value: Value) {
+        if self.sampleLimit > 0 {
+            self.scratch.removeAll()
+            encodeKey(&self.scratch)
+            if self.samples.count < self.sampleLimit { self.samples.append(Array(self.scratch.bytes)) }
+            return
+        }
         if let combiner = self.combiner {
             self.scratch.removeAll()
             encodeKey(&self.scratch)
             let keyLength = self.scratch.count
             let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: keyLength)
             let hash = StableHash.hash(encodedKey)
-            let partition = self.partition(hash: hash, key: key)
+            let partition = self.partition(of: encodedKey, hash: hash, key: key)
             let (entry, inserted) = self.table.findOrInsert(encodedKey, hash: hash, partition: partition)
             if inserted { self.values.append(value) } else { combiner.combine(&self.values[entry], value) }
             value.encodeValue(to: &self.scratch)
@@ -53,8 +65,8 @@
             let keyLength = self.buffer.arena.count - start
             value.encodeValue(to: &self.buffer.arena)
             let valueLength = self.buffer.arena.count - start - keyLength
-            let hash = StableHash.hash(UnsafeRawBufferPointer(start: self.buffer.arena.base + start, count: keyLength))
-            let partition = self.partition(hash: hash, key: key)
+            let encodedKey = UnsafeRawBufferPointer(start: self.buffer.arena.base + start, count: keyLength)
+            let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
             self.buffer.addEntry(offset: start, keyLength: keyLength, valueLength: valueLength, partition: partition)
             self.outputBytes &+= keyLength &+ valueLength
             if self.buffer.bytesUsed >= self.memoryLimit { self.spillBuffer() }
@@ -62,12 +74,22 @@
         self.outputRecords &+= 1
     }
 
-    @inlinable func partition(hash: UInt64, key: () -> Key) -> Int {
+    @inlinable func partition(of encodedKey: UnsafeRawBufferPointer, hash: @autoclosure () -> UInt64, key: () -> Key) -> Int {
         switch self.partitioner.kind {
         case .hash:
-            return Int(hash % UInt64(self.partitions))
+            return Int(hash() % UInt64(self.partitions))
         case .custom(let partition):
             return partition(key(), self.partitions)
+        case .totalOrder:
+            // The number of boundaries at or below the key.
+            var low = 0
+            var high = self.boundaries.count
+            while low < high {
+                let middle = (low + high) / 2
+                let order = self.boundaries[middle].withUnsafeBytes { compareBytes($0, encodedKey) }
+                if order <= 0 { low = middle + 1 } else { high = middle }
+            }
+            return low
         }
     }
 

@@ -5,10 +5,16 @@ public struct AnyJob: Sendable {
     public let name: String
     public let defaultReducers: Int
     public let parameters: [JobParameter]
+    /// The names of the job's inputs that have mappers of their own.
+    public let inputNames: [String]
+    /// Cuts the files of the named input into splits, marked with the input's name.
+    public let namedSplits: @Sendable (_ input: String, _ files: [InputFile], _ splitSize: Int64) throws -> [InputSplit]
     /// Checks parameter values before the job starts.
     public let validate: @Sendable (JobParameters) throws -> Void
     /// Cuts input files into splits the way the job's input format does.
-    public let splits: @Sendable (_ files: [InputFile], _ splitSize: Int64) -> [InputSplit]
+    public let splits: @Sendable (_ files: [InputFile], _ splitSize: Int64) throws -> [InputSplit]
+    /// For a total-order partitioner: samples the input and returns the partition boundaries.
+    public let sampleBoundaries: (@Sendable (_ splits: [InputSplit], _ partitions: Int, JobParameters) throws -> [[UInt8]])?
     public let runMapTask: @Sendable (MapTask, TaskSettings) throws -> MapTaskResult
     public let runReduceTask: @Sendable (ReduceTask, TaskSettings) throws -> ReduceTaskResult
 
@@ -17,7 +23,23 @@ public struct AnyJob: Sendable {
         self.defaultReducers = J.defaultReducers
         self.parameters = J.parameters
         self.validate = { try J.validate($0) }
-        self.splits = { J.Map.Input.splits(of: $0, splitSize: $1) }
+        self.splits = { try J.Map.Input.splits(of: $0, splitSize: $1) }
+        self.inputNames = J.inputs.map(\.name)
+        self.namedSplits = { name, files, splitSize in
+            guard let input = J.inputs.first(where: { $0.name == name }) else { return [] }
+            return try input.splits(files, splitSize).map { split in
+                var split = split
+                split.input = name
+                return split
+            }
+        }
+        if case .totalOrder(let samples) = J.partitioner.kind {
+            self.sampleBoundaries = {
+                try KeySampler.boundaries(J.self, splits: $0, partitions: $1, samples: samples, parameters: $2)
+            }
+        } else {
+            self.sampleBoundaries = nil
+        }
         self.runMapTask = { try $0.run(J.self, settings: $1) }
         self.runReduceTask = { try $0.run(J.self, settings: $1) }
     }

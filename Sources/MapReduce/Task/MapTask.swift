@@ -43,14 +43,27 @@ public struct MapTaskResult: Hashable, Sendable, Codable {
 extension MapTask {
     /// Runs this attempt of job `J`'s mapper over its split.
     @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings) throws -> MapTaskResult {
-        let collector = MapOutputCollector<J.Map.Key, J.Map.Value>(
-            settings: settings, attemptName: self.id.description, partitioner: J.partitioner, combiner: J.combiner)
+        guard let name = self.split.input else {
+            return try self.run(J.Map.self, partitioner: J.partitioner, combiner: J.combiner, settings: settings)
+        }
+        guard let input = J.inputs.first(where: { $0.name == name }) else {
+            throw JobError("job \(J.name) has no input named \(name)")
+        }
+        return try input.runMapTask(self, J.partitioner, J.combiner, settings)
+    }
+
+    /// Runs this attempt of mapper `M` over its split.
+    @inlinable public func run<M: Mapper>(
+        _ mapperType: M.Type, partitioner: Partitioner<M.Key>, combiner: Combiner<M.Value>?, settings: TaskSettings
+    ) throws -> MapTaskResult {
+        let collector = MapOutputCollector<M.Key, M.Value>(
+            settings: settings, attemptName: self.id.description, partitioner: partitioner, combiner: combiner)
         var context = MapContext(parameters: settings.parameters, inputPath: self.split.path, attempt: self.id, collector: collector)
-        var mapper = J.Map()
+        var mapper = M()
         try mapper.setUp(context: &context)
         var records: Int64 = 0
         var skipped = 0
-        let bytes = try J.Map.Input.read(self.split) { record in
+        let bytes = try M.Input.read(self.split) { record in
             defer { records += 1 }
             if !self.skipRecords.isEmpty, self.skipRecords.contains(records) {
                 skipped += 1
@@ -59,7 +72,7 @@ extension MapTask {
             do {
                 try mapper.map(record, context: &context)
             } catch {
-                throw RecordFailure(record: records, offset: J.Map.Input.offset(of: record), underlying: error)
+                throw RecordFailure(record: records, offset: M.Input.offset(of: record), underlying: error)
             }
             if let failure = context.collector.failure { throw failure }
         }

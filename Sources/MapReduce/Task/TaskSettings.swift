@@ -11,11 +11,14 @@ public struct TaskSettings: Hashable, Sendable, Codable {
     public var workDirectory: String
     /// The job's output directory; reduce attempts write below its `_temporary`.
     public var outputDirectory: String
+    /// For a total-order partitioner: the encoded keys that start partitions 1 to R-1, ascending.
+    public var partitionBoundaries: [[UInt8]]
 
     public init(
         partitions: Int, sortBufferBytes: Int, compressionLevel: Int, parameters: JobParameters,
-        workDirectory: String, outputDirectory: String
+        workDirectory: String, outputDirectory: String, partitionBoundaries: [[UInt8]] = []
     ) {
+        self.partitionBoundaries = partitionBoundaries
         self.partitions = partitions
         self.sortBufferBytes = sortBufferBytes
         self.compressionLevel = compressionLevel
