@@ -68,10 +68,12 @@ struct FaultToleranceTests {
 
     @Test func killingWorkersAgainAndAgainInBothPhasesChangesNothing() throws {
         let directory = try TemporaryDirectory()
-        _ = try Self.makeInputs(directory, files: 8)
+        let expectedLines = try Self.makeInputs(directory, files: 8)
         let expected = try Self.undisturbed(directory, reducers: 3)
+        // Every kill fails the attempts running on the victim, so allow more than the default four.
         let run = try ChildProcess("testjobs", [
             "run", "--job", "paced", "--workers", "3", "--reducers", "3", "--split-size", "3K", "--worker-timeout", "3",
+            "--max-attempts", "20",
             "--param", "map-ms=150", "--param", "reduce-ms=400", "--log-level", "info",
             "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
@@ -95,22 +97,26 @@ struct FaultToleranceTests {
         #expect(killed >= 2)
         #expect(result.standardError.contains("worker lost"))
         #expect(try Self.partFiles(directory) == expected)
+        #expect(try Self.outputLines(directory) == expectedLines)
     }
 
     @Test func aFrozenWorkerIsDeclaredDeadAndItsLateWorkChangesNothing() throws {
         let directory = try TemporaryDirectory()
-        let expectedLines = try Self.makeInputs(directory, files: 6)
+        let expectedLines = try Self.makeInputs(directory, files: 8)
         let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
         let out = "\(directory.path)/out"
         let master = try ChildProcess("testjobs", [
             "master", "--job", "paced", "--secret-file", secret, "--reducers", "2", "--worker-timeout", "2",
-            "--param", "map-ms=400", "--log-level", "info", "--output", out, "\(directory.path)/input",
+            "--param", "map-ms=1000", "--log-level", "info", "--output", out, "\(directory.path)/input",
         ])
         let port = try master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
-        let frozen = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
-        _ = try master.waitForStandardError(matching: "worker registered")
-        kill(frozen.processIdentifier, SIGSTOP)
+        let frozen = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--slots", "2"])
         let healthy = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
+        // Freeze it once it holds finished map output and is running more maps: the reducers'
+        // fetches from it hang until the master has the maps run again elsewhere.
+        let id = try master.waitForStandardError(matching: "pid=\(frozen.processIdentifier) shuffle=\\S+ worker=(w-\\d+)")
+        _ = try master.waitForStandardError(matching: "worker=\(id) \\[MapReduceCluster\\] map output ready")
+        kill(frozen.processIdentifier, SIGSTOP)
         let finished = try master.wait(timeout: 60)
         #expect(finished.status == 0, "\(finished.standardError)")
         #expect(finished.standardError.contains("no heartbeat for"))
@@ -197,7 +203,8 @@ struct FaultToleranceTests {
         let backedUp = try run("backed-up", speculation: "on", straggleMilliseconds: 60_000)
         #expect(Self.succeededAttempts(backedUp).contains("m-00000-a2"))
         #expect(Self.counter(backedUp, "Launched backup attempts") == 1)
-        #expect(Self.counter(backedUp, "Wasted backup attempts") == 1)
+        #expect(Self.counter(backedUp, "Wasted backup attempts") == 0)
+        #expect(Self.counter(backedUp, "Killed attempts") == 1)
         #expect((backedUp["elapsedSeconds"] as? Double ?? 60) < 60)
         // Without backups: the job waits for the straggler.
         let waited = try run("waited", speculation: "off", straggleMilliseconds: 3_000)

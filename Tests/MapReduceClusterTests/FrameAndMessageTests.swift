@@ -36,7 +36,7 @@ import Testing
         .welcome(Welcome(proof: "01")),
         .error(ErrorMessage(message: "no")),
         .register(Register(shuffleHost: "10.0.0.2", shufflePort: 4000, slots: 2, hostName: "h", processID: 42)),
-        .heartbeat(Heartbeat(running: [AttemptID(.map, task: 3, attempt: 1)])),
+        .heartbeat(Heartbeat()),
         .taskSucceeded(TaskSucceeded(attempt: AttemptID(.reduce, task: 0, attempt: 2), counters: Counters(), outputPath: "/o/p")),
         .taskFailed(TaskFailed(attempt: AttemptID(.map, task: 1, attempt: 1), message: "boom", record: 3)),
         .fetchFailed(FetchFailed(reduceAttempt: AttemptID(.reduce, task: 1, attempt: 1), mapAttempt: AttemptID(.map, task: 0, attempt: 1), message: "refused", corrupt: false)),

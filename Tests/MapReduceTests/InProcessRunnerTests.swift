@@ -19,6 +19,7 @@ import TestSupport
         configuration.parameters = parameters
         configuration.overwrite = true
         configuration.workDirectory = "\(directory.path)/work-\(output)"
+        try FileManager.default.createDirectory(atPath: configuration.workDirectory!, withIntermediateDirectories: true)
         return try InProcessRunner(job: job, configuration: configuration).run()
     }
 
@@ -61,7 +62,9 @@ import TestSupport
             for part in parts {
                 let keys = part.map { Array($0.0.utf8) }
                 #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) }, "keys ascend in \(name)")
-                for (word, count) in part { counts[word] = Int(count) }
+                for (word, count) in part {
+                    #expect(counts.updateValue(Int(count)!, forKey: word) == nil, "\(word) is in two part files")
+                }
             }
             #expect(counts == expected)
             #expect(report.counters[.reduceOutputRecords] == Int64(expected.count))
@@ -69,7 +72,7 @@ import TestSupport
             unions.insert(parts.joined().map { "\($0.0)\t\($0.1)" }.sorted())
             #expect(FileManager.default.fileExists(atPath: "\(directory.path)/\(name)/_SUCCESS"))
             #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/\(name)/_temporary"))
-            #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/work-\(name)"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory.path)/work-\(name)").isEmpty)
         }
         #expect(unions.count == 1)
     }

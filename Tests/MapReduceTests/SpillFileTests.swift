@@ -82,6 +82,16 @@ import TestSupport
         }
     }
 
+    @Test func aFlippedHighBitInTheFooterIsAnErrorNotACrash() throws {
+        let directory = try TemporaryDirectory()
+        let path = "\(directory.path)/m.out"
+        _ = try Self.write(Self.records(count: 10, partitions: 2, seed: 5), partitions: 2, to: path)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count - 24] ^= 0x80
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(throws: SpillFormatError.self) { try SpillIndex.read(from: path) }
+    }
+
     @Test func truncatedFilesAreErrors() throws {
         let directory = try TemporaryDirectory()
         let path = "\(directory.path)/m.out"

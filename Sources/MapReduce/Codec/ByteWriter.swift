@@ -103,6 +103,12 @@ public struct ByteWriter: ~Copyable {
         self.length = 0
     }
 
+    /// Forgets the bytes after the first `count`.
+    @inlinable public mutating func truncate(to count: Int) {
+        precondition(count >= 0 && count <= self.count)
+        self.length = count
+    }
+
     /// Drops the first `n` bytes, moving the rest to the front.
     public mutating func removeFirst(_ n: Int) {
         precondition(n >= 0 && n <= self.count)

@@ -16,7 +16,7 @@ public struct InProcessRunner: Sendable {
     /// Runs the job to completion; on failure, no output is left behind.
     public func run() throws -> JobReport {
         let started = ContinuousClock.now
-        let workDirectory = self.configuration.workDirectory ?? Self.freshWorkDirectory()
+        let workDirectory = Self.freshWorkDirectory(in: self.configuration.workDirectory)
         let plan = try JobPlan(job: self.job, configuration: self.configuration, workDirectory: workDirectory)
         defer { FileSystem.removeTree(workDirectory) }
         do {
@@ -72,17 +72,17 @@ public struct InProcessRunner: Sendable {
         }
     }
 
-    /// A new directory name under `$TMPDIR` (or `/tmp`).
-    public static func freshWorkDirectory() -> String {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        return "\(base)/mapreduce-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    /// A new directory's name in `parent` (by default `$TMPDIR` or `/tmp`), unique to this process.
+    public static func freshWorkDirectory(in parent: String? = nil, named prefix: String = "mapreduce") -> String {
+        let base = parent ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        return "\(base)/\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
 }
 
 extension Duration {
     /// The duration in seconds, as a `Double`.
-    var seconds: Double {
+    public var seconds: Double {
         let (seconds, attoseconds) = self.components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -7,8 +7,13 @@ public final class OutputCommitter: Sendable {
     public let directory: String
     /// Whether this job created the directory (and so removes it on failure).
     private let created: Bool
-    /// Whether the output has been committed, after which `abort` does nothing.
-    private let committed = Mutex(false)
+    private enum State {
+        case open, committed, aborted
+    }
+
+    /// Held for the whole of a commit or an abort, so that the two never interleave
+    /// (an abort can come from a signal handler's thread).
+    private let state = Mutex(State.open)
 
     private init(directory: String, created: Bool) {
         self.directory = directory
@@ -52,20 +57,45 @@ public final class OutputCommitter: Sendable {
     }
 
     /// Moves each partition's committed attempt file into place, writes
-    /// `report` as `_job.json`, removes `_temporary`, and writes `_SUCCESS` last.
+    /// `report` as `_job.json`, removes `_temporary`, and writes `_SUCCESS`
+    /// last. If any step fails, the part files already moved are removed again.
     public func commit(attemptFiles: [String], report: [UInt8]) throws {
-        for (partition, path) in attemptFiles.enumerated() {
-            try FileSystem.rename(path, to: "\(self.directory)/\(ReduceTask.partFileName(partition))")
+        try self.state.withLock { state in
+            guard state == .open else { throw JobError("the output in \(self.directory) was already \(state)") }
+            var moved: [String] = []
+            do {
+                for (partition, path) in attemptFiles.enumerated() {
+                    let destination = "\(self.directory)/\(ReduceTask.partFileName(partition))"
+                    try FileSystem.rename(path, to: destination)
+                    moved.append(destination)
+                }
+                try FileSystem.writeAtomically(report, to: "\(self.directory)/_job.json")
+                FileSystem.removeTree(self.temporaryDirectory)
+                try FileSystem.syncDirectory(self.directory)
+                try FileSystem.writeAtomically([], to: "\(self.directory)/_SUCCESS")
+                try FileSystem.syncDirectory(self.directory)
+                state = .committed
+            } catch {
+                for path in moved { try? FileSystem.remove(path) }
+                try? FileSystem.remove("\(self.directory)/_job.json")
+                self.removeOutput()
+                state = .aborted
+                throw error
+            }
         }
-        try FileSystem.writeAtomically(report, to: "\(self.directory)/_job.json")
-        FileSystem.removeTree(self.temporaryDirectory)
-        try FileSystem.writeAtomically([], to: "\(self.directory)/_SUCCESS")
-        self.committed.withLock { $0 = true }
     }
 
     /// Removes what the failed job wrote: `_temporary`, and the directory itself if the job made it.
+    /// Does nothing once the output is committed.
     public func abort() {
-        guard !self.committed.withLock({ $0 }) else { return }
+        self.state.withLock { state in
+            guard state == .open else { return }
+            self.removeOutput()
+            state = .aborted
+        }
+    }
+
+    private func removeOutput() {
         FileSystem.removeTree(self.temporaryDirectory)
         if self.created { FileSystem.removeTree(self.directory) }
     }

@@ -51,6 +51,7 @@
             let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: keyLength)
             let hash = StableHash.hash(encodedKey)
             let partition = self.partition(of: encodedKey, hash: hash, key: key)
+            guard self.accepts(partition) else { return }
             let (entry, inserted) = self.table.findOrInsert(encodedKey, hash: hash, partition: partition)
             if inserted { self.values.append(value) } else { combiner.combine(&self.values[entry], value) }
             value.encodeValue(to: &self.scratch)
@@ -67,11 +68,21 @@
             let valueLength = self.buffer.arena.count - start - keyLength
             let encodedKey = UnsafeRawBufferPointer(start: self.buffer.arena.base + start, count: keyLength)
             let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
+            guard self.accepts(partition) else { return self.buffer.arena.truncate(to: start) }
             self.buffer.addEntry(offset: start, keyLength: keyLength, valueLength: valueLength, partition: partition)
             self.outputBytes &+= keyLength &+ valueLength
             if self.buffer.bytesUsed >= self.memoryLimit { self.spillBuffer() }
         }
         self.outputRecords &+= 1
+    }
+
+    /// Whether `partition` is one of the job's; if not, the task fails once `map` returns.
+    @inlinable mutating func accepts(_ partition: Int) -> Bool {
+        guard partition < 0 || partition >= self.partitions else { return true }
+        if self.failure == nil {
+            self.failure = JobError("the partitioner put a key in partition \(partition), outside 0..<\(self.partitions)")
+        }
+        return false
     }
 
     @inlinable func partition(of encodedKey: UnsafeRawBufferPointer, hash: @autoclosure () -> UInt64, key: () -> Key) -> Int {

@@ -43,9 +43,9 @@ public struct ReduceContext: ~Copyable {
         }
     }
 
-    /// Flushes and closes the output file.
+    /// Flushes the output file, makes it durable, and closes it.
     @usableFromInline consuming func close() throws {
         if let failure = self.failure { throw failure }
-        try self.file.close()
+        try self.file.syncAndClose()
     }
 }

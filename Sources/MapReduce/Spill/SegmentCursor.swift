@@ -54,8 +54,9 @@ final class SegmentCursor {
             guard try self.readBlock() else { return false }
         }
         do {
-            let keyLength = Int(try self.records.readVarint())
-            let valueLength = Int(try self.records.readVarint())
+            guard let keyLength = Int(exactly: try self.records.readVarint()),
+                let valueLength = Int(exactly: try self.records.readVarint())
+            else { throw RecordDecodingError.invalid("a record length beyond any block") }
             self.key = try self.records.readBytes(keyLength)
             self.value = try self.records.readBytes(valueLength)
         } catch {

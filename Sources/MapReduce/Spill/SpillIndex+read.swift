@@ -15,7 +15,7 @@ extension SpillIndex {
         _ = try footerBytes.withUnsafeMutableBytes { try file.read(at: size - footerSize, into: $0) }
         return try footerBytes.withUnsafeBytes { footer in
             var reader = ByteReader(footer)
-            let indexOffset = Int64(try reader.readBigEndian(as: UInt64.self))
+            let indexOffset = try Self.readLength(&reader, path)
             let partitions = Int(try reader.readBigEndian(as: UInt32.self))
             let indexCRC = try reader.readBigEndian(as: UInt32.self)
             guard Array(reader.readRest()) == SpillFormat.magic else {
@@ -23,7 +23,7 @@ extension SpillIndex {
             }
             let indexSize = Int64(partitions) * Int64(SpillFormat.indexEntrySize)
             guard partitions <= SpillFormat.maxPartitions, indexOffset >= magicSize,
-                indexOffset + indexSize + footerSize == size
+                indexOffset == size - footerSize - indexSize
             else {
                 throw SpillFormatError(
                     .corrupt, "\(path): index of \(partitions) partitions at \(indexOffset) does not fit a file of \(size) bytes")
@@ -40,15 +40,13 @@ extension SpillIndex {
                 var expectedOffset = magicSize
                 for partition in 0..<partitions {
                     let segment = Segment(
-                        offset: Int64(try reader.readBigEndian(as: UInt64.self)),
-                        length: Int64(try reader.readBigEndian(as: UInt64.self)),
-                        rawLength: Int64(try reader.readBigEndian(as: UInt64.self)),
-                        records: Int64(try reader.readBigEndian(as: UInt64.self)),
+                        offset: try Self.readLength(&reader, path),
+                        length: try Self.readLength(&reader, path),
+                        rawLength: try Self.readLength(&reader, path),
+                        records: try Self.readLength(&reader, path),
                         crc32: try reader.readBigEndian(as: UInt32.self))
                     _ = try reader.readBigEndian(as: UInt32.self)
-                    guard segment.offset == expectedOffset, segment.length >= 0, segment.rawLength >= 0,
-                        segment.records >= 0, segment.offset + segment.length <= indexOffset
-                    else {
+                    guard segment.offset == expectedOffset, segment.length <= indexOffset - segment.offset else {
                         throw SpillFormatError(.corrupt, "\(path): partition \(partition)'s index entry is impossible")
                     }
                     expectedOffset += segment.length
@@ -57,5 +55,13 @@ extension SpillIndex {
                 return SpillIndex(segments: segments)
             }
         }
+    }
+
+    /// A u64 that must fit an `Int64`.
+    private static func readLength(_ reader: inout ByteReader, _ path: String) throws -> Int64 {
+        guard let value = Int64(exactly: try reader.readBigEndian(as: UInt64.self)) else {
+            throw SpillFormatError(.corrupt, "\(path): a length or offset beyond any file")
+        }
+        return value
     }
 }

@@ -8,8 +8,8 @@ import Darwin
 
 /// An open file that closes itself.
 public struct FileDescriptor: ~Copyable {
-    /// The OS's descriptor.
-    public let rawValue: Int32
+    /// The OS's descriptor; -1 once closed.
+    public private(set) var rawValue: Int32
     /// The path it was opened at, for error messages.
     public let path: String
 
@@ -31,7 +31,20 @@ public struct FileDescriptor: ~Copyable {
     }
 
     deinit {
-        close(self.rawValue)
+        if self.rawValue >= 0 { close(self.rawValue) }
+    }
+
+    /// Makes what was written durable (fsync), then closes the file; either
+    /// failing is an error (on a network filesystem, a full disk may only show here).
+    public mutating func syncAndClose() throws(SystemError) {
+        let fd = self.rawValue
+        self.rawValue = -1
+        guard fsync(fd) == 0 else {
+            let error = SystemError("sync", path: self.path, errno: errno)
+            close(fd)
+            throw error
+        }
+        guard close(fd) == 0 else { throw SystemError("close", path: self.path, errno: errno) }
     }
 
     /// The file's size in bytes.

@@ -40,13 +40,21 @@ public enum FileSystem {
         FileManager.default.fileExists(atPath: path)
     }
 
-    /// Writes `data` to `path` through a temporary file and a rename.
+    /// Writes `data` to `path` durably, through a temporary file and a rename.
     public static func writeAtomically(_ data: [UInt8], to path: String) throws {
         let temporary = path + ".tmp"
         var writer = try FileWriter(path: temporary)
         try data.withUnsafeBytes { try writer.write($0) }
-        try writer.close()
+        try writer.syncAndClose()
         try rename(temporary, to: path)
+    }
+
+    /// Makes the names in directory `path` durable (fsync on the directory).
+    public static func syncDirectory(_ path: String) throws(SystemError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("open", path: path, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw SystemError("sync", path: path, errno: errno) }
     }
 
     private static func errorNumber(of error: any Error) -> Int32 {

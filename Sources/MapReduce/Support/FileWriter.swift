@@ -1,6 +1,6 @@
 /// Writes a file through a buffer and counts what it wrote.
 public struct FileWriter: ~Copyable {
-    private let file: FileDescriptor
+    private var file: FileDescriptor
     private var buffer: ByteWriter
     private let flushThreshold: Int
     /// Bytes written so far, buffered ones included.
@@ -42,5 +42,11 @@ public struct FileWriter: ~Copyable {
     /// Flushes and closes the file.
     public consuming func close() throws(SystemError) {
         try self.flush()
+    }
+
+    /// Flushes the file, makes it durable, and closes it.
+    public consuming func syncAndClose() throws(SystemError) {
+        try self.flush()
+        try self.file.syncAndClose()
     }
 }

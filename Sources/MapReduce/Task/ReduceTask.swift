@@ -13,7 +13,12 @@ public struct ReduceTask: Hashable, Sendable, Codable {
 
     /// Where this attempt writes its output before it is committed.
     public func attemptOutputPath(in outputDirectory: String) -> String {
-        "\(outputDirectory)/_temporary/\(self.id)/\(Self.partFileName(self.partition))"
+        Self.attemptOutputPath(for: self.id, in: outputDirectory)
+    }
+
+    /// Where reduce attempt `attempt` writes its output before it is committed.
+    public static func attemptOutputPath(for attempt: AttemptID, in outputDirectory: String) -> String {
+        "\(outputDirectory)/_temporary/\(attempt)/\(Self.partFileName(attempt.task))"
     }
 
     /// `part-r-00002`.

@@ -60,7 +60,7 @@ public actor Master {
         Progress(
             mapsDone: self.maps.count(where: \.isDone), maps: self.maps.count,
             reducesDone: self.reduces.count(where: \.isDone), reduces: self.reduces.count, workers: self.workers.count,
-            bytesRead: self.maps.reduce(0) { $0 + ($1.done?.result.counters[.mapInputBytes] ?? 0) },
+            bytesRead: self.maps.reduce(0) { $0 + ($1.result?.counters[.mapInputBytes] ?? 0) },
             elapsed: ContinuousClock.now - self.started)
     }
 
@@ -83,7 +83,7 @@ public actor Master {
         self.logger.info(
             "worker registered",
             metadata: ["worker": "\(id)", "host": "\(registration.hostName)", "pid": "\(registration.processID)",
-                "shuffle": "\(Endpoint(host: registration.shuffleHost, port: registration.shufflePort))"])
+                "shuffle": "\(self.workers[id]!.shuffleEndpoint)"])
         var settings = self.plan.settings
         settings.workDirectory = ""
         let timeout = self.options.workerTimeout.seconds
@@ -97,14 +97,17 @@ public actor Master {
     }
 
     /// A worker's connection closed, or it stopped heartbeating: its
-    /// connection is closed, its running attempts go back to idle, and so do
-    /// the maps whose output lived on it while some reduce still needs them.
+    /// connection is closed, its running attempts fail (a task that kills its
+    /// process fails like one that throws), and the maps whose output lived on
+    /// it go back to idle while any reduce task is unfinished.
     func lost(_ id: WorkerID, reason: String) {
         guard let worker = self.workers.removeValue(forKey: id) else { return }
         worker.outbox.finish()
         guard self.outcome == nil else { return }
         self.logger.warning("worker lost", metadata: ["worker": "\(id)", "reason": "\(reason)"])
-        for attempt in worker.running { self.stop(attempt, reason: "worker \(id) lost") }
+        for attempt in worker.running {
+            self.failed(attempt, on: id, message: "its worker was lost (\(reason))", record: nil)
+        }
         if self.reduces.contains(where: { !$0.isDone }) {
             for index in self.maps.indices where self.maps[index].done?.worker == id {
                 self.logger.info("map output lost with its worker; running the map again", metadata: ["map": "\(index)"])
@@ -131,41 +134,52 @@ public actor Master {
         self.workers[id]!.lastHeard = .now
         switch message {
         case .heartbeat:
-            self.workers[id]!.send(.heartbeat(Heartbeat(running: [])))
-        case .taskSucceeded(let success):
+            self.workers[id]!.send(.heartbeat(Heartbeat()))
+        case .taskSucceeded(let success) where self.isRunning(success.attempt, on: id):
             self.workers[id]!.running.remove(success.attempt)
             self.succeeded(success, on: id)
-        case .taskFailed(let failure):
+        case .taskFailed(let failure) where self.isRunning(failure.attempt, on: id):
             self.workers[id]!.running.remove(failure.attempt)
-            self.failed(failure, on: id)
-        case .fetchFailed(let failure):
+            self.failed(failure.attempt, on: id, message: failure.message, record: failure.record)
+        case .fetchFailed(let failure) where self.isKnown(failure.mapAttempt):
             self.fetchFailed(failure)
+        case .taskSucceeded, .taskFailed, .fetchFailed:
+            self.logger.debug("stale or unknown attempt in a message", metadata: ["worker": "\(id)", "message": "\(message.name)"])
         default:
             self.logger.warning("unexpected message from a worker", metadata: ["worker": "\(id)", "message": "\(message.name)"])
         }
         self.schedule()
     }
 
+    /// Whether `attempt` names a task of this job.
+    private func isKnown(_ attempt: AttemptID) -> Bool {
+        attempt.task >= 0 && attempt.task < (attempt.kind == .map ? self.maps.count : self.reduces.count)
+    }
+
+    /// Whether `attempt` is running on worker `id`; results of any other attempt are late or forged, and ignored.
+    private func isRunning(_ attempt: AttemptID, on id: WorkerID) -> Bool {
+        self.isKnown(attempt) && self[attempt].running[attempt]?.worker == id
+    }
+
     private func succeeded(_ success: TaskSucceeded, on id: WorkerID) {
         let attempt = success.attempt
-        guard self.outcome == nil, let running = self[attempt].running[attempt] else {
-            self.logger.debug("late result discarded", metadata: ["attempt": "\(attempt)"])
-            return
-        }
+        guard self.outcome == nil, let running = self[attempt].running[attempt] else { return }
         self.note(attempt, running, succeeded: true)
         self[attempt].running[attempt] = nil
         self[attempt].done = TaskRecord.Done(
             attempt: attempt, worker: id, result: success, duration: ContinuousClock.now - running.started)
+        if self[attempt].result == nil { self[attempt].result = success }
         // The first attempt to finish wins; the others are killed.
         for (other, loser) in self[attempt].running {
             self.note(other, loser, succeeded: false)
             self.workers[loser.worker]?.running.remove(other)
             self.workers[loser.worker]?.send(.killTask(KillTask(attempt: other)))
             self.events.add(.killedAttempts, 1)
-            self.events.add(.wastedBackupAttempts, 1)
+            if loser.isBackup { self.events.add(.wastedBackupAttempts, 1) }
         }
         self[attempt].running = [:]
         if attempt.kind == .map, let worker = self.workers[id] {
+            self.logger.info("map output ready", metadata: ["attempt": "\(attempt)", "worker": "\(id)"])
             let location = MapOutputLocation(
                 map: attempt.task, attempt: attempt, host: worker.registration.shuffleHost, port: worker.registration.shufflePort)
             self.forEachRunningReduce { reduceAttempt, reducer in
@@ -179,28 +193,32 @@ public actor Master {
         self.finishIfDone()
     }
 
-    private func failed(_ failure: TaskFailed, on id: WorkerID) {
-        let attempt = failure.attempt
-        guard self.outcome == nil, let running = self[attempt].running[attempt] else { return }
+    /// Records a failed attempt; the job fails once a task has failed `maxAttempts` times.
+    private func failed(_ attempt: AttemptID, on id: WorkerID, message: String, record: Int64?) {
+        guard self.outcome == nil, let running = self[attempt].running.removeValue(forKey: attempt) else { return }
         self.note(attempt, running, succeeded: false)
         self.events.add(attempt.kind == .map ? .failedMapAttempts : .failedReduceAttempts, 1)
-        self[attempt].running[attempt] = nil
-        self[attempt].failures += 1
-        self[attempt].lastError = failure.message
-        self[attempt].failedOn.insert(id)
-        if let record = failure.record { self[attempt].recordFailures[record, default: 0] += 1 }
-        self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(failure.message)"])
+        if let record { self[attempt].recordFailures[record, default: 0] += 1 }
+        self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(message)"])
         self.blame(id)
+        self.countFailure(of: attempt, on: id, message: message)
+    }
+
+    /// Counts a failure of `attempt`'s task, whose attempt ran on `id`, and fails the job past `maxAttempts`.
+    private func countFailure(of attempt: AttemptID, on id: WorkerID, message: String) {
+        self[attempt].failures += 1
+        self[attempt].failedOn.insert(id)
         guard self[attempt].failures >= self.options.maxAttempts, self[attempt].done == nil else { return }
         let what =
             attempt.kind == .map
             ? "map task \(attempt.taskName) (\(self.plan.splits[attempt.task]))" : "reduce task \(attempt.taskName)"
-        self.finish(.failed("\(what) failed \(self[attempt].failures) times; last error: \(failure.message)"))
+        self.finish(.failed("\(what) failed \(self[attempt].failures) times; last error: \(message)"))
     }
 
     /// Counts a failed attempt against a worker; one that fails too often gets no more tasks,
     /// unless it is the last one left.
     private func blame(_ id: WorkerID) {
+        guard self.workers[id] != nil else { return }
         self.failuresByWorker[id, default: 0] += 1
         guard self.failuresByWorker[id]! >= MasterOptions.failuresBeforeExclusion, !self.excluded.contains(id),
             self.workers.keys.contains(where: { $0 != id && !self.excluded.contains($0) })
@@ -211,21 +229,15 @@ public actor Master {
 
     private func fetchFailed(_ failure: FetchFailed) {
         let map = failure.mapAttempt
-        guard map.kind == .map, map.task < self.maps.count, self.maps[map.task].done?.attempt == map else { return }
+        guard map.kind == .map, let done = self.maps[map.task].done, done.attempt == map else { return }
         self.fetchFailures[map, default: 0] += 1
         self.logger.warning(
             "fetch failed", metadata: ["map": "\(map)", "reduce": "\(failure.reduceAttempt)", "error": "\(failure.message)"])
         if failure.corrupt || self.fetchFailures[map]! >= MasterOptions.fetchFailuresBeforeRerun {
             self.logger.warning("map output unusable; running the map again", metadata: ["map": "\(map)"])
             self.maps[map.task].done = nil
+            self.countFailure(of: map, on: done.worker, message: "its output could not be fetched: \(failure.message)")
         }
-    }
-
-    /// Takes a running attempt back without counting it as a failure.
-    private func stop(_ attempt: AttemptID, reason: String) {
-        guard let running = self[attempt].running.removeValue(forKey: attempt) else { return }
-        self.note(attempt, running, succeeded: false)
-        self.events.add(.killedAttempts, 1)
     }
 
     // MARK: Scheduling
@@ -237,7 +249,9 @@ public actor Master {
     /// near the end of a phase go to backups of stragglers.
     private func schedule() {
         guard self.outcome == nil else { return }
-        let usable = self.workers.keys.filter { !self.excluded.contains($0) }.sorted()
+        let healthy = self.workers.keys.filter { !self.excluded.contains($0) }.sorted()
+        // Excluded workers are better than none.
+        let usable = healthy.isEmpty ? self.workers.keys.sorted() : healthy
         for id in usable {
             while self.workers[id]!.runningMaps < self.workers[id]!.registration.slots,
                 let map = self.nextIdle(in: self.maps, for: id)
@@ -347,11 +361,12 @@ public actor Master {
     private func finishIfDone() {
         guard self.outcome == nil, self.reduces.allSatisfy(\.isDone) else { return }
         var counters = self.events
-        var files: [String] = []
         for task in self.maps + self.reduces {
-            guard let done = task.done else { continue }
-            counters.merge(done.result.counters)
-            if let path = done.result.outputPath { files.append(path) }
+            if let result = task.result { counters.merge(result.counters) }
+        }
+        // The master names the files to commit itself, from the winning attempts.
+        let files = self.reduces.compactMap { task in
+            task.done.map { ReduceTask.attemptOutputPath(for: $0.attempt, in: self.plan.settings.outputDirectory) }
         }
         let report = JobReport(
             job: self.plan.job.name, maps: self.maps.count, reduces: self.reduces.count,
@@ -378,9 +393,3 @@ public actor Master {
     var hasWorkers: Bool { !self.workers.isEmpty }
 }
 
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = self.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -19,12 +19,14 @@ struct TaskRecord: Sendable {
     }
 
     var running: [AttemptID: Running] = [:]
+    /// The finished attempt whose output is available; nil again if a map's output is lost.
     var done: Done?
+    /// The first finished attempt's result, kept for the job's counters even if its output is lost later.
+    var result: TaskSucceeded?
     /// Attempts started so far; the next one is numbered one more.
     var attemptsStarted = 0
-    /// Attempts that failed in user code or the framework (not killed ones).
+    /// Attempts that failed, in user code or by losing their worker or their output.
     var failures = 0
-    var lastError = ""
     /// Workers an attempt of this task failed on, to try elsewhere next.
     var failedOn: Set<WorkerID> = []
     /// For a map: how many attempts each record (by number within the split) made fail.

@@ -47,15 +47,22 @@ public enum Network {
         }
     }
 
-    /// Connects to `endpoint`.
+    /// Connects to `endpoint`; with `readTimeout`, the connection closes when
+    /// the peer sends nothing for that long (a frozen or vanished peer).
     public static func connect(
-        to endpoint: Endpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        to endpoint: Endpoint, readTimeout: TimeAmount? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> FramedChannel {
         try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(5))
             .connect(host: endpoint.host, port: endpoint.port) { channel in
-                channel.eventLoop.makeCompletedFuture { try Self.framed(channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let readTimeout {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: readTimeout))
+                        try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
+                    }
+                    return try Self.framed(channel)
+                }
             }
     }
 
@@ -69,4 +76,17 @@ public enum Network {
 extension NIOAsyncChannel {
     /// The port the channel is bound to.
     public var boundPort: Int? { self.channel.localAddress?.port }
+}
+
+/// Closes a channel whose `IdleStateHandler` reports that nothing was read for too long.
+final class CloseWhenIdle: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
 }

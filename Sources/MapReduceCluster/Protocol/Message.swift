@@ -99,9 +99,9 @@ public struct Registered: Codable, Sendable, Equatable {
     public var timeoutSeconds: Double
 }
 
-/// A worker is alive, and running these attempts; the master answers each with an empty one.
+/// A worker is alive; the master answers each with one of its own, so that workers know it is alive too.
 public struct Heartbeat: Codable, Sendable, Equatable {
-    public var running: [AttemptID]
+    public init() {}
 }
 
 /// Run this map task attempt.

@@ -9,6 +9,9 @@ public enum ShuffleClient {
         case file(String)
     }
 
+    /// A shuffle service that sends nothing for this long is given up on.
+    static let readTimeout = TimeAmount.seconds(10)
+
     /// Fetches partition `partition` of the map output at `location`, and
     /// checks its length and CRC-32. `destination` chooses where the bytes
     /// go once the segment's size is known.
@@ -17,7 +20,7 @@ public enum ShuffleClient {
         destination: @Sendable (Segment) -> Destination
     ) async throws -> ReduceInput {
         let endpoint = Endpoint(host: location.host, port: location.port)
-        let channel = try await Network.connect(to: endpoint)
+        let channel = try await Network.connect(to: endpoint, readTimeout: Self.readTimeout)
         return try await channel.executeThenClose { inbound, outbound in
             var connection = Connection(inbound, outbound, peer: "shuffle service \(endpoint)")
             try await Handshake.connect(&connection, secret: secret)

@@ -16,10 +16,10 @@ actor ReduceFetcher {
     /// The newest location of each map's output.
     private var locations: [Int: MapOutputLocation] = [:]
     private var fetched: [Int: ReduceInput] = [:]
-    private var inFlight: Set<Int> = []
-    /// Bytes of the memory budget not yet taken by segments held in memory.
-    private let memoryLeft: Mutex<Int64>
-    private var waiter: CheckedContinuation<[ReduceInput], Never>?
+    /// The fetch under way for each map, cancelled when a newer location replaces its own.
+    private var inFlight: [Int: Task<Void, Never>] = [:]
+    private let memory: MemoryBudget
+    private var waiter: CheckedContinuation<[ReduceInput], any Error>?
     private var cancelled = false
 
     /// Fetches at once per reduce attempt.
@@ -35,7 +35,7 @@ actor ReduceFetcher {
         self.mapCount = mapCount
         self.secret = secret
         self.directory = directory
-        self.memoryLeft = Mutex(memoryBudget)
+        self.memory = MemoryBudget(memoryBudget)
         self.logger = logger
         self.report = report
     }
@@ -45,19 +45,24 @@ actor ReduceFetcher {
         for location in newLocations where self.fetched[location.map] == nil {
             if let known = self.locations[location.map], known.attempt.attempt >= location.attempt.attempt { continue }
             self.locations[location.map] = location
+            self.inFlight.removeValue(forKey: location.map)?.cancel()
         }
         self.startFetches()
     }
 
     /// Waits until every map's segment is here; returns them in map order.
-    func inputs() async -> [ReduceInput] {
+    func inputs() async throws -> [ReduceInput] {
         if self.fetched.count == self.mapCount { return self.ordered() }
-        return await withCheckedContinuation { self.waiter = $0 }
+        return try await withCheckedThrowingContinuation { self.waiter = $0 }
     }
 
-    /// Stops starting fetches.
+    /// Stops fetching; `inputs()` throws `CancellationError`.
     func cancel() {
         self.cancelled = true
+        for task in self.inFlight.values { task.cancel() }
+        self.inFlight = [:]
+        self.waiter?.resume(throwing: CancellationError())
+        self.waiter = nil
     }
 
     private func ordered() -> [ReduceInput] {
@@ -67,23 +72,27 @@ actor ReduceFetcher {
     private func startFetches() {
         guard !self.cancelled else { return }
         for (map, location) in self.locations.sorted(by: { $0.key < $1.key })
-        where self.fetched[map] == nil && !self.inFlight.contains(map) && self.inFlight.count < Self.parallelFetches {
-            self.inFlight.insert(map)
-            Task { await self.fetch(location) }
+        where self.fetched[map] == nil && self.inFlight[map] == nil && self.inFlight.count < Self.parallelFetches {
+            self.inFlight[map] = Task { await self.fetch(location) }
         }
     }
 
+    /// Fetches `location` until it arrives, it is replaced by a newer location, or the fetcher is cancelled.
     private func fetch(_ location: MapOutputLocation) async {
         var failures = 0
-        while !self.cancelled, self.locations[location.map] == location {
+        while !self.cancelled, !Task.isCancelled, self.locations[location.map] == location {
+            let reservation = MemoryBudget.Reservation()
             do {
                 let path = "\(self.directory)/\(location.attempt).segment"
                 let input = try await ShuffleClient.fetch(location, partition: self.attempt.task, secret: self.secret) { segment in
-                    self.reserve(segment.length) ? .memory : .file(path)
+                    self.memory.reserve(segment.length, into: reservation) ? .memory : .file(path)
                 }
+                guard !Task.isCancelled else { break }
                 self.arrived(input, for: location)
                 return
             } catch {
+                self.memory.release(reservation)
+                guard !Task.isCancelled, !self.cancelled else { break }
                 failures += 1
                 self.logger.warning("fetch failed", metadata: ["map": "\(location.attempt)", "error": "\(error)"])
                 // Corrupt data will not heal by itself: say so at once. A peer that
@@ -98,26 +107,50 @@ actor ReduceFetcher {
                 try? await Task.sleep(for: .milliseconds(100 << min(failures, 4)))
             }
         }
-        self.inFlight.remove(location.map)
+        if self.locations[location.map] == location { self.inFlight[location.map] = nil }
         self.startFetches()
     }
 
-    /// Takes `bytes` from the memory budget if they fit.
-    private nonisolated func reserve(_ bytes: Int64) -> Bool {
-        self.memoryLeft.withLock { left in
-            guard bytes <= left else { return false }
-            left -= bytes
-            return true
-        }
-    }
-
     private func arrived(_ input: ReduceInput, for location: MapOutputLocation) {
-        self.inFlight.remove(location.map)
+        self.inFlight[location.map] = nil
         self.fetched[location.map] = input
         if self.fetched.count == self.mapCount, let waiter = self.waiter {
             self.waiter = nil
             waiter.resume(returning: self.ordered())
         }
         self.startFetches()
+    }
+}
+
+/// Bytes a reduce attempt may hold in memory for fetched segments.
+final class MemoryBudget: Sendable {
+    private let left: Mutex<Int64>
+
+    /// What one fetch took from the budget, to give back if it fails.
+    final class Reservation: Sendable {
+        let bytes = Mutex<Int64>(0)
+    }
+
+    init(_ bytes: Int64) {
+        self.left = Mutex(bytes)
+    }
+
+    /// Takes `bytes` (recording them in `reservation`) if they fit.
+    func reserve(_ bytes: Int64, into reservation: Reservation) -> Bool {
+        self.left.withLock { left in
+            guard bytes <= left else { return false }
+            left -= bytes
+            reservation.bytes.withLock { $0 += bytes }
+            return true
+        }
+    }
+
+    /// Gives back what `reservation` took.
+    func release(_ reservation: Reservation) {
+        let bytes = reservation.bytes.withLock { bytes in
+            defer { bytes = 0 }
+            return bytes
+        }
+        self.left.withLock { $0 += bytes }
     }
 }

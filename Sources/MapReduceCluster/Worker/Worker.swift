@@ -53,19 +53,15 @@ actor Worker {
         return true
     }
 
-    func heartbeat() -> Message {
-        .heartbeat(Heartbeat(running: self.running.sorted { $0.description < $1.description }))
-    }
 
     private func start(_ task: MapTask) {
         self.running.insert(task.id)
         let (job, settings) = (self.job, self.settings)
         Task {
             let result = await BlockingWork.run { try job.runMapTask(task, settings) }
-            self.finished(task.id, result.map { result in
-                self.shuffle.add(result.output, of: task.id)
-                return TaskSucceeded(attempt: task.id, counters: result.counters, outputPath: nil)
-            })
+            self.finished(task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters, outputPath: nil) }) {
+                if case .success(let output) = result { self.shuffle.add(output.output, of: task.id) }
+            }
         }
     }
 
@@ -84,7 +80,7 @@ actor Worker {
             let result: Result<TaskSucceeded, any Error>
             do {
                 try FileSystem.makeDirectory(directory)
-                let task = ReduceTask(id: attempt, inputs: await fetcher.inputs())
+                let task = ReduceTask(id: attempt, inputs: try await fetcher.inputs())
                 result = await BlockingWork.run { try job.runReduceTask(task, settings) }.map {
                     TaskSucceeded(attempt: attempt, counters: $0.counters, outputPath: $0.outputPath)
                 }
@@ -96,8 +92,10 @@ actor Worker {
         }
     }
 
-    private func finished(_ attempt: AttemptID, _ result: Result<TaskSucceeded, any Error>) {
+    /// Reports a finished attempt, unless it was killed; `publish` first makes its output available.
+    private func finished(_ attempt: AttemptID, _ result: Result<TaskSucceeded, any Error>, publish: () -> Void = {}) {
         guard self.running.remove(attempt) != nil else { return }
+        publish()
         self.fetchers[attempt] = nil
         switch result {
         case .success(let success):

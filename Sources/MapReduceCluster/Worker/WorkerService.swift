@@ -73,7 +73,7 @@ public enum WorkerService {
                 }
                 group.addTask {
                     while (try? await Task.sleep(for: .seconds(registered.heartbeatSeconds))) != nil {
-                        continuation.yield(await worker.heartbeat())
+                        continuation.yield(.heartbeat(Heartbeat()))
                         // A master that stopped answering (frozen, or cut off) is as good as gone.
                         if lastHeard.elapsed > masterTimeout {
                             channel.channel.close(promise: nil)
