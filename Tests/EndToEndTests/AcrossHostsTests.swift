@@ -5,7 +5,7 @@ import TestSupport
 /// A master and two workers on three hosts: Linux network namespaces joined by veth links.
 @Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: NetworkNamespaces.unavailableReason == nil, "\(NetworkNamespaces.unavailableReason ?? "")"))
 struct AcrossHostsTests {
-    @Test func aMasterAndTwoWorkersOnSeparateHostsGetTheSameAnswer() throws {
+    @Test func aMasterAndTwoWorkersOnSeparateHostsGetTheSameAnswer() async throws {
         let network = try NetworkNamespaces(count: 3)
         let directory = try TemporaryDirectory()
         var texts: [[UInt8]] = []
@@ -22,7 +22,7 @@ struct AcrossHostsTests {
                 "master", "--listen", "\(network.addresses[0]):0", "--secret-file", secret, "--reducers", "3",
                 "--split-size", "6K", "--log-level", "info", "--output", out, "\(directory.path)/input",
             ], wrapper: network.wrapper(0))
-        let port = try master.waitForStandardError(matching: "master listening on [0-9.]+:(\\d+)")
+        let port = try await master.waitForStandardError(matching: "master listening on [0-9.]+:(\\d+)")
         let workers = try (1...2).map { host in
             try ChildProcess(
                 "wordcount",
@@ -31,9 +31,9 @@ struct AcrossHostsTests {
                     "--secret-file", secret,
                 ], wrapper: network.wrapper(host))
         }
-        let finished = try master.wait(timeout: 90)
+        let finished = try await master.wait(timeout: 90)
         #expect(finished.status == 0, "\(finished.standardError)")
-        for worker in workers { #expect(try worker.wait(timeout: 30).status == 0) }
+        for worker in workers { #expect(try await worker.wait(timeout: 30).status == 0) }
         for host in 1...2 {
             #expect(finished.standardError.contains("shuffle=\(network.addresses[host]):"), "a worker registered from host \(host)")
         }
@@ -43,7 +43,7 @@ struct AcrossHostsTests {
 }
 
 extension AcrossHostsTests {
-    @Test func aWorkerCutOffTheNetworkIsTreatedAsDead() throws {
+    @Test func aWorkerCutOffTheNetworkIsTreatedAsDead() async throws {
         let network = try NetworkNamespaces(count: 4)
         let directory = try TemporaryDirectory()
         var texts: [[UInt8]] = []
@@ -60,23 +60,23 @@ extension AcrossHostsTests {
                 "--worker-timeout", "2", "--speculation", "off", "--param", "map-ms=1000", "--log-level", "info",
                 "--output", "\(directory.path)/out", "\(directory.path)/input",
             ], wrapper: network.wrapper(0))
-        let port = try master.waitForStandardError(matching: "master listening on [0-9.]+:(\\d+)")
+        let port = try await master.waitForStandardError(matching: "master listening on [0-9.]+:(\\d+)")
         let workers = try (1...3).map { host in
             try ChildProcess(
                 "testjobs",
                 ["worker", "--master", "\(network.addresses[0]):\(port)", "--listen", "\(network.addresses[host]):0", "--secret-file", secret],
                 wrapper: network.wrapper(host))
         }
-        _ = try master.waitForStandardError(matching: "(worker registered(.|\\n)*){3}")
+        _ = try await master.waitForStandardError(matching: "(worker registered(.|\\n)*){3}")
         try network.cutOff(1)
-        let finished = try master.wait(timeout: 90)
+        let finished = try await master.wait(timeout: 90)
         #expect(finished.status == 0, "\(finished.standardError)")
         #expect(finished.standardError.contains("no heartbeat for"))
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
         #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
         // The cut-off worker hears nothing from its master and leaves by itself.
-        let cutOff = try workers[0].wait(timeout: 30)
+        let cutOff = try await workers[0].wait(timeout: 30)
         #expect(cutOff.standardError.contains("the master has been silent"), "\(cutOff.standardError)")
-        for worker in workers.dropFirst() { #expect(try worker.wait(timeout: 30).status == 0) }
+        for worker in workers.dropFirst() { #expect(try await worker.wait(timeout: 30).status == 0) }
     }
 }

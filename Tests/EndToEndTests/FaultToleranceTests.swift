@@ -22,8 +22,8 @@ struct FaultToleranceTests {
     }
 
     /// The in-process output for the same input and reducers: what every disturbed run must reproduce byte for byte.
-    static func undisturbed(_ directory: TemporaryDirectory, reducers: Int) throws -> [String: [UInt8]] {
-        let result = try ChildProcess.run("wordcount", [
+    static func undisturbed(_ directory: TemporaryDirectory, reducers: Int) async throws -> [String: [UInt8]] {
+        let result = try await ChildProcess.run("wordcount", [
             "run", "--in-process", "--reducers", "\(reducers)", "--output", "\(directory.path)/undisturbed", "\(directory.path)/input",
         ])
         #expect(result.status == 0)
@@ -60,16 +60,16 @@ struct FaultToleranceTests {
     }
 
     /// Waits (up to `seconds`) for `pid` to exit.
-    static func waitForExit(_ pid: Int32, seconds: Double) -> Bool {
+    static func waitForExit(_ pid: Int32, seconds: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline, isAlive(pid) { usleep(20_000) }
+        while Date() < deadline, isAlive(pid) { try? await Task.sleep(for: .milliseconds(20)) }
         return !isAlive(pid)
     }
 
-    @Test func killingWorkersAgainAndAgainInBothPhasesChangesNothing() throws {
+    @Test func killingWorkersAgainAndAgainInBothPhasesChangesNothing() async throws {
         let directory = try TemporaryDirectory()
         let expectedLines = try Self.makeInputs(directory, files: 8)
-        let expected = try Self.undisturbed(directory, reducers: 3)
+        let expected = try await Self.undisturbed(directory, reducers: 3)
         // Every kill fails the attempts running on the victim, so allow more than the default four.
         let run = try ChildProcess("testjobs", [
             "run", "--job", "paced", "--workers", "3", "--reducers", "3", "--split-size", "3K", "--worker-timeout", "3",
@@ -77,7 +77,7 @@ struct FaultToleranceTests {
             "--param", "map-ms=150", "--param", "reduce-ms=400", "--log-level", "info",
             "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
-        _ = try run.waitForStandardError(matching: "(worker registered(.|\\n)*){3}")
+        _ = try await run.waitForStandardError(matching: "(worker registered(.|\\n)*){3}")
         var killed = 0
         // The map phase: kill a worker every 300 ms until the maps are done.
         while !run.standardErrorSoFar.contains("all map tasks done"), killed < 6 {
@@ -85,14 +85,14 @@ struct FaultToleranceTests {
                 kill(victim, SIGKILL)
                 killed += 1
             }
-            usleep(300_000)
+            try await Task.sleep(for: .milliseconds(300))
         }
         // The reduce phase: reduces sleep 400 ms first, so a worker killed now dies mid-reduce.
         if let victim = Self.children(of: run.processIdentifier).randomElement() {
             kill(victim, SIGKILL)
             killed += 1
         }
-        let result = try run.wait(timeout: 120)
+        let result = try await run.wait(timeout: 120)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(killed >= 2)
         #expect(result.standardError.contains("worker lost"))
@@ -100,7 +100,7 @@ struct FaultToleranceTests {
         #expect(try Self.outputLines(directory) == expectedLines)
     }
 
-    @Test func aFrozenWorkerIsDeclaredDeadAndItsLateWorkChangesNothing() throws {
+    @Test func aFrozenWorkerIsDeclaredDeadAndItsLateWorkChangesNothing() async throws {
         let directory = try TemporaryDirectory()
         let expectedLines = try Self.makeInputs(directory, files: 8)
         let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
@@ -109,29 +109,29 @@ struct FaultToleranceTests {
             "master", "--job", "paced", "--secret-file", secret, "--reducers", "2", "--worker-timeout", "2",
             "--param", "map-ms=1000", "--log-level", "info", "--output", out, "\(directory.path)/input",
         ])
-        let port = try master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
+        let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
         let frozen = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--slots", "2"])
         let healthy = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
         // Freeze it once it holds finished map output and is running more maps: the reducers'
         // fetches from it hang until the master has the maps run again elsewhere.
-        let id = try master.waitForStandardError(matching: "pid=\(frozen.processIdentifier) shuffle=\\S+ worker=(w-\\d+)")
-        _ = try master.waitForStandardError(matching: "worker=\(id) \\[MapReduceCluster\\] map output ready")
+        let id = try await master.waitForStandardError(matching: "pid=\(frozen.processIdentifier) shuffle=\\S+ worker=(w-\\d+)")
+        _ = try await master.waitForStandardError(matching: "worker=\(id) \\[MapReduceCluster\\] map output ready")
         kill(frozen.processIdentifier, SIGSTOP)
-        let finished = try master.wait(timeout: 60)
+        let finished = try await master.wait(timeout: 60)
         #expect(finished.status == 0, "\(finished.standardError)")
         #expect(finished.standardError.contains("no heartbeat for"))
-        #expect(try healthy.wait(timeout: 30).status == 0)
+        #expect(try await healthy.wait(timeout: 30).status == 0)
         let committed = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         let contents = try Self.partFiles(directory)
         kill(frozen.processIdentifier, SIGCONT)
-        let resumed = try frozen.wait(timeout: 30)
+        let resumed = try await frozen.wait(timeout: 30)
         #expect(resumed.status != 0, "a resumed worker whose master dropped it exits")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == committed)
         #expect(try Self.partFiles(directory) == contents)
         #expect(try Self.outputLines(directory) == expectedLines)
     }
 
-    @Test func aCorruptMapOutputIsCaughtAndTheMapRunsAgain() throws {
+    @Test func aCorruptMapOutputIsCaughtAndTheMapRunsAgain() async throws {
         let directory = try TemporaryDirectory()
         let expectedLines = try Self.makeInputs(directory, files: 2)
         let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
@@ -144,53 +144,53 @@ struct FaultToleranceTests {
             "master", "--job", "paced", "--secret-file", secret, "--param", "gate=\(gate)", "--param", "gated=b.txt",
             "--log-level", "info", "--output", out, "\(directory.path)/input",
         ])
-        let port = try master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
+        let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
         let worker = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--work-dir", work])
         var mapOutput: String?
         let deadline = Date().addingTimeInterval(30)
         while mapOutput == nil, Date() < deadline {
             let workDirectories = (try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []
             mapOutput = workDirectories.map { "\(work)/\($0)/m-00000-a1.out" }.first { FileManager.default.fileExists(atPath: $0) }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         let path = try #require(mapOutput)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[12] ^= 0x40
         try bytes.write(to: URL(fileURLWithPath: path))
         FileManager.default.createFile(atPath: gate, contents: nil)
-        let finished = try master.wait(timeout: 60)
+        let finished = try await master.wait(timeout: 60)
         #expect(finished.status == 0, "\(finished.standardError)")
         #expect(finished.standardError.contains("map output unusable; running the map again"))
         #expect(Self.succeededAttempts(try Self.report(out)).contains("m-00000-a2"))
         #expect(try Self.outputLines(directory) == expectedLines)
-        #expect(try worker.wait(timeout: 30).status == 0)
+        #expect(try await worker.wait(timeout: 30).status == 0)
     }
 
-    @Test func aBadRecordFailsTheJobOrIsSkippedAndCounted() throws {
+    @Test func aBadRecordFailsTheJobOrIsSkippedAndCounted() async throws {
         let directory = try TemporaryDirectory()
         let good = Array("fine words here\nmore fine words\n".utf8)
         try directory.write("input/a.txt", good)
         try directory.write("input/b.txt", Array("one line\nthe zebra line\nlast line\n".utf8))
         let arguments = ["run", "--job", "failing-map", "--workers", "2", "--param", "fail-on=zebra", "\(directory.path)/input"]
-        let failed = try ChildProcess.run("testjobs", arguments + ["--output", "\(directory.path)/failed"])
+        let failed = try await ChildProcess.run("testjobs", arguments + ["--output", "\(directory.path)/failed"])
         #expect(failed.status != 0)
         #expect(
             failed.errorLines.last?.contains("map task m-00001 (\(directory.path)/input/b.txt bytes 0-34) failed 4 times; last error: record 1 at byte 9: poisoned record: the zebra line") == true,
             "\(failed.standardError)")
         #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/failed"))
 
-        let skipped = try ChildProcess.run("testjobs", arguments + ["--skip-bad-records", "--output", "\(directory.path)/skipped"])
+        let skipped = try await ChildProcess.run("testjobs", arguments + ["--skip-bad-records", "--output", "\(directory.path)/skipped"])
         #expect(skipped.status == 0, "\(skipped.standardError)")
         #expect(skipped.standardError.contains("Skipped records=1\n"))
         let expected = ReferenceWords.count([good, Array("one line\nlast line\n".utf8)]).map { "\($0.key)\t\($0.value)" }.sorted()
         #expect(try Self.outputLines(directory, "skipped") == expected)
     }
 
-    @Test func aStragglerGetsABackupAttemptAndWithoutBackupsTheJobWaits() throws {
+    @Test func aStragglerGetsABackupAttemptAndWithoutBackupsTheJobWaits() async throws {
         let directory = try TemporaryDirectory()
         let expectedLines = try Self.makeInputs(directory, files: 3)
-        func run(_ name: String, speculation: String, straggleMilliseconds: Int) throws -> [String: Any] {
-            let result = try ChildProcess.run("testjobs", [
+        func run(_ name: String, speculation: String, straggleMilliseconds: Int) async throws -> [String: Any] {
+            let result = try await ChildProcess.run("testjobs", [
                 "run", "--job", "paced", "--workers", "2", "--speculation", speculation,
                 "--param", "straggler=a.txt", "--param", "straggle-ms=\(straggleMilliseconds)",
                 "--output", "\(directory.path)/\(name)", "\(directory.path)/input",
@@ -200,23 +200,23 @@ struct FaultToleranceTests {
             return try Self.report("\(directory.path)/\(name)")
         }
         // With backups: the first attempt would sleep a minute; a backup on the other worker wins.
-        let backedUp = try run("backed-up", speculation: "on", straggleMilliseconds: 60_000)
+        let backedUp = try await run("backed-up", speculation: "on", straggleMilliseconds: 60_000)
         #expect(Self.succeededAttempts(backedUp).contains("m-00000-a2"))
         #expect(Self.counter(backedUp, "Launched backup attempts") == 1)
         #expect(Self.counter(backedUp, "Wasted backup attempts") == 0)
         #expect(Self.counter(backedUp, "Killed attempts") == 1)
         #expect((backedUp["elapsedSeconds"] as? Double ?? 60) < 60)
         // Without backups: the job waits for the straggler.
-        let waited = try run("waited", speculation: "off", straggleMilliseconds: 3_000)
+        let waited = try await run("waited", speculation: "off", straggleMilliseconds: 3_000)
         #expect(Self.succeededAttempts(waited).contains("m-00000-a1"))
         #expect(Self.counter(waited, "Launched backup attempts") == 0)
         #expect((waited["elapsedSeconds"] as? Double ?? 0) >= 3)
     }
 
-    @Test func aQuickJobWithoutFailuresRunsEveryTaskExactlyOnce() throws {
+    @Test func aQuickJobWithoutFailuresRunsEveryTaskExactlyOnce() async throws {
         let directory = try TemporaryDirectory()
         let expectedLines = try Self.makeInputs(directory, files: 6)
-        let result = try ChildProcess.run("wordcount", [
+        let result = try await ChildProcess.run("wordcount", [
             "run", "--workers", "3", "--reducers", "4", "--split-size", "2K", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         #expect(result.status == 0, "\(result.standardError)")
@@ -232,7 +232,7 @@ struct FaultToleranceTests {
     }
 
     @Test(arguments: [SIGKILL, SIGSTOP])
-    func workersLeaveWhenTheirMasterDies(signal: Int32) throws {
+    func workersLeaveWhenTheirMasterDies(signal: Int32) async throws {
         let directory = try TemporaryDirectory()
         _ = try Self.makeInputs(directory, files: 4)
         let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
@@ -242,15 +242,15 @@ struct FaultToleranceTests {
             "master", "--job", "paced", "--secret-file", secret, "--worker-timeout", "2", "--param", "map-ms=5000",
             "--log-level", "info", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
-        let port = try master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
+        let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
         let workers = try (0..<2).map { _ in
             try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--work-dir", work])
         }
-        _ = try master.waitForStandardError(matching: "(worker registered(.|\\n)*){2}")
+        _ = try await master.waitForStandardError(matching: "(worker registered(.|\\n)*){2}")
         kill(master.processIdentifier, signal)
         for worker in workers {
             // The worker timeout is 2 s; allow for a slow machine.
-            #expect(Self.waitForExit(worker.processIdentifier, seconds: 8), "a worker outlived its master")
+            #expect(await Self.waitForExit(worker.processIdentifier, seconds: 8), "a worker outlived its master")
         }
         #expect((try FileManager.default.contentsOfDirectory(atPath: work)).isEmpty, "work directories left behind")
         kill(master.processIdentifier, SIGKILL)

@@ -23,7 +23,7 @@ struct LocalClusterTests {
         return files
     }
 
-    @Test func clusterOutputIsByteIdenticalToTheInProcessRun() throws {
+    @Test func clusterOutputIsByteIdenticalToTheInProcessRun() async throws {
         let directory = try TemporaryDirectory()
         let texts = try Self.makeInputs(directory)
         let expected = ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted()
@@ -32,9 +32,9 @@ struct LocalClusterTests {
             let cluster = "\(directory.path)/cluster-\(workers)-\(reducers)-\(splitSize)"
             let local = "\(directory.path)/local-\(reducers)-\(splitSize)"
             let common = ["--reducers", "\(reducers)", "--split-size", splitSize, "--overwrite"]
-            let ran = try ChildProcess.run("wordcount", ["run", "--workers", "\(workers)", "--output", cluster] + common + [input])
+            let ran = try await ChildProcess.run("wordcount", ["run", "--workers", "\(workers)", "--output", cluster] + common + [input])
             #expect(ran.status == 0, "\(ran.standardError)")
-            let reference = try ChildProcess.run("wordcount", ["run", "--in-process", "--output", local] + common + [input])
+            let reference = try await ChildProcess.run("wordcount", ["run", "--in-process", "--output", local] + common + [input])
             #expect(reference.status == 0, "\(reference.standardError)")
             let clusterFiles = try Self.partFiles(cluster)
             #expect(clusterFiles.count == reducers)
@@ -49,12 +49,12 @@ struct LocalClusterTests {
         }
     }
 
-    @Test func mapsRunInDifferentWorkersAtOnceAndSoDoReduces() throws {
+    @Test func mapsRunInDifferentWorkersAtOnceAndSoDoReduces() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("input/a.txt", Array("one\n".utf8))
         try directory.write("input/b.txt", Array("two\n".utf8))
         try FileManager.default.createDirectory(atPath: "\(directory.path)/meet", withIntermediateDirectories: true)
-        let result = try ChildProcess.run("testjobs", [
+        let result = try await ChildProcess.run("testjobs", [
             "run", "--job", "rendezvous", "--workers", "2", "--reducers", "2", "--max-attempts", "1",
             "--param", "dir=\(directory.path)/meet", "--param", "tasks=2", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
@@ -66,11 +66,11 @@ struct LocalClusterTests {
         #expect(reduceProcesses.count == 2)
     }
 
-    @Test func aMapperThatAlwaysThrowsFailsTheJobAfterItsAttempts() throws {
+    @Test func aMapperThatAlwaysThrowsFailsTheJobAfterItsAttempts() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("input/a.txt", Array("fine\nthe zebra\n".utf8))
         let out = "\(directory.path)/out"
-        let result = try ChildProcess.run("testjobs", [
+        let result = try await ChildProcess.run("testjobs", [
             "run", "--job", "failing-map", "--workers", "2", "--max-attempts", "3", "--param", "fail-on=zebra", "--output", out,
             "\(directory.path)/input",
         ])
@@ -80,7 +80,7 @@ struct LocalClusterTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    @Test func killingRunLeavesNoWorkersBehind() throws {
+    @Test func killingRunLeavesNoWorkersBehind() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("input/a.txt", Array("x\n".utf8))
         try FileManager.default.createDirectory(atPath: "\(directory.path)/meet", withIntermediateDirectories: true)
@@ -90,13 +90,13 @@ struct LocalClusterTests {
             "run", "--job", "rendezvous", "--workers", "2", "--log-level", "info",
             "--param", "dir=\(directory.path)/meet", "--param", "tasks=3", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
-        _ = try run.waitForStandardError(matching: "worker registered.*\\n(.|\\n)*worker registered")
+        _ = try await run.waitForStandardError(matching: "worker registered.*\\n(.|\\n)*worker registered")
         let workers = Self.children(of: run.processIdentifier)
         #expect(workers.count == 2)
         kill(run.processIdentifier, SIGKILL)
-        _ = try? run.wait(timeout: 10)
+        _ = try? await run.wait(timeout: 10)
         let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline, workers.contains(where: Self.isAlive) { usleep(20_000) }
+        while Date() < deadline, workers.contains(where: Self.isAlive) { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!workers.contains(where: Self.isAlive), "workers \(workers) outlived their run process")
     }
 

@@ -5,7 +5,7 @@ import TestSupport
 /// `master` and `worker` started by hand, as across hosts, with secret files.
 @Suite(.timeLimit(.minutes(3)))
 struct MasterWorkerCommandTests {
-    @Test func workersWithTheSecretFinishTheJobAndOneWithoutIsTurnedAway() throws {
+    @Test func workersWithTheSecretFinishTheJobAndOneWithoutIsTurnedAway() async throws {
         let directory = try TemporaryDirectory()
         var random = RandomText(seed: 77)
         let text = random.make(size: 40_000)
@@ -17,21 +17,21 @@ struct MasterWorkerCommandTests {
             "master", "--listen", "127.0.0.1:0", "--secret-file", secret, "--reducers", "2", "--split-size", "8K",
             "--log-level", "info", "--output", out, "\(directory.path)/input",
         ])
-        let port = try master.waitForStandardError(matching: "master listening on 127\\.0\\.0\\.1:(\\d+)")
+        let port = try await master.waitForStandardError(matching: "master listening on 127\\.0\\.0\\.1:(\\d+)")
 
-        let intruder = try ChildProcess.run("wordcount", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", wrong])
+        let intruder = try await ChildProcess.run("wordcount", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", wrong])
         #expect(intruder.status != 0)
         #expect(intruder.errorLines.count == 1)
         #expect(intruder.standardError.contains("authentication failed"), "\(intruder.standardError)")
-        _ = try master.waitForStandardError(matching: "(failed to authenticate \\(wrong secret\\))")
+        _ = try await master.waitForStandardError(matching: "(failed to authenticate \\(wrong secret\\))")
 
         let workers = try (0..<2).map { _ in
             try ChildProcess("wordcount", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
         }
-        let finished = try master.wait(timeout: 60)
+        let finished = try await master.wait(timeout: 60)
         #expect(finished.status == 0, "\(finished.standardError)")
         for worker in workers {
-            let result = try worker.wait(timeout: 30)
+            let result = try await worker.wait(timeout: 30)
             #expect(result.status == 0, "\(result.standardError)")
         }
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
@@ -42,13 +42,13 @@ struct MasterWorkerCommandTests {
         #expect(leftovers.isEmpty, "work directories left behind: \(leftovers)")
     }
 
-    @Test func aWorkerWithoutASecretOrMasterIsAClearError() throws {
-        let noSecret = try ChildProcess.run("wordcount", ["worker", "--master", "127.0.0.1:1"])
+    @Test func aWorkerWithoutASecretOrMasterIsAClearError() async throws {
+        let noSecret = try await ChildProcess.run("wordcount", ["worker", "--master", "127.0.0.1:1"])
         #expect(noSecret.status != 0)
         #expect(noSecret.errorLines == ["wordcount: error: a worker needs --secret-file (or MAPREDUCE_SECRET in its environment)"])
         let directory = try TemporaryDirectory()
         let secret = try directory.write("secret", Array("correct horse battery staple".utf8))
-        let unreachable = try ChildProcess.run(
+        let unreachable = try await ChildProcess.run(
             "wordcount", ["worker", "--master", "127.0.0.1:1", "--secret-file", secret, "--connect-timeout", "0.5"])
         #expect(unreachable.status != 0)
         #expect(unreachable.errorLines.count == 1)

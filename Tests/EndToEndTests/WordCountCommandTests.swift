@@ -27,14 +27,14 @@ struct WordCountCommandTests {
         return lines
     }
 
-    @Test func outputEqualsAnIndependentCountWhateverTheSettings() throws {
+    @Test func outputEqualsAnIndependentCountWhateverTheSettings() async throws {
         let directory = try TemporaryDirectory()
         let texts = try Self.makeInputs(directory)
         let expected = ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted()
         var outputs: [[String]] = []
         for (reducers, splitSize, sortBuffer) in [("1", "64M", "64"), ("3", "1000", "1"), ("8", "7K", "1")] {
             let output = "\(directory.path)/out-\(reducers)"
-            let result = try ChildProcess.run("wordcount", [
+            let result = try await ChildProcess.run("wordcount", [
                 "run", "--in-process", "--reducers", reducers, "--split-size", splitSize, "--sort-buffer-mb", sortBuffer,
                 "--output", output, "\(directory.path)/input",
             ])
@@ -52,8 +52,8 @@ struct WordCountCommandTests {
     static func expectFailure(
         _ arguments: [String], product: String = "wordcount", output: String, saying expected: String,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let result = try ChildProcess.run(product, arguments)
+    ) async throws {
+        let result = try await ChildProcess.run(product, arguments)
         #expect(result.status != 0, sourceLocation: sourceLocation)
         #expect(result.errorLines.count == 1, "\(result.standardError)", sourceLocation: sourceLocation)
         #expect(result.standardError.contains(expected), "\(result.standardError)", sourceLocation: sourceLocation)
@@ -61,36 +61,36 @@ struct WordCountCommandTests {
         #expect(leftovers.isEmpty, sourceLocation: sourceLocation)
     }
 
-    @Test func badInputGetsOneClearLineAndNoOutput() throws {
+    @Test func badInputGetsOneClearLineAndNoOutput() async throws {
         let directory = try TemporaryDirectory()
         _ = try Self.makeInputs(directory)
         let input = "\(directory.path)/input"
         let out = "\(directory.path)/out"
         let run = ["run", "--in-process", "--output", out]
-        try Self.expectFailure(run + ["\(directory.path)/missing.txt"], output: out, saying: "input path does not exist: \(directory.path)/missing.txt")
+        try await Self.expectFailure(run + ["\(directory.path)/missing.txt"], output: out, saying: "input path does not exist: \(directory.path)/missing.txt")
         try FileManager.default.createDirectory(atPath: "\(directory.path)/empty", withIntermediateDirectories: true)
-        try Self.expectFailure(run + ["\(directory.path)/empty"], output: out, saying: "input directory \(directory.path)/empty holds no files")
-        try Self.expectFailure(run + ["--reducers", "0", input], output: out, saying: "--reducers must be at least 1, not 0")
-        try Self.expectFailure(run, output: out, saying: "no input given")
+        try await Self.expectFailure(run + ["\(directory.path)/empty"], output: out, saying: "input directory \(directory.path)/empty holds no files")
+        try await Self.expectFailure(run + ["--reducers", "0", input], output: out, saying: "--reducers must be at least 1, not 0")
+        try await Self.expectFailure(run, output: out, saying: "no input given")
         let file = "\(input)/file0.txt"
-        try Self.expectFailure(
+        try await Self.expectFailure(
             ["run", "--in-process", "--output", "\(file)/out", input], output: "\(file)/out",
             saying: "cannot write to output directory \(file)/out")
         try directory.write("out/keep.txt", [1])
-        try Self.expectFailure(run + [input], output: out, saying: "output directory \(out) already exists and is not empty")
+        try await Self.expectFailure(run + [input], output: out, saying: "output directory \(out) already exists and is not empty")
         #expect(FileManager.default.fileExists(atPath: "\(out)/keep.txt"))
     }
 
-    @Test func aThrowingMapperFailsTheJobNamingTheRecord() throws {
+    @Test func aThrowingMapperFailsTheJobNamingTheRecord() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("input/a.txt", Array("fine words\nmore words\n".utf8))
         try directory.write("input/b.txt", Array("all good\nthe zebra is here\nafter\n".utf8))
         let out = "\(directory.path)/out"
-        try Self.expectFailure(
+        try await Self.expectFailure(
             ["run", "--in-process", "--job", "failing-map", "--reducers", "2", "--param", "fail-on=zebra", "--output", out, "\(directory.path)/input"],
             product: "testjobs", output: out, saying: "input/b.txt bytes 0-33) failed: record 1 at byte 9: poisoned record: the zebra is here")
         #expect(!FileManager.default.fileExists(atPath: out))
-        let result = try ChildProcess.run(
+        let result = try await ChildProcess.run(
             "testjobs", ["run", "--in-process", "--job", "failing-map", "--param", "fail-on=absent", "--output", out, "\(directory.path)/input"])
         #expect(result.status == 0, "\(result.standardError)")
     }

@@ -27,7 +27,6 @@ public final class ChildProcess: @unchecked Sendable {
 
     private let process = Process()
     private let scratch: URL
-    private let exited = DispatchSemaphore(value: 0)
     private let command: String
 
     /// Starts product `name` (or, with `wrapper`, the wrapper command running it) with `arguments`.
@@ -50,15 +49,13 @@ public final class ChildProcess: @unchecked Sendable {
         self.process.standardInput = FileHandle.nullDevice
         self.process.standardOutput = try FileHandle(forWritingTo: self.scratch.appendingPathComponent("out"))
         self.process.standardError = try FileHandle(forWritingTo: self.scratch.appendingPathComponent("err"))
-        let exited = self.exited
-        self.process.terminationHandler = { _ in exited.signal() }
         try self.process.run()
     }
 
     deinit {
         if self.process.isRunning {
             kill(self.process.processIdentifier, SIGKILL)
-            self.exited.wait()
+            self.process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: self.scratch)
     }
@@ -71,14 +68,18 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to exit; kills it and throws if it takes longer than `timeout` seconds.
-    public func wait(timeout: Double = 120) throws -> Result {
-        if self.exited.wait(timeout: .now() + timeout) == .timedOut {
-            kill(self.process.processIdentifier, SIGKILL)
-            self.exited.wait()
-            self.exited.signal()
-            throw TimedOut(command: self.command, seconds: timeout)
+    /// Waiting suspends the task rather than blocking a thread, so tests running at the same time keep theirs.
+    public func wait(timeout: Double = 120) async throws -> Result {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+        while self.process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                kill(self.process.processIdentifier, SIGKILL)
+                self.process.waitUntilExit()
+                throw TimedOut(command: self.command, seconds: timeout)
+            }
+            try await Task.sleep(for: .milliseconds(10))
         }
-        self.exited.signal()
+        self.process.waitUntilExit()
         return Result(
             status: self.process.terminationStatus,
             standardOutput: String(decoding: try Data(contentsOf: self.scratch.appendingPathComponent("out")), as: UTF8.self),
@@ -86,10 +87,10 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits until standard error holds a line matching `pattern`, and returns its first capture group.
-    public func waitForStandardError(matching pattern: String, timeout: Double = 60) throws -> String {
+    public func waitForStandardError(matching pattern: String, timeout: Double = 60) async throws -> String {
         let regex = try NSRegularExpression(pattern: pattern)
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+        while ContinuousClock.now < deadline {
             let text = self.standardErrorSoFar
             if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
                 let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text)
@@ -97,13 +98,13 @@ public final class ChildProcess: @unchecked Sendable {
                 return String(text[range])
             }
             guard self.process.isRunning else { break }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         throw TimedOut(command: "\(self.command) (waiting for /\(pattern)/ on stderr)", seconds: timeout)
     }
 
     /// Runs product `name` with `arguments` to its end.
-    public static func run(_ name: String, _ arguments: [String], timeout: Double = 120) throws -> Result {
-        try ChildProcess(name, arguments).wait(timeout: timeout)
+    public static func run(_ name: String, _ arguments: [String], timeout: Double = 120) async throws -> Result {
+        try await ChildProcess(name, arguments).wait(timeout: timeout)
     }
 }
