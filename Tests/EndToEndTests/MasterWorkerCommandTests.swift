@@ -7,27 +7,34 @@ import TestSupport
 struct MasterWorkerCommandTests {
     @Test func workersWithTheSecretFinishTheJobAndOneWithoutIsTurnedAway() async throws {
         let directory = try TemporaryDirectory()
-        var random = RandomText(seed: 77)
-        let text = random.make(size: 40_000)
-        try directory.write("input/a.txt", text)
+        var texts: [[UInt8]] = []
+        for name in ["a", "b"] {
+            var random = RandomText(seed: name == "a" ? 77 : 78)
+            texts.append(random.make(size: 20_000))
+            try directory.write("input/\(name).txt", texts.last!)
+        }
         let secret = try directory.write("secret", Array("correct horse battery staple".utf8))
         let wrong = try directory.write("wrong", Array("incorrect donkey battery staple".utf8))
+        let gate = "\(directory.path)/gate"
         let out = "\(directory.path)/out"
-        let master = try ChildProcess("wordcount", [
-            "master", "--listen", "127.0.0.1:0", "--secret-file", secret, "--reducers", "2", "--split-size", "8K",
-            "--log-level", "info", "--output", out, "\(directory.path)/input",
+        // The map of b.txt waits at the gate until both workers are in.
+        let master = try ChildProcess("testjobs", [
+            "master", "--job", "paced", "--listen", "127.0.0.1:0", "--secret-file", secret, "--reducers", "2",
+            "--param", "gate=\(gate)", "--param", "gated=b.txt", "--log-level", "info", "--output", out, "\(directory.path)/input",
         ])
         let port = try await master.waitForStandardError(matching: "master listening on 127\\.0\\.0\\.1:(\\d+)")
 
-        let intruder = try await ChildProcess.run("wordcount", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", wrong])
+        let intruder = try await ChildProcess.run("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", wrong])
         #expect(intruder.status != 0)
         #expect(intruder.errorLines.count == 1)
         #expect(intruder.standardError.contains("authentication failed"), "\(intruder.standardError)")
         _ = try await master.waitForStandardError(matching: "(failed to authenticate \\(wrong secret\\))")
 
         let workers = try (0..<2).map { _ in
-            try ChildProcess("wordcount", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
+            try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
         }
+        _ = try await master.waitForStandardError(matching: "(worker registered(.|\\n)*){2}")
+        FileManager.default.createFile(atPath: gate, contents: nil)
         let finished = try await master.wait(timeout: 60)
         #expect(finished.status == 0, "\(finished.standardError)")
         for worker in workers {
@@ -35,7 +42,7 @@ struct MasterWorkerCommandTests {
             #expect(result.status == 0, "\(result.standardError)")
         }
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
-        #expect(lines.map(String.init).sorted() == ReferenceWords.count([text]).map { "\($0.key)\t\($0.value)" }.sorted())
+        #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
         #expect(FileManager.default.fileExists(atPath: "\(out)/_job.json"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
             .filter { name in workers.contains { name.hasPrefix("mapreduce-worker-\($0.processIdentifier)-") } }

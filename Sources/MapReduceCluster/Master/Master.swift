@@ -92,6 +92,7 @@ public actor Master {
                 Registered(
                     workerID: id.description, job: self.plan.job.name, settings: settings,
                     heartbeatSeconds: min(1, timeout / 5), timeoutSeconds: timeout)))
+        if self.outcome != nil { outbox.yield(.shutdown(Shutdown(reason: "the job is over"))) }
         self.schedule()
         return id
     }
