@@ -17,7 +17,7 @@ struct TeraValidateCommand: ParsableCommand {
     @Option(help: "The TeraSort output directory (its part-r-* files are read in order).")
     var output: String
 
-    @Argument(help: "The TeraSort input files.")
+    @Argument(help: "The TeraSort input: files, directories and globs, as the job took them.")
     var inputs: [String]
 
     struct Summary: Equatable {
@@ -31,7 +31,7 @@ struct TeraValidateCommand: ParsableCommand {
 
     func run() throws {
         var input = Summary()
-        for path in self.inputs { try Self.scan(path, into: &input, checkOrder: false) }
+        for file in try InputPaths.expand(self.inputs) { try Self.scan(file.path, into: &input, checkOrder: false) }
         var sorted = Summary()
         let parts = try FileManager.default.contentsOfDirectory(atPath: self.output).filter { $0.hasPrefix("part-") }.sorted()
         var previous: [UInt8]?
