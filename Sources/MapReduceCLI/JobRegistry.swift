@@ -1,29 +1,52 @@
 import MapReduce
 import Synchronization
 
-/// The jobs this executable was built with, for the commands to find by name.
+/// The jobs and chains this executable was built with, for the commands to find by name.
 enum JobRegistry {
-    private static let jobs = Mutex<[AnyJob]>([])
+    /// What `--job NAME` picks: a job, or a chain of jobs.
+    enum Entry: Sendable {
+        case job(AnyJob)
+        case chain(AnyChain)
 
-    static func register(_ jobs: [AnyJob]) {
-        self.jobs.withLock { $0 = jobs }
+        var name: String {
+            switch self {
+            case .job(let job): job.name
+            case .chain(let chain): chain.name
+            }
+        }
     }
 
-    /// Every job, for a worker to find the one its master names.
-    static var all: [AnyJob] { self.jobs.withLock { $0 } }
+    private static let entries = Mutex<[Entry]>([])
 
-    /// The job called `name`, or the only job when `name` is nil.
-    static func job(named name: String?) throws(JobError) -> AnyJob {
-        let jobs = self.jobs.withLock { $0 }
-        if let name {
-            guard let job = jobs.first(where: { $0.name == name }) else {
-                throw JobError("no job named \(name) (this executable has: \(jobs.map(\.name).joined(separator: ", ")))")
+    static func register(jobs: [AnyJob], chains: [AnyChain]) {
+        self.entries.withLock { $0 = jobs.map(Entry.job) + chains.map(Entry.chain) }
+    }
+
+    /// Every job, those of chains included, for a worker to find the one its master names.
+    static var allJobs: [AnyJob] {
+        self.entries.withLock { entries in
+            entries.flatMap { entry -> [AnyJob] in
+                switch entry {
+                case .job(let job): [job]
+                case .chain(let chain): chain.jobs
+                }
             }
-            return job
         }
-        guard jobs.count == 1 else {
-            throw JobError("this executable has several jobs; choose one with --job (\(jobs.map(\.name).joined(separator: ", ")))")
+    }
+
+    /// The job or chain called `name`, or the only one when `name` is nil.
+    static func entry(named name: String?) throws(JobError) -> Entry {
+        let entries = self.entries.withLock { $0 }
+        let names = entries.map(\.name).joined(separator: ", ")
+        if let name {
+            guard let entry = entries.first(where: { $0.name == name }) else {
+                throw JobError("no job named \(name) (this executable has: \(names))")
+            }
+            return entry
         }
-        return jobs[0]
+        guard entries.count == 1 else {
+            throw JobError("this executable has several jobs; choose one with --job (\(names))")
+        }
+        return entries[0]
     }
 }

@@ -16,9 +16,17 @@ public enum MapReduceMain {
         await self.run(jobs: erased)
     }
 
+    /// Parses the command line and runs it for `chains` (and any plain `jobs`); exits the process.
+    public static func run<each C: JobChain>(chains: repeat (each C).Type, jobs: [AnyJob] = []) async {
+        var erased: [AnyChain] = []
+        for chain in repeat each chains { erased.append(AnyChain(chain)) }
+        JobRegistry.register(jobs: jobs, chains: erased)
+        await JobCommand.main()
+    }
+
     /// Parses the command line and runs it for `jobs`; exits the process.
     public static func run(jobs: [AnyJob]) async {
-        JobRegistry.register(jobs)
+        JobRegistry.register(jobs: jobs, chains: [])
         await JobCommand.main()
     }
 }

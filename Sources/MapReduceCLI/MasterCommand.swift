@@ -24,14 +24,15 @@ struct MasterCommand: AsyncParsableCommand {
         try await CommandFailure.reporting {
             let logger = self.logging.bootstrap("mapreduce.master")
             let secret = try Secret(file: self.secretFile)
-            let job = try JobRegistry.job(named: self.options.job)
-            let plan = try JobPlan(job: job, configuration: try self.options.configuration(), workDirectory: "")
-            ExitCleanup.register { plan.committer.abort() }
+            let entry = try JobRegistry.entry(named: self.options.job)
+            let configuration = try self.options.configuration()
             ExitCleanup.exitOnTerminationSignals()
             let server = try await MasterServer.start(
-                plan: plan, secret: secret, listen: self.listen, options: self.cluster.masterOptions, logger: logger)
-            CommandFailure.standardError("\(job.name): master listening on \(Endpoint(host: self.listen.host, port: server.port))")
-            let report = try await server.run(progress: ProgressLine())
+                secret: secret, listen: self.listen, options: self.cluster.masterOptions, logger: logger)
+            CommandFailure.standardError("\(entry.name): master listening on \(Endpoint(host: self.listen.host, port: server.port))")
+            let report = try await server.serve { server in
+                try await JobLauncher.runOnCluster(entry, configuration, server: server, progress: ProgressLine())
+            }
             CommandFailure.printSummary(report)
         }
     }

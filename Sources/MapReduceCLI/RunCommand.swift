@@ -32,22 +32,23 @@ struct RunCommand: AsyncParsableCommand {
             let workers = self.workers ?? ProcessInfo.processInfo.activeProcessorCount
             guard workers >= 1 else { throw JobError("--workers must be at least 1, not \(workers)") }
             let logger = self.logging.bootstrap("mapreduce.run")
-            let job = try JobRegistry.job(named: self.options.job)
+            let entry = try JobRegistry.entry(named: self.options.job)
             var configuration = try self.options.configuration()
             configuration.parallelism = workers
             configuration.workDirectory = self.workDir
             let report: JobReport
             if self.inProcess {
-                report = try InProcessRunner(job: job, configuration: configuration).run()
+                report = try await JobLauncher.runInProcess(entry, configuration)
             } else {
-                let plan = try JobPlan(job: job, configuration: configuration, workDirectory: "")
-                ExitCleanup.register { plan.committer.abort() }
                 ExitCleanup.exitOnTerminationSignals()
-                var cluster = LocalCluster(plan: plan, workers: workers)
+                var cluster = LocalCluster(workers: workers)
                 cluster.options = self.cluster.masterOptions
                 cluster.logLevel = self.logging.logLevel.rawValue
                 cluster.workDirectory = self.workDir
-                report = try await cluster.run(logger: logger, progress: ProgressLine())
+                let settings = configuration
+                report = try await cluster.run(logger: logger) { server in
+                    try await JobLauncher.runOnCluster(entry, settings, server: server, progress: ProgressLine())
+                }
             }
             CommandFailure.printSummary(report)
         }

@@ -55,7 +55,7 @@ struct WorkerCommand: AsyncParsableCommand {
             options.listen = self.listen
             options.advertise = self.advertise
             options.connectTimeout = .milliseconds(Int64(self.connectTimeout * 1000))
-            try await WorkerService.run(jobs: JobRegistry.all, options: options, secret: secret, logger: logger)
+            try await WorkerService.run(jobs: JobRegistry.allJobs, options: options, secret: secret, logger: logger)
         }
     }
 }

@@ -51,18 +51,23 @@ public struct JobConfiguration: Hashable, Sendable {
                 throw JobError("job \(job.name) needs --input \(name)=PATH")
             }
         }
+        return (reducers, try Self.check(self.parameters, against: job.parameters, of: job.name))
+    }
+
+    /// Checks `given` against the `declared` parameters of job (or chain) `name` and fills in defaults.
+    static func check(_ given: [String: String], against declared: [JobParameter], of name: String) throws(JobError) -> JobParameters {
         var values: [String: String] = [:]
-        for parameter in job.parameters {
-            values[parameter.name] = self.parameters[parameter.name] ?? parameter.defaultValue
+        for parameter in declared {
+            values[parameter.name] = given[parameter.name] ?? parameter.defaultValue
             guard values[parameter.name] != nil else {
-                throw JobError("job \(job.name) needs --param \(parameter.name)=VALUE (\(parameter.help))")
+                throw JobError("job \(name) needs --param \(parameter.name)=VALUE (\(parameter.help))")
             }
         }
-        let known = Set(job.parameters.map(\.name))
-        if let unknown = self.parameters.keys.sorted().first(where: { !known.contains($0) }) {
+        let known = Set(declared.map(\.name))
+        if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) {
             let list = known.isEmpty ? "none" : known.sorted().joined(separator: ", ")
-            throw JobError("job \(job.name) has no parameter \(unknown) (it takes: \(list))")
+            throw JobError("job \(name) has no parameter \(unknown) (it takes: \(list))")
         }
-        return (reducers, JobParameters(values))
+        return JobParameters(values)
     }
 }

@@ -1,4 +1,5 @@
-/// Names one attempt at a map or reduce task: `m-00003-a1`, `r-00000-a2`.
+/// Names one attempt at a map or reduce task: `m-00003-a1`, `r-00000-a2`;
+/// in the second and later jobs of a chain, `j2-m-00003-a1`.
 public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible {
     public enum Kind: String, Hashable, Sendable, Codable {
         case map = "m"
@@ -10,15 +11,18 @@ public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible {
     public var task: Int
     /// The attempt's number, from 1.
     public var attempt: Int
+    /// The job's number within a chain of jobs run by one master, from 1; 0 outside a chain's later jobs.
+    public var job: Int
 
-    public init(_ kind: Kind, task: Int, attempt: Int) {
+    public init(_ kind: Kind, task: Int, attempt: Int, job: Int = 0) {
         self.kind = kind
         self.task = task
         self.attempt = attempt
+        self.job = job
     }
 
     /// The task's name without the attempt: `m-00003`.
-    public var taskName: String { "\(self.kind.rawValue)-\(Self.pad(self.task))" }
+    public var taskName: String { (self.job > 1 ? "j\(self.job)-" : "") + "\(self.kind.rawValue)-\(Self.pad(self.task))" }
 
     public var description: String { "\(self.taskName)-a\(self.attempt)" }
 

@@ -6,7 +6,6 @@ import Synchronization
 /// the same executable on loopback ports chosen at run time. A worker
 /// process that dies is replaced, so a killed worker costs time, not capacity.
 public struct LocalCluster: Sendable {
-    public var plan: JobPlan
     public var workers: Int
     public var options = MasterOptions()
     /// `--log-level` for the workers.
@@ -14,16 +13,16 @@ public struct LocalCluster: Sendable {
     /// Where workers make their work directories.
     public var workDirectory: String?
 
-    public init(plan: JobPlan, workers: Int) {
-        self.plan = plan
+    public init(workers: Int) {
         self.workers = workers
     }
 
-    /// Runs the job to completion and returns its report.
-    public func run(logger: Logger, progress: ProgressLine?) async throws -> JobReport {
+    /// Starts the master and the workers, runs `body` (which runs jobs with
+    /// `server.runJob`), and stops them again.
+    public func run<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (MasterServer) async throws -> T) async throws -> T {
         let secret = Secret.random()
         let server = try await MasterServer.start(
-            plan: self.plan, secret: secret, listen: Endpoint(host: "127.0.0.1", port: 0), options: self.options, logger: logger)
+            secret: secret, listen: Endpoint(host: "127.0.0.1", port: 0), options: self.options, logger: logger)
         var arguments = ["worker", "--master", "127.0.0.1:\(server.port)", "--slots", "1", "--log-level", self.logLevel, "--stop-with-parent"]
         if let workDirectory = self.workDirectory { arguments += ["--work-dir", workDirectory] }
         let pool = WorkerPool(
@@ -31,9 +30,9 @@ public struct LocalCluster: Sendable {
             replacements: 3 * self.workers, logger: logger)
         do {
             for _ in 0..<self.workers { try pool.launch() }
-            let report = try await server.run(progress: progress)
+            let result = try await server.serve(body)
             await pool.stopAll(grace: .seconds(5))
-            return report
+            return result
         } catch {
             await pool.stopAll(grace: .seconds(1))
             throw error
@@ -90,7 +89,7 @@ final class WorkerPool: Sendable {
             return
         }
         Task {
-            guard await !master.isOver else { return }
+            guard await !master.isStopping else { return }
             self.logger.warning("a worker process exited; starting another", metadata: ["status": "\(status)"])
             do {
                 try self.launch()

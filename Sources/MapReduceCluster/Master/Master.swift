@@ -1,9 +1,11 @@
 import Logging
 import MapReduce
 
-/// Owns a job's task table: which tasks wait, which attempts run where,
-/// which are done and where their output lives. Connection handlers only
-/// call its methods; it answers by putting messages in workers' outboxes.
+/// Owns the workers and the current job's task table: which tasks wait,
+/// which attempts run where, which are done and where their output lives.
+/// Jobs run one after another (a chain) on the same workers. Connection
+/// handlers only call its methods; it answers by putting messages in
+/// workers' outboxes.
 public actor Master {
     /// How a job ended.
     public enum Outcome: Sendable {
@@ -23,10 +25,15 @@ public actor Master {
         public var elapsed: Duration
     }
 
-    let plan: JobPlan
+    /// The current job, once one has begun.
+    private(set) var plan: JobPlan?
+    /// The current job's number, from 1; attempt ids carry it.
+    private var jobNumber = 0
     let options: MasterOptions
     let logger: Logger
-    private let started = ContinuousClock.now
+    private var started = ContinuousClock.now
+    /// Set once the workers are being told to go: a worker that registers then is told to go too.
+    private var stopping = false
     private var workers: [WorkerID: WorkerRecord] = [:]
     private var nextWorkerNumber = 1
     /// Workers that failed too many attempts; they get no more tasks.
@@ -42,15 +49,43 @@ public actor Master {
     private var outcome: Outcome?
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
 
-    public init(plan: JobPlan, options: MasterOptions, logger: Logger) {
-        self.plan = plan
+    public init(options: MasterOptions, logger: Logger) {
         self.options = options
         self.logger = logger
-        self.maps = Array(repeating: TaskRecord(), count: plan.splits.count)
-        self.reduces = Array(repeating: TaskRecord(), count: plan.settings.partitions)
+        self.maps = []
+        self.reduces = []
     }
 
-    /// Waits until the job has succeeded or failed.
+    /// Starts `plan`'s job on the workers there are and those that come.
+    public func begin(_ plan: JobPlan) {
+        precondition(self.plan == nil || self.outcome != nil, "a job is still running")
+        self.plan = plan
+        self.jobNumber += 1
+        self.started = .now
+        self.maps = Array(repeating: TaskRecord(), count: plan.splits.count)
+        self.reduces = Array(repeating: TaskRecord(), count: plan.settings.partitions)
+        self.attempts = []
+        self.fetchFailures = [:]
+        self.events = Counters()
+        self.mapPhaseAnnounced = false
+        self.excluded = []
+        self.failuresByWorker = [:]
+        self.outcome = nil
+        for id in self.workers.keys {
+            self.workers[id]!.running = []
+            self.workers[id]!.send(self.startJob)
+        }
+        self.schedule()
+    }
+
+    /// The message that tells a worker about the current job.
+    private var startJob: Message {
+        var settings = self.plan!.settings
+        settings.workDirectory = ""
+        return .startJob(StartJob(job: self.plan!.job.name, number: self.jobNumber, settings: settings))
+    }
+
+    /// Waits until the current job has succeeded or failed.
     public func outcome() async -> Outcome {
         if let outcome = self.outcome { return outcome }
         return await withCheckedContinuation { self.waiters.append($0) }
@@ -69,13 +104,13 @@ public actor Master {
         self.finish(.failed(reason))
     }
 
-    /// Whether the job has ended.
-    public var isOver: Bool { self.outcome != nil }
+    /// Whether the workers are being told to go.
+    public var isStopping: Bool { self.stopping }
 
     // MARK: Workers
 
-    /// Accepts a worker: tells it about the job (the first message in its
-    /// outbox) and gives it tasks. Returns its id.
+    /// Accepts a worker: tells it so (the first message in its outbox) and
+    /// about the current job, and gives it tasks. Returns its id.
     func register(_ registration: Register, outbox: AsyncStream<Message>.Continuation) -> WorkerID {
         let id = WorkerID(number: self.nextWorkerNumber)
         self.nextWorkerNumber += 1
@@ -84,16 +119,15 @@ public actor Master {
             "worker registered",
             metadata: ["worker": "\(id)", "host": "\(registration.hostName)", "pid": "\(registration.processID)",
                 "shuffle": "\(self.workers[id]!.shuffleEndpoint)"])
-        var settings = self.plan.settings
-        settings.workDirectory = ""
         let timeout = self.options.workerTimeout.seconds
         outbox.yield(
-            .registered(
-                Registered(
-                    workerID: id.description, job: self.plan.job.name, settings: settings,
-                    heartbeatSeconds: min(1, timeout / 5), timeoutSeconds: timeout)))
-        if self.outcome != nil { outbox.yield(.shutdown(Shutdown(reason: "the job is over"))) }
-        self.schedule()
+            .registered(Registered(workerID: id.description, heartbeatSeconds: min(1, timeout / 5), timeoutSeconds: timeout)))
+        if self.stopping {
+            outbox.yield(.shutdown(Shutdown(reason: "the job is over")))
+        } else if self.plan != nil, self.outcome == nil {
+            outbox.yield(self.startJob)
+            self.schedule()
+        }
         return id
     }
 
@@ -152,9 +186,10 @@ public actor Master {
         self.schedule()
     }
 
-    /// Whether `attempt` names a task of this job.
+    /// Whether `attempt` names a task of the current job.
     private func isKnown(_ attempt: AttemptID) -> Bool {
-        attempt.task >= 0 && attempt.task < (attempt.kind == .map ? self.maps.count : self.reduces.count)
+        attempt.job == self.jobNumber && attempt.task >= 0
+            && attempt.task < (attempt.kind == .map ? self.maps.count : self.reduces.count)
     }
 
     /// Whether `attempt` is running on worker `id`; results of any other attempt are late or forged, and ignored.
@@ -212,7 +247,7 @@ public actor Master {
         guard self[attempt].failures >= self.options.maxAttempts, self[attempt].done == nil else { return }
         let what =
             attempt.kind == .map
-            ? "map task \(attempt.taskName) (\(self.plan.splits[attempt.task]))" : "reduce task \(attempt.taskName)"
+            ? "map task \(attempt.taskName) (\(self.plan!.splits[attempt.task]))" : "reduce task \(attempt.taskName)"
         self.finish(.failed("\(what) failed \(self[attempt].failures) times; last error: \(message)"))
     }
 
@@ -249,7 +284,7 @@ public actor Master {
     /// that reduces waiting for a re-run map never starve it. Slots left over
     /// near the end of a phase go to backups of stragglers.
     private func schedule() {
-        guard self.outcome == nil else { return }
+        guard self.plan != nil, self.outcome == nil else { return }
         let healthy = self.workers.keys.filter { !self.excluded.contains($0) }.sorted()
         // Excluded workers are better than none.
         let usable = healthy.isEmpty ? self.workers.keys.sorted() : healthy
@@ -309,7 +344,7 @@ public actor Master {
     /// Starts the next attempt of `task` (whose attempt number is ignored) on worker `id`.
     private func start(_ task: AttemptID, on id: WorkerID, isBackup: Bool) {
         self[task].attemptsStarted += 1
-        let attempt = AttemptID(task.kind, task: task.task, attempt: self[task].attemptsStarted)
+        let attempt = AttemptID(task.kind, task: task.task, attempt: self[task].attemptsStarted, job: self.jobNumber)
         self[attempt].running[attempt] = TaskRecord.Running(worker: id, started: .now, isBackup: isBackup)
         self.workers[id]!.running.insert(attempt)
         switch attempt.kind {
@@ -318,7 +353,7 @@ public actor Master {
                 self.options.skipBadRecords
                 ? Set(self[attempt].recordFailures.filter { $0.value >= MasterOptions.failuresBeforeSkipping }.keys) : []
             self.workers[id]!.send(
-                .runMap(RunMap(task: MapTask(id: attempt, split: self.plan.splits[attempt.task], skipRecords: skip))))
+                .runMap(RunMap(task: MapTask(id: attempt, split: self.plan!.splits[attempt.task], skipRecords: skip))))
         case .reduce:
             self.workers[id]!.send(.runReduce(RunReduce(attempt: attempt, mapCount: self.maps.count)))
             self.workers[id]!.send(.mapOutputs(MapOutputs(reduceAttempt: attempt, locations: self.finishedMapLocations())))
@@ -367,10 +402,10 @@ public actor Master {
         }
         // The master names the files to commit itself, from the winning attempts.
         let files = self.reduces.compactMap { task in
-            task.done.map { ReduceTask.attemptOutputPath(for: $0.attempt, in: self.plan.settings.outputDirectory) }
+            task.done.map { ReduceTask.attemptOutputPath(for: $0.attempt, in: self.plan!.settings.outputDirectory) }
         }
         let report = JobReport(
-            job: self.plan.job.name, maps: self.maps.count, reduces: self.reduces.count,
+            job: self.plan!.job.name, maps: self.maps.count, reduces: self.reduces.count,
             elapsedSeconds: (ContinuousClock.now - self.started).seconds, counters: counters,
             attempts: self.attempts.sorted { $0.startSeconds < $1.startSeconds })
         self.finish(.succeeded(report, attemptFiles: files))
@@ -383,8 +418,9 @@ public actor Master {
         self.waiters = []
     }
 
-    /// Tells every worker the job is over.
+    /// Tells every worker, now and from now on, that the work is over.
     func shutdownWorkers(reason: String) {
+        self.stopping = true
         for worker in self.workers.values {
             worker.send(.shutdown(Shutdown(reason: reason)))
         }

@@ -2,8 +2,8 @@ import Logging
 import MapReduce
 import NIOCore
 
-/// Runs a job as its master: listens for workers, hands them tasks through
-/// the `Master`, commits the output and tells the workers to exit.
+/// A master's network side: listens for workers and relays their messages
+/// to the `Master` while jobs run, then tells the workers to exit.
 public final class MasterServer: Sendable {
     public let master: Master
     private let listener: NIOAsyncChannel<FramedChannel, Never>
@@ -20,41 +20,56 @@ public final class MasterServer: Sendable {
         self.logger = logger
     }
 
-    /// Binds the control port for `plan`'s job.
-    public static func start(plan: JobPlan, secret: Secret, listen: Endpoint, options: MasterOptions, logger: Logger) async throws
-        -> MasterServer
-    {
+    /// Binds the control port.
+    public static func start(secret: Secret, listen: Endpoint, options: MasterOptions, logger: Logger) async throws -> MasterServer {
         let listener = try await Network.listen(on: listen)
-        let master = Master(plan: plan, options: options, logger: logger)
-        return MasterServer(master: master, listener: listener, secret: secret, logger: logger)
+        return MasterServer(master: Master(options: options, logger: logger), listener: listener, secret: secret, logger: logger)
     }
 
-    /// Serves workers until the job is over; on success commits the output
-    /// and returns the report, on failure removes what the job wrote and throws.
-    public func run(progress: ProgressLine? = nil) async throws -> JobReport {
-        let plan = await self.master.plan
-        let result: Result<JobReport, any Error> = await withDiscardingTaskGroup { group in
+    /// Serves workers while `body` runs jobs (with `runJob`), then tells them to exit.
+    public func serve<T: Sendable>(_ body: @Sendable (MasterServer) async throws -> T) async throws -> T {
+        let result: Result<T, any Error> = await withDiscardingTaskGroup { group in
             group.addTask { await self.acceptWorkers() }
             group.addTask { await self.tick() }
-            if let progress { group.addTask { await progress.run(self.master) } }
-            let outcome = await self.master.outcome()
-            progress?.finish()
-            let result = Result { () throws -> JobReport in
-                switch outcome {
-                case .succeeded(let report, let files):
-                    try plan.commit(attemptFiles: files, report: report)
-                    return report
-                case .failed(let message):
-                    throw JobError(message)
-                }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(self))
+            } catch {
+                result = .failure(error)
             }
-            if case .failure = result { plan.committer.abort() }
-            // Only now, with the output committed or removed, are the workers told to go.
+            // Only now, with every output committed or removed, are the workers told to go.
             await self.stopWorkers(reason: (try? result.get()) == nil ? "the job failed" : "the job succeeded")
             group.cancelAll()
             return result
         }
         return try result.get()
+    }
+
+    /// Runs one job on the workers: on success commits its output and returns
+    /// its report; on failure removes what it wrote and throws.
+    public func runJob(_ plan: JobPlan, progress: ProgressLine? = nil) async throws -> JobReport {
+        await self.master.begin(plan)
+        let reporting = progress.map { progress in Task { await progress.run(self.master) } }
+        let outcome = await self.master.outcome()
+        reporting?.cancel()
+        progress?.finish()
+        do {
+            switch outcome {
+            case .succeeded(let report, let files):
+                try plan.commit(attemptFiles: files, report: report)
+                return report
+            case .failed(let message):
+                throw JobError(message)
+            }
+        } catch {
+            plan.committer.abort()
+            throw error
+        }
+    }
+
+    /// Serves workers for the one job of `plan`.
+    public func run(_ plan: JobPlan, progress: ProgressLine? = nil) async throws -> JobReport {
+        try await self.serve { try await $0.runJob(plan, progress: progress) }
     }
 
     private func acceptWorkers() async {

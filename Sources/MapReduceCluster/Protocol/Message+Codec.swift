@@ -5,7 +5,7 @@ extension Message {
     private enum Kind: UInt8 {
         case challenge = 1, authenticate, welcome, error
         case register = 10, heartbeat, taskSucceeded, taskFailed, fetchFailed
-        case registered = 20, runMap, runReduce, mapOutputs, killTask, shutdown
+        case registered = 20, runMap, runReduce, mapOutputs, killTask, shutdown, startJob
         case fetch = 30, segmentHeader, segmentChunk, segmentEnd
     }
 
@@ -28,6 +28,7 @@ extension Message {
         case .taskFailed(let body): json(.taskFailed, body)
         case .fetchFailed(let body): json(.fetchFailed, body)
         case .registered(let body): json(.registered, body)
+        case .startJob(let body): json(.startJob, body)
         case .runMap(let body): json(.runMap, body)
         case .runReduce(let body): json(.runReduce, body)
         case .mapOutputs(let body): json(.mapOutputs, body)
@@ -67,6 +68,7 @@ extension Message {
         case .taskFailed: self = .taskFailed(try json(TaskFailed.self))
         case .fetchFailed: self = .fetchFailed(try json(FetchFailed.self))
         case .registered: self = .registered(try json(Registered.self))
+        case .startJob: self = .startJob(try json(StartJob.self))
         case .runMap: self = .runMap(try json(RunMap.self))
         case .runReduce: self = .runReduce(try json(RunReduce.self))
         case .mapOutputs: self = .mapOutputs(try json(MapOutputs.self))

@@ -17,6 +17,7 @@ public enum Message: Sendable, Equatable {
     case fetchFailed(FetchFailed)
     // Master to worker.
     case registered(Registered)
+    case startJob(StartJob)
     case runMap(RunMap)
     case runReduce(RunReduce)
     case mapOutputs(MapOutputs)
@@ -41,6 +42,7 @@ public enum Message: Sendable, Equatable {
         case .taskFailed: "taskFailed"
         case .fetchFailed: "fetchFailed"
         case .registered: "registered"
+        case .startJob: "startJob"
         case .runMap: "runMap"
         case .runReduce: "runReduce"
         case .mapOutputs: "mapOutputs"
@@ -88,15 +90,20 @@ public struct Register: Codable, Sendable, Equatable {
     public var processID: Int32
 }
 
-/// The master accepts a worker and tells it which job it serves.
+/// The master accepts a worker.
 public struct Registered: Codable, Sendable, Equatable {
     public var workerID: String
-    public var job: String
-    /// The job's settings; the worker uses its own work directory.
-    public var settings: TaskSettings
     public var heartbeatSeconds: Double
     /// Silence from the master after which the worker gives up on it.
     public var timeoutSeconds: Double
+}
+
+/// The job whose tasks follow: by name (the worker's executable must have it), its number
+/// within the master's run (attempt ids carry it), and its settings (the worker uses its own work directory).
+public struct StartJob: Codable, Sendable, Equatable {
+    public var job: String
+    public var number: Int
+    public var settings: TaskSettings
 }
 
 /// A worker is alive; the master answers each with one of its own, so that workers know it is alive too.

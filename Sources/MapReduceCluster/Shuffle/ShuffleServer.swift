@@ -27,6 +27,11 @@ public final class ShuffleServer: Sendable {
         self.outputs.withLock { $0[attempt] = output }
     }
 
+    /// Forgets every map output (a new job has begun).
+    public func removeAll() {
+        self.outputs.withLock { $0 = [:] }
+    }
+
     /// Serves fetches until cancelled.
     public func run() async {
         do {

@@ -1,13 +1,17 @@
 import Logging
 import MapReduce
 
-/// A registered worker's state: the job it serves, its running attempts
-/// and the reduce attempts gathering input. Messages from the master come
-/// in through `handle`; answers go out through the outbox.
+/// A registered worker's state: the job it serves now, its running
+/// attempts and the reduce attempts gathering input. Messages from the
+/// master come in through `handle`; answers go out through the outbox.
 actor Worker {
     let id: String
-    let job: AnyJob
-    let settings: TaskSettings
+    /// The jobs this executable has.
+    private let jobs: [AnyJob]
+    /// Where this worker keeps its files; each job gets a directory inside.
+    private let workDirectory: String
+    private var job: AnyJob?
+    private var settings: TaskSettings?
     private let shuffle: ShuffleServer
     private let secret: Secret
     private let outbox: AsyncStream<Message>.Continuation
@@ -16,12 +20,12 @@ actor Worker {
     private var fetchers: [AttemptID: ReduceFetcher] = [:]
 
     init(
-        id: String, job: AnyJob, settings: TaskSettings, shuffle: ShuffleServer, secret: Secret,
+        id: String, jobs: [AnyJob], workDirectory: String, shuffle: ShuffleServer, secret: Secret,
         outbox: AsyncStream<Message>.Continuation, logger: Logger
     ) {
         self.id = id
-        self.job = job
-        self.settings = settings
+        self.jobs = jobs
+        self.workDirectory = workDirectory
         self.shuffle = shuffle
         self.secret = secret
         self.outbox = outbox
@@ -29,8 +33,10 @@ actor Worker {
     }
 
     /// Acts on one message from the master; returns false when the master says to stop.
-    func handle(_ message: Message) -> Bool {
+    func handle(_ message: Message) throws -> Bool {
         switch message {
+        case .startJob(let start):
+            try self.begin(start)
         case .runMap(let run):
             self.start(run.task)
         case .runReduce(let run):
@@ -54,9 +60,27 @@ actor Worker {
     }
 
 
+    /// Switches to a new job: what the last one left running is forgotten, and its files go.
+    private func begin(_ start: StartJob) throws {
+        guard let job = self.jobs.first(where: { $0.name == start.job }) else {
+            throw ProtocolError("the master runs job \(start.job), which this executable does not have")
+        }
+        for fetcher in self.fetchers.values { Task { await fetcher.cancel() } }
+        self.fetchers = [:]
+        self.running = []
+        self.shuffle.removeAll()
+        if let previous = self.settings { FileSystem.removeTree(previous.workDirectory) }
+        var settings = start.settings
+        settings.workDirectory = "\(self.workDirectory)/job-\(start.number)"
+        try FileSystem.makeDirectory(settings.workDirectory)
+        self.job = job
+        self.settings = settings
+        self.logger.info("job started", metadata: ["job": "\(job.name)", "number": "\(start.number)"])
+    }
+
     private func start(_ task: MapTask) {
+        guard let job = self.job, let settings = self.settings else { return }
         self.running.insert(task.id)
-        let (job, settings) = (self.job, self.settings)
         Task {
             let result = await BlockingWork.run { try job.runMapTask(task, settings) }
             self.finished(task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters, outputPath: nil) }) {
@@ -66,16 +90,16 @@ actor Worker {
     }
 
     private func start(_ run: RunReduce) {
+        guard let job = self.job, let settings = self.settings else { return }
         let attempt = run.attempt
         self.running.insert(attempt)
-        let directory = "\(self.settings.workDirectory)/\(attempt)"
+        let directory = "\(settings.workDirectory)/\(attempt)"
         let outbox = self.outbox
         let fetcher = ReduceFetcher(
             attempt: attempt, mapCount: run.mapCount, secret: self.secret, directory: directory,
-            memoryBudget: Int64(self.settings.sortBufferBytes), logger: self.logger
+            memoryBudget: Int64(settings.sortBufferBytes), logger: self.logger
         ) { outbox.yield($0) }
         self.fetchers[attempt] = fetcher
-        let (job, settings) = (self.job, self.settings)
         Task {
             let result: Result<TaskSucceeded, any Error>
             do {

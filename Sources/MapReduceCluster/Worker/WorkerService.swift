@@ -52,18 +52,13 @@ public enum WorkerService {
             guard case .registered(let registered) = try await connection.expect() else {
                 throw ProtocolError("the master did not accept the registration")
             }
-            guard let job = jobs.first(where: { $0.name == registered.job }) else {
-                throw ProtocolError("the master runs job \(registered.job), which this executable does not have")
-            }
-            var settings = registered.settings
-            settings.workDirectory = workDirectory
             let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
             var logger = logger
             logger[metadataKey: "worker"] = "\(registered.workerID)"
             let worker = Worker(
-                id: registered.workerID, job: job, settings: settings, shuffle: shuffle, secret: secret,
+                id: registered.workerID, jobs: jobs, workDirectory: workDirectory, shuffle: shuffle, secret: secret,
                 outbox: continuation, logger: logger)
-            logger.info("registered", metadata: ["job": "\(job.name)", "shuffle": "\(advertised):\(shuffle.port)"])
+            logger.info("registered", metadata: ["shuffle": "\(advertised):\(shuffle.port)"])
             let lastHeard = LastHeard()
             let masterTimeout = Duration.milliseconds(Int64(registered.timeoutSeconds * 1000))
             try await withThrowingDiscardingTaskGroup { group in
@@ -85,7 +80,7 @@ public enum WorkerService {
                 do {
                     while let message = try await connection.receive() {
                         lastHeard.reset()
-                        guard await worker.handle(message) else { return }
+                        guard try await worker.handle(message) else { return }
                     }
                 } catch where lastHeard.elapsed <= masterTimeout {
                     throw error
