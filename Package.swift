@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "reverselinks", targets: ["reverselinks"]),
         .executable(name: "join", targets: ["join"]),
         .executable(name: "terasort", targets: ["terasort"]),
+        .executable(name: "pagerank", targets: ["pagerank"]),
         .executable(name: "datagen", targets: ["datagen"]),
     ],
     dependencies: [
@@ -53,6 +54,7 @@ let package = Package(
         .executableTarget(name: "reverselinks", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/ReverseLinks"),
         .executableTarget(name: "join", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/Join"),
         .executableTarget(name: "terasort", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/TeraSort"),
+        .executableTarget(name: "pagerank", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/PageRank"),
         .executableTarget(
             name: "datagen",
             dependencies: ["MapReduce", "MapReduceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -71,7 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "EndToEndTests", dependencies: [
                 "MapReduce", "TestSupport", "wordcount", "testjobs", "datagen", "grep", "invertedindex", "accesslog", "reverselinks",
-                "join", "terasort",
+                "join", "terasort", "pagerank",
             ]
         ),
     ]

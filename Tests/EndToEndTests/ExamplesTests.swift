@@ -154,4 +154,63 @@ struct ExamplesTests {
         let invalid = try await ChildProcess.run("datagen", ["teravalidate", "--output", "\(directory.path)/out", "\(directory.path)/in"])
         #expect(invalid.status != 0)
     }
+
+    /// PageRank by plain power iteration, with the example's formula.
+    static func powerIteration(_ links: [String: [String]], iterations: Int, damping: Double = 0.85) -> [String: Double] {
+        let pages = Set(links.keys).union(links.values.joined())
+        var rank = Dictionary(uniqueKeysWithValues: pages.map { ($0, 1.0) })
+        for _ in 0..<iterations {
+            var shares: [String: [Double]] = [:]
+            for (page, targets) in links {
+                for target in targets { shares[target, default: []].append(rank[page]! / Double(targets.count)) }
+            }
+            rank = Dictionary(uniqueKeysWithValues: pages.map { ($0, (1 - damping) + damping * (shares[$0] ?? []).sorted().reduce(0, +)) })
+        }
+        return rank
+    }
+
+    @Test func pageRankIteratesAsAChainOfJobsAndMatchesAPowerIteration() async throws {
+        let directory = try TemporaryDirectory()
+        var random = SeededRandom(seed: 81)
+        var links: [String: [String]] = [:]
+        for page in 0..<150 {
+            var targets: [String] = []
+            for _ in 0..<Int(random.next() % 5) {
+                let target = "p\(random.next() % 170)"
+                if target != "p\(page)", !targets.contains(target) { targets.append(target) }
+            }
+            links["p\(page)"] = targets
+        }
+        try directory.write("graph/links.tsv", Array(links.map { "\($0.key)\t\($0.value.joined(separator: " "))\n" }.joined().utf8))
+        func ranks(_ name: String) throws -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: try Self.lines(directory, name).map { line in
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                return (String(fields[0]), Double(fields[1])!)
+            })
+        }
+        let tolerance = 1e-9
+        let log = try await Self.run("pagerank", [
+            "--reducers", "3", "--split-size", "1K", "--param", "iterations=6", "--param", "threshold=0", "--log-level", "info",
+            "--output", "\(directory.path)/out", "\(directory.path)/graph",
+        ])
+        // The same two workers serve all six jobs.
+        #expect(log.components(separatedBy: "worker registered").count - 1 == 2)
+        #expect(log.components(separatedBy: "job started").count - 1 == 12)
+        let expected = Self.powerIteration(links, iterations: 6)
+        let actual = try ranks("out")
+        #expect(Set(actual.keys) == Set(expected.keys))
+        #expect(expected.allSatisfy { abs((actual[$0.key] ?? .nan) - $0.value) <= tolerance * max(1, $0.value) })
+        #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out/_iterations"))
+        // A threshold no change reaches stops the chain after its first job.
+        _ = try await Self.run("pagerank", ["--param", "threshold=1e12", "--output", "\(directory.path)/once", "\(directory.path)/graph"])
+        let once = Self.powerIteration(links, iterations: 1)
+        #expect(try ranks("once").allSatisfy { abs($0.value - once[$0.key]!) <= tolerance * max(1, $0.value) })
+        // In one process the chain gives the same files.
+        let local = try await ChildProcess.run("pagerank", [
+            "run", "--in-process", "--reducers", "3", "--split-size", "1K", "--param", "iterations=6", "--param", "threshold=0",
+            "--output", "\(directory.path)/local", "\(directory.path)/graph",
+        ])
+        #expect(local.status == 0, "\(local.standardError)")
+        #expect(try directory.partFiles("local").map(\.contents) == directory.partFiles("out").map(\.contents))
+    }
 }

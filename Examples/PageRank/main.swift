@@ -1,0 +1,3 @@
+import MapReduceCLI
+
+await MapReduceMain.run(chains: PageRank.self)
