@@ -66,6 +66,17 @@ struct FaultToleranceTests {
         return !isAlive(pid)
     }
 
+    /// Starts `testjobs master --job paced` with a fresh secret, reading `directory/input` into `directory/out`.
+    static func startMaster(_ directory: TemporaryDirectory, _ arguments: [String]) async throws -> (ChildProcess, worker: (_ extra: [String]) throws -> ChildProcess) {
+        let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
+        let master = try ChildProcess("testjobs", [
+            "master", "--job", "paced", "--secret-file", secret, "--log-level", "info", "--output", "\(directory.path)/out",
+            "\(directory.path)/input",
+        ] + arguments)
+        let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
+        return (master, { extra in try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret] + extra) })
+    }
+
     @Test func killingWorkersAgainAndAgainInBothPhasesChangesNothing() async throws {
         let directory = try TemporaryDirectory()
         let expectedLines = try Self.makeInputs(directory, files: 8)
@@ -103,15 +114,10 @@ struct FaultToleranceTests {
     @Test func aFrozenWorkerIsDeclaredDeadAndItsLateWorkChangesNothing() async throws {
         let directory = try TemporaryDirectory()
         let expectedLines = try Self.makeInputs(directory, files: 8)
-        let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
         let out = "\(directory.path)/out"
-        let master = try ChildProcess("testjobs", [
-            "master", "--job", "paced", "--secret-file", secret, "--reducers", "2", "--worker-timeout", "2",
-            "--param", "map-ms=1000", "--log-level", "info", "--output", out, "\(directory.path)/input",
-        ])
-        let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
-        let frozen = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--slots", "2"])
-        let healthy = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
+        let (master, worker) = try await Self.startMaster(directory, ["--reducers", "2", "--worker-timeout", "2", "--param", "map-ms=1000"])
+        let frozen = try worker(["--slots", "2"])
+        let healthy = try worker([])
         // Freeze it once it holds finished map output and is running more maps: the reducers'
         // fetches from it hang until the master has the maps run again elsewhere.
         let id = try await master.waitForStandardError(matching: "pid=\(frozen.processIdentifier) shuffle=\\S+ worker=(w-\\d+)")
@@ -134,18 +140,13 @@ struct FaultToleranceTests {
     @Test func aCorruptMapOutputIsCaughtAndTheMapRunsAgain() async throws {
         let directory = try TemporaryDirectory()
         let expectedLines = try Self.makeInputs(directory, files: 2)
-        let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
         let gate = "\(directory.path)/gate"
         let work = "\(directory.path)/work"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let out = "\(directory.path)/out"
         // Map 0 (a.txt) finishes; map 1 (b.txt) waits at the gate, so no reduce has fetched yet.
-        let master = try ChildProcess("testjobs", [
-            "master", "--job", "paced", "--secret-file", secret, "--param", "gate=\(gate)", "--param", "gated=b.txt",
-            "--log-level", "info", "--output", out, "\(directory.path)/input",
-        ])
-        let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
-        let worker = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--work-dir", work])
+        let (master, startWorker) = try await Self.startMaster(directory, ["--param", "gate=\(gate)", "--param", "gated=b.txt"])
+        let worker = try startWorker(["--work-dir", work])
         var mapOutput: String?
         let deadline = Date().addingTimeInterval(30)
         while mapOutput == nil, Date() < deadline {
@@ -235,17 +236,10 @@ struct FaultToleranceTests {
     func workersLeaveWhenTheirMasterDies(signal: Int32) async throws {
         let directory = try TemporaryDirectory()
         _ = try Self.makeInputs(directory, files: 4)
-        let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
         let work = "\(directory.path)/work"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let master = try ChildProcess("testjobs", [
-            "master", "--job", "paced", "--secret-file", secret, "--worker-timeout", "2", "--param", "map-ms=5000",
-            "--log-level", "info", "--output", "\(directory.path)/out", "\(directory.path)/input",
-        ])
-        let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
-        let workers = try (0..<2).map { _ in
-            try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--work-dir", work])
-        }
+        let (master, worker) = try await Self.startMaster(directory, ["--worker-timeout", "2", "--param", "map-ms=5000"])
+        let workers = try (0..<2).map { _ in try worker(["--work-dir", work]) }
         _ = try await master.waitForStandardError(matching: "(worker registered(.|\\n)*){2}")
         kill(master.processIdentifier, signal)
         for worker in workers {

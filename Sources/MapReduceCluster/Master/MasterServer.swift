@@ -73,16 +73,8 @@ public final class MasterServer: Sendable {
     }
 
     private func acceptWorkers() async {
-        do {
-            try await self.listener.executeThenClose { inbound in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
-                    }
-                }
-            }
-        } catch {
-            if !Task.isCancelled { self.logger.error("control port failed", metadata: ["error": "\(error)"]) }
+        await Network.serve(self.listener, secret: self.secret, logger: self.logger, port: "control") { connection, channel in
+            try await self.relay(&connection, channel)
         }
     }
 
@@ -102,37 +94,27 @@ public final class MasterServer: Sendable {
         }
     }
 
-    /// Authenticates one worker connection, registers the worker, and relays its messages.
-    private func serve(_ channel: FramedChannel) async {
-        let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
-        do {
-            try await channel.executeThenClose { inbound, outbound in
-                var connection = Connection(inbound, outbound, peer: peer)
-                let deadline = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.channel.close(promise: nil) }
-                try await Handshake.accept(&connection, secret: self.secret)
-                guard case .register(let registration) = try await connection.expect() else {
-                    throw ProtocolError("\(peer) did not register")
-                }
-                deadline.cancel()
-                let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
-                let id = await self.master.register(registration, outbox: continuation)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for await message in outbox { try await outbound.write(message.encoded()) }
-                        channel.channel.close(promise: nil)
-                    }
-                    var reason = "connection closed"
-                    do {
-                        while let message = try await connection.receive() { await self.master.received(message, from: id) }
-                    } catch {
-                        reason = "\(error)"
-                    }
-                    await self.master.lost(id, reason: reason)
-                    try await group.waitForAll()
-                }
+    /// Registers an authenticated worker, and relays its messages to the master and the master's to it.
+    private func relay(_ connection: inout Connection, _ channel: FramedChannel) async throws {
+        guard case .register(let registration) = try await connection.expect() else {
+            throw ProtocolError("\(connection.peer) did not register")
+        }
+        let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
+        let id = await self.master.register(registration, outbox: continuation)
+        let outbound = connection.outbound
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in outbox { try await outbound.write(message.encoded()) }
+                channel.channel.close(promise: nil)
             }
-        } catch {
-            self.logger.warning("worker connection ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            var reason = "connection closed"
+            do {
+                while let message = try await connection.receive() { await self.master.received(message, from: id) }
+            } catch {
+                reason = "\(error)"
+            }
+            await self.master.lost(id, reason: reason)
+            try await group.waitForAll()
         }
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOPosix
 
@@ -70,6 +71,46 @@ public enum Network {
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
         return try FramedChannel(wrappingChannelSynchronously: channel)
+    }
+}
+
+extension Network {
+    /// Accepts connections on `listener` until cancelled. Each peer must pass
+    /// the handshake within 10 seconds; then `body` has the connection. A
+    /// connection that fails is logged and closed.
+    static func serve(
+        _ listener: NIOAsyncChannel<FramedChannel, Never>, secret: Secret, logger: Logger, port name: String,
+        _ body: @escaping @Sendable (inout Connection, FramedChannel) async throws -> Void
+    ) async {
+        do {
+            try await listener.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await channel in inbound {
+                        group.addTask { await self.authenticate(channel, secret: secret, logger: logger, port: name, body) }
+                    }
+                }
+            }
+        } catch {
+            if !Task.isCancelled { logger.error("\(name) port failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    private static func authenticate(
+        _ channel: FramedChannel, secret: Secret, logger: Logger, port name: String,
+        _ body: @Sendable (inout Connection, FramedChannel) async throws -> Void
+    ) async {
+        let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                var connection = Connection(inbound, outbound, peer: peer)
+                let deadline = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.channel.close(promise: nil) }
+                try await Handshake.accept(&connection, secret: secret)
+                deadline.cancel()
+                try await body(&connection, channel)
+            }
+        } catch {
+            logger.warning("\(name) connection ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        }
     }
 }
 

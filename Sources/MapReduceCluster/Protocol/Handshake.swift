@@ -15,11 +15,7 @@ public enum Handshake {
         guard case .authenticate(let answer) = try await connection.expect() else {
             throw ProtocolError("\(connection.peer) did not authenticate")
         }
-        guard answer.version == ProtocolVersion.current else {
-            let problem = "protocol version mismatch: this side speaks \(ProtocolVersion.current), the peer \(answer.version)"
-            try? await connection.send(.error(ErrorMessage(message: problem)))
-            throw ProtocolError("\(connection.peer): \(problem)")
-        }
+        try await Self.check(answer.version, of: &connection)
         guard answer.nonce.count == 64, answer.proof == secret.proof("client", serverNonce, answer.nonce) else {
             try? await connection.send(.error(ErrorMessage(message: "authentication failed: wrong secret")))
             throw ProtocolError("\(connection.peer) failed to authenticate (wrong secret)")
@@ -32,11 +28,7 @@ public enum Handshake {
         guard case .challenge(let challenge) = try await connection.expect() else {
             throw ProtocolError("\(connection.peer) did not start the handshake")
         }
-        guard challenge.version == ProtocolVersion.current else {
-            let problem = "protocol version mismatch: this side speaks \(ProtocolVersion.current), the peer \(challenge.version)"
-            try? await connection.send(.error(ErrorMessage(message: problem)))
-            throw ProtocolError("\(connection.peer): \(problem)")
-        }
+        try await Self.check(challenge.version, of: &connection)
         let clientNonce = randomNonce()
         let proof = secret.proof("client", challenge.nonce, clientNonce)
         try await connection.send(.authenticate(Authenticate(version: ProtocolVersion.current, nonce: clientNonce, proof: proof)))
@@ -49,6 +41,14 @@ public enum Handshake {
         guard case .welcome(let welcome) = reply, welcome.proof == secret.proof("server", clientNonce, challenge.nonce) else {
             throw ProtocolError("\(connection.peer) could not prove it holds the secret")
         }
+    }
+
+    /// Tells the peer, and throws, if it speaks another version of the protocol.
+    private static func check(_ version: UInt16, of connection: inout Connection) async throws {
+        guard version != ProtocolVersion.current else { return }
+        let problem = "protocol version mismatch: this side speaks \(ProtocolVersion.current), the peer \(version)"
+        try? await connection.send(.error(ErrorMessage(message: problem)))
+        throw ProtocolError("\(connection.peer): \(problem)")
     }
 
     private static func randomNonce() -> String {

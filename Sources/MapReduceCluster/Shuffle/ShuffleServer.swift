@@ -34,36 +34,11 @@ public final class ShuffleServer: Sendable {
 
     /// Serves fetches until cancelled.
     public func run() async {
-        do {
-            try await self.listener.executeThenClose { inbound in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
-                    }
-                }
+        await Network.serve(self.listener, secret: self.secret, logger: self.logger, port: "shuffle") { connection, _ in
+            while let message = try await connection.receive() {
+                guard case .fetch(let request) = message else { throw ProtocolError.unexpected(message, expecting: "fetch") }
+                try await self.send(request, over: connection)
             }
-        } catch {
-            if !Task.isCancelled { self.logger.error("shuffle port failed", metadata: ["error": "\(error)"]) }
-        }
-    }
-
-    private func serve(_ channel: FramedChannel) async {
-        let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
-        do {
-            try await channel.executeThenClose { inbound, outbound in
-                var connection = Connection(inbound, outbound, peer: peer)
-                let deadline = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.channel.close(promise: nil) }
-                try await Handshake.accept(&connection, secret: self.secret)
-                deadline.cancel()
-                while let message = try await connection.receive() {
-                    guard case .fetch(let request) = message else {
-                        throw ProtocolError.unexpected(message, expecting: "fetch")
-                    }
-                    try await self.send(request, over: connection)
-                }
-            }
-        } catch {
-            self.logger.warning("shuffle connection ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
         }
     }
 
