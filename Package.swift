@@ -72,8 +72,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: [
-                "MapReduce", "TestSupport", "wordcount", "testjobs", "datagen", "grep", "invertedindex", "accesslog", "reverselinks",
+                "MapReduce", "MapReduceCluster", "TestSupport", "wordcount", "testjobs", "datagen", "grep", "invertedindex", "accesslog", "reverselinks",
                 "join", "terasort", "pagerank",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

@@ -20,9 +20,13 @@ struct ClusterOptions: ParsableArguments {
     @Flag(help: "Skip records that made two attempts of a map task fail, and count them, instead of failing the job.")
     var skipBadRecords = false
 
+    @Option(help: "Seconds after which a connection with nothing read or written is closed.")
+    var idleTimeout: Double = 60
+
     func validate() throws {
         guard self.maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard self.workerTimeout > 0 else { throw ValidationError("--worker-timeout must be positive") }
+        guard self.idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
     }
 
     /// The master's options these describe.
@@ -32,6 +36,7 @@ struct ClusterOptions: ParsableArguments {
         options.workerTimeout = .milliseconds(Int64(self.workerTimeout * 1000))
         options.speculation = self.speculation == .on
         options.skipBadRecords = self.skipBadRecords
+        options.idleTimeout = .milliseconds(Int64(self.idleTimeout * 1000))
         return options
     }
 }

@@ -30,6 +30,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds to keep trying to reach the master.")
     var connectTimeout: Double = 30
 
+    @Option(help: "Seconds after which a shuffle connection with nothing read or written is closed.")
+    var idleTimeout: Double = 60
+
     @Flag(help: .hidden)
     var stopWithParent = false
 
@@ -55,6 +58,7 @@ struct WorkerCommand: AsyncParsableCommand {
             options.listen = self.listen
             options.advertise = self.advertise
             options.connectTimeout = .milliseconds(Int64(self.connectTimeout * 1000))
+            options.idleTimeout = .milliseconds(Int64(max(self.idleTimeout, 0.001) * 1000))
             try await WorkerService.run(jobs: JobRegistry.allJobs, options: options, secret: secret, logger: logger)
         }
     }

@@ -20,8 +20,8 @@ struct HandshakeAndShuffleTests {
         let port = listener.boundPort!
         let task = Task {
             try await listener.executeThenClose { inbound in
-                for try await channel in inbound {
-                    try await channel.executeThenClose { inbound, outbound in
+                for try await accepted in inbound {
+                    try await accepted.channel.executeThenClose { inbound, outbound in
                         var connection = Connection(inbound, outbound, peer: "client")
                         try await body(&connection)
                     }

@@ -23,7 +23,10 @@ public struct LocalCluster: Sendable {
         let secret = Secret.random()
         let server = try await MasterServer.start(
             secret: secret, listen: Endpoint(host: "127.0.0.1", port: 0), options: self.options, logger: logger)
-        var arguments = ["worker", "--master", "127.0.0.1:\(server.port)", "--slots", "1", "--log-level", self.logLevel, "--stop-with-parent"]
+        var arguments = [
+            "worker", "--master", "127.0.0.1:\(server.port)", "--slots", "1", "--log-level", self.logLevel, "--stop-with-parent",
+            "--idle-timeout", "\(self.options.idleTimeout.seconds)",
+        ]
         if let workDirectory = self.workDirectory { arguments += ["--work-dir", workDirectory] }
         let pool = WorkerPool(
             executable: WorkerProcess.currentExecutable, arguments: arguments, secret: secret, master: server.master,

@@ -8,6 +8,8 @@ public struct MasterOptions: Sendable {
     public var speculation = true
     /// Whether later attempts skip records that made two attempts fail.
     public var skipBadRecords = false
+    /// A connection with nothing read or written for this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
 
     public init() {}
 

@@ -6,14 +6,14 @@ import NIOCore
 /// to the `Master` while jobs run, then tells the workers to exit.
 public final class MasterServer: Sendable {
     public let master: Master
-    private let listener: NIOAsyncChannel<FramedChannel, Never>
+    private let listener: Listener
     private let secret: Secret
     private let logger: Logger
 
     /// The port workers connect to.
     public var port: Int { self.listener.boundPort ?? 0 }
 
-    private init(master: Master, listener: NIOAsyncChannel<FramedChannel, Never>, secret: Secret, logger: Logger) {
+    private init(master: Master, listener: Listener, secret: Secret, logger: Logger) {
         self.master = master
         self.listener = listener
         self.secret = secret
@@ -22,7 +22,7 @@ public final class MasterServer: Sendable {
 
     /// Binds the control port.
     public static func start(secret: Secret, listen: Endpoint, options: MasterOptions, logger: Logger) async throws -> MasterServer {
-        let listener = try await Network.listen(on: listen)
+        let listener = try await Network.listen(on: listen, idleTimeout: .init(options.idleTimeout))
         return MasterServer(master: Master(options: options, logger: logger), listener: listener, secret: secret, logger: logger)
     }
 

@@ -29,19 +29,37 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
 /// A framed, message-carrying TCP channel.
 public typealias FramedChannel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
+/// An accepted connection, and the frame limit to raise once its peer has authenticated.
+public struct AcceptedChannel: Sendable {
+    public let channel: FramedChannel
+    let limit: FrameLimit
+}
+
+/// A listening port's accepted connections.
+public typealias Listener = NIOAsyncChannel<AcceptedChannel, Never>
+
 /// Opens framed TCP listeners and connections.
 public enum Network {
-    /// Listens on `endpoint` (port 0 picks a free port).
+    /// Listens on `endpoint` (port 0 picks a free port). An accepted
+    /// connection takes frames of at most 64 KiB until its peer has
+    /// authenticated, and is closed after `idleTimeout` with nothing read or
+    /// written (a peer that went silent, or stopped reading).
     public static func listen(
-        on endpoint: Endpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> NIOAsyncChannel<FramedChannel, Never> {
+        on endpoint: Endpoint, idleTimeout: TimeAmount = .seconds(60),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> Listener {
         do {
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: endpoint.host, port: endpoint.port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try Self.framed(channel) }
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
+                        let limit = FrameLimit(FrameLimits.unauthenticatedFrameLength)
+                        return AcceptedChannel(channel: try Self.framed(channel, limit: limit), limit: limit)
+                    }
                 }
         } catch {
             throw ProtocolError("cannot listen on \(endpoint): \(error)")
@@ -67,8 +85,8 @@ public enum Network {
             }
     }
 
-    private static func framed(_ channel: any Channel) throws -> FramedChannel {
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+    private static func framed(_ channel: any Channel, limit: FrameLimit = FrameLimit(FrameLimits.maxFrameLength)) throws -> FramedChannel {
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(limit: limit)))
         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
         return try FramedChannel(wrappingChannelSynchronously: channel)
     }
@@ -79,14 +97,14 @@ extension Network {
     /// the handshake within 10 seconds; then `body` has the connection. A
     /// connection that fails is logged and closed.
     static func serve(
-        _ listener: NIOAsyncChannel<FramedChannel, Never>, secret: Secret, logger: Logger, port name: String,
+        _ listener: Listener, secret: Secret, logger: Logger, port name: String,
         _ body: @escaping @Sendable (inout Connection, FramedChannel) async throws -> Void
     ) async {
         do {
             try await listener.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
-                    for try await channel in inbound {
-                        group.addTask { await self.authenticate(channel, secret: secret, logger: logger, port: name, body) }
+                    for try await accepted in inbound {
+                        group.addTask { await self.authenticate(accepted, secret: secret, logger: logger, port: name, body) }
                     }
                 }
             }
@@ -96,9 +114,10 @@ extension Network {
     }
 
     private static func authenticate(
-        _ channel: FramedChannel, secret: Secret, logger: Logger, port name: String,
+        _ accepted: AcceptedChannel, secret: Secret, logger: Logger, port name: String,
         _ body: @Sendable (inout Connection, FramedChannel) async throws -> Void
     ) async {
+        let channel = accepted.channel
         let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
         do {
             try await channel.executeThenClose { inbound, outbound in
@@ -106,6 +125,7 @@ extension Network {
                 let deadline = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.channel.close(promise: nil) }
                 try await Handshake.accept(&connection, secret: secret)
                 deadline.cancel()
+                accepted.limit.raise(to: FrameLimits.maxFrameLength)
                 try await body(&connection, channel)
             }
         } catch {

@@ -1,21 +1,26 @@
 import NIOCore
+import Synchronization
 
 /// Splits a byte stream into `| length: u32 | payload |` frames, refusing
 /// an oversized length before buffering any of its payload.
 public struct FrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = ByteBuffer
 
-    public let maxFrameLength: Int
+    /// The largest frame accepted; a listener raises it once the peer has authenticated.
+    public let limit: FrameLimit
 
     public init(maxFrameLength: Int = FrameLimits.maxFrameLength) {
-        self.maxFrameLength = maxFrameLength
+        self.init(limit: FrameLimit(maxFrameLength))
+    }
+
+    public init(limit: FrameLimit) {
+        self.limit = limit
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
-        guard Int(length) <= self.maxFrameLength else {
-            throw ProtocolError.frameTooLarge(length: Int(length), limit: self.maxFrameLength)
-        }
+        let limit = self.limit.bytes
+        guard Int(length) <= limit else { throw ProtocolError.frameTooLarge(length: Int(length), limit: limit) }
         guard let frame = buffer.readLengthPrefixedSlice(as: UInt32.self) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(frame))
         return .continue
@@ -34,10 +39,27 @@ public struct FrameEncoder: MessageToByteEncoder {
     }
 }
 
+/// The largest frame one connection accepts, which can change while it is open.
+public final class FrameLimit: Sendable {
+    private let value: Atomic<Int>
+
+    public init(_ bytes: Int) {
+        self.value = Atomic(bytes)
+    }
+
+    public var bytes: Int { self.value.load(ordering: .relaxed) }
+
+    func raise(to bytes: Int) {
+        self.value.store(bytes, ordering: .relaxed)
+    }
+}
+
 /// The sizes the wire protocol allows.
 public enum FrameLimits {
     /// The largest frame a peer may send: 64 MiB.
     public static let maxFrameLength = 64 << 20
+    /// The largest frame a peer may send before it has authenticated: 64 KiB.
+    public static let unauthenticatedFrameLength = 64 << 10
     /// How much of a shuffled segment goes in one frame.
     static let segmentChunkLength = 1 << 20
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// every connection. A request names a map attempt, never a path, so
 /// nothing outside the registered outputs can be read.
 public final class ShuffleServer: Sendable {
-    private let listener: NIOAsyncChannel<FramedChannel, Never>
+    private let listener: Listener
     private let secret: Secret
     private let logger: Logger
     private let outputs = Mutex<[AttemptID: MapOutput]>([:])
@@ -16,8 +16,8 @@ public final class ShuffleServer: Sendable {
     /// The port reducers fetch from.
     public var port: Int { self.listener.boundPort ?? 0 }
 
-    public init(listen: Endpoint, secret: Secret, logger: Logger) async throws {
-        self.listener = try await Network.listen(on: listen)
+    public init(listen: Endpoint, secret: Secret, idleTimeout: Duration = .seconds(60), logger: Logger) async throws {
+        self.listener = try await Network.listen(on: listen, idleTimeout: .init(idleTimeout))
         self.secret = secret
         self.logger = logger
     }

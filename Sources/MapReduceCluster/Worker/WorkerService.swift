@@ -18,6 +18,8 @@ public struct WorkerOptions: Sendable {
     public var workDirectory: String?
     /// How long to keep trying to reach the master.
     public var connectTimeout: Duration = .seconds(30)
+    /// A shuffle connection with nothing read or written for this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
 
     public init(master: Endpoint) {
         self.master = master
@@ -40,7 +42,7 @@ public enum WorkerService {
         try FileSystem.makeDirectory(workDirectory)
         defer { FileSystem.removeTree(workDirectory) }
         ExitCleanup.register { FileSystem.removeTree(workDirectory) }
-        let shuffle = try await ShuffleServer(listen: options.listen, secret: secret, logger: logger)
+        let shuffle = try await ShuffleServer(listen: options.listen, secret: secret, idleTimeout: options.idleTimeout, logger: logger)
         let channel = try await self.connect(to: options.master, within: options.connectTimeout)
         try await channel.executeThenClose { inbound, outbound in
             var connection = Connection(inbound, outbound, peer: "master \(options.master)")

@@ -1,0 +1,114 @@
+import Foundation
+import MapReduce
+@testable import MapReduceCluster
+import NIOCore
+import Testing
+import TestSupport
+
+/// Garbage, floods and misbehaving peers on the master's and a worker's ports, while a job runs.
+@Suite(.timeLimit(.minutes(3)))
+struct HostileNetworkTests {
+    static func residentKilobytes(_ pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    /// A frame holding `type` and `body`.
+    static func frame(type: UInt8, _ body: String) -> [UInt8] {
+        let payload = [type] + Array(body.utf8)
+        return withUnsafeBytes(of: UInt32(payload.count).bigEndian) { Array($0) } + payload
+    }
+
+    /// Connects with the secret, as a legitimate peer would, and hands over the connection.
+    static func authenticated(port: Int, secret: Secret, _ body: (inout Connection) async throws -> Void) async throws {
+        try await Network.connect(to: Endpoint(host: "127.0.0.1", port: port)).executeThenClose { inbound, outbound in
+            var connection = Connection(inbound, outbound, peer: "server")
+            try await Handshake.connect(&connection, secret: secret)
+            try await body(&connection)
+        }
+    }
+
+    @Test func badPeersAreClosedAndTheJobFinishesRight() async throws {
+        let directory = try TemporaryDirectory()
+        var texts: [[UInt8]] = []
+        for name in ["a", "b"] {
+            var random = RandomText(seed: name == "a" ? 91 : 92)
+            texts.append(random.make(size: 20_000))
+            try directory.write("input/\(name).txt", texts.last!)
+        }
+        let secretText = "a secret for a hostile network"
+        let secretFile = try directory.write("secret", Array(secretText.utf8))
+        let secret = try Secret(text: secretText)
+        let gate = "\(directory.path)/gate"
+        let master = try ChildProcess("testjobs", [
+            "master", "--job", "paced", "--secret-file", secretFile, "--reducers", "2", "--idle-timeout", "3", "--worker-timeout", "2",
+            "--param", "gate=\(gate)", "--param", "gated=b.txt", "--log-level", "info",
+            "--output", "\(directory.path)/out", "\(directory.path)/input",
+        ])
+        let masterPort = Int(try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)"))!
+        let workers = try (0..<2).map { _ in
+            try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(masterPort)", "--secret-file", secretFile, "--idle-timeout", "3"])
+        }
+        let shufflePort = Int(try await master.waitForStandardError(matching: "shuffle=127\\.0\\.0\\.1:(\\d+)"))!
+        _ = try await master.waitForStandardError(matching: "(worker registered(.|\\n)*){2}")
+        var random = SeededRandom(seed: 5)
+
+        // Each kind of garbage at both ports at once; each connection must be closed, within the
+        // 10 s the handshake is given at the most.
+        var attacks: [(RawClient, seconds: Double, what: String)] = []
+        for port in [masterPort, shufflePort] {
+            let garbage = try RawClient(port: port)
+            garbage.send((0..<1000).map { _ in UInt8.random(in: 0...255, using: &random) })
+            let huge = try RawClient(port: port)
+            huge.send([0xFF, 0xFF, 0xFF, 0xFF])
+            let early = try RawClient(port: port)
+            early.send(Self.frame(type: 30, "{\"mapAttempt\":{\"kind\":\"m\",\"task\":0,\"attempt\":1,\"job\":1},\"partition\":0}"))
+            let truncated = try RawClient(port: port)
+            truncated.send([0, 0, 0, 100] + [UInt8](repeating: 7, count: 10))
+            attacks += [
+                (garbage, 12, "random bytes on port \(port)"), (huge, 2, "a 4 GiB frame header on port \(port)"),
+                (early, 2, "a request before authenticating on port \(port)"),
+                (truncated, 12, "a truncated frame, then silence, on port \(port)"),
+            ]
+        }
+        let start = Date()
+        for (client, seconds, what) in attacks {
+            #expect(client.closedByPeer(within: max(0.5, seconds - Date().timeIntervalSince(start))), "\(what)")
+        }
+
+        // A flood of connections that say nothing: all are closed, and memory stays bounded.
+        let before = Self.residentKilobytes(master.processIdentifier)
+        let flood = try (0..<2000).map { _ in try RawClient(port: masterPort) }
+        let during = Self.residentKilobytes(master.processIdentifier)
+        #expect(during - before < 200_000, "2000 idle connections cost \(during - before) KB")
+        #expect(flood.allSatisfy { $0.closedByPeer(within: 15) })
+
+        // Peers that hold the secret but misbehave.
+        // An attempt id shaped like a path is not an attempt id: the request is refused whole.
+        let pathLike = ByteBuffer(bytes: [30] + Array("{\"mapAttempt\":{\"kind\":\"../../etc/passwd\",\"task\":0,\"attempt\":1,\"job\":1},\"partition\":0}".utf8))
+        try await Self.authenticated(port: shufflePort, secret: secret) { connection in
+            try await connection.outbound.write(pathLike)
+            await #expect(throws: (any Error).self) { _ = try await connection.expect() }
+        }
+        try await Self.authenticated(port: shufflePort, secret: secret) { connection in
+            try await connection.send(.fetch(Fetch(mapAttempt: AttemptID(.map, task: -1, attempt: 1, job: 1), partition: -5)))
+            guard case .error(let error) = try await connection.receive() else { Issue.record("no error answer"); return }
+            #expect(error.message.contains("no output of"))
+        }
+        let silentStart = ContinuousClock.now
+        try await Self.authenticated(port: shufflePort, secret: secret) { connection in
+            // Authenticated, and then never a word: closed after the idle timeout (3 s).
+            _ = try? await connection.receive()
+        }
+        #expect(ContinuousClock.now - silentStart < .seconds(10))
+
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let finished = try await master.wait(timeout: 60)
+        #expect(finished.status == 0, "\(finished.standardError)")
+        #expect(finished.standardError.contains("frame of 4294967295 bytes is larger than the limit of 65536"))
+        for worker in workers { #expect(try await worker.wait(timeout: 30).status == 0) }
+        let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
+        #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// A plain TCP client for throwing bad bytes at a server.
+public final class RawClient {
+    public let socket: Int32
+
+    /// Connects to 127.0.0.1:`port`.
+    public init(port: Int) throws {
+        self.socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard self.socket >= 0 else { throw Failure(description: "socket: \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(self.socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(self.socket)
+            throw Failure(description: "connect to \(port): \(errno)")
+        }
+    }
+
+    deinit {
+        close(self.socket)
+    }
+
+    public func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(self.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Reads and discards what the server sends until it closes the connection; true if it did within `timeout` seconds.
+    public func closedByPeer(within timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var descriptor = pollfd(fd: self.socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000)))
+            guard ready > 0 else { continue }
+            let n = recv(self.socket, &buffer, buffer.count, 0)
+            if n <= 0 { return true }
+        }
+        return false
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+}
