@@ -57,7 +57,7 @@ extension AcrossHostsTests {
             "testjobs",
             [
                 "master", "--job", "paced", "--listen", "\(network.addresses[0]):0", "--secret-file", secret, "--reducers", "2",
-                "--worker-timeout", "2", "--speculation", "off", "--param", "map-ms=1000", "--log-level", "info",
+                "--worker-timeout", "2", "--speculation", "off", "--param", "map-ms=1000", "--log-level", "info", "--split-size", "64K",
                 "--output", "\(directory.path)/out", "\(directory.path)/input",
             ], wrapper: network.wrapper(0))
         let port = try await master.waitForStandardError(matching: "master listening on [0-9.]+:(\\d+)")

@@ -70,7 +70,8 @@ struct FaultToleranceTests {
     static func startMaster(_ directory: TemporaryDirectory, _ arguments: [String]) async throws -> (ChildProcess, worker: (_ extra: [String]) throws -> ChildProcess) {
         let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
         let master = try ChildProcess("testjobs", [
-            "master", "--job", "paced", "--secret-file", secret, "--log-level", "info", "--output", "\(directory.path)/out",
+            "master", "--job", "paced", "--secret-file", secret, "--log-level", "info", "--split-size", "64K",
+            "--output", "\(directory.path)/out",
             "\(directory.path)/input",
         ] + arguments)
         let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
@@ -172,7 +173,7 @@ struct FaultToleranceTests {
         let good = Array("fine words here\nmore fine words\n".utf8)
         try directory.write("input/a.txt", good)
         try directory.write("input/b.txt", Array("one line\nthe zebra line\nlast line\n".utf8))
-        let arguments = ["run", "--job", "failing-map", "--workers", "2", "--param", "fail-on=zebra", "\(directory.path)/input"]
+        let arguments = ["run", "--job", "failing-map", "--workers", "2", "--split-size", "64K", "--param", "fail-on=zebra", "\(directory.path)/input"]
         let failed = try await ChildProcess.run("testjobs", arguments + ["--output", "\(directory.path)/failed"])
         #expect(failed.status != 0)
         #expect(
@@ -192,7 +193,7 @@ struct FaultToleranceTests {
         let expectedLines = try Self.makeInputs(directory, files: 3)
         func run(_ name: String, speculation: String, straggleMilliseconds: Int) async throws -> [String: Any] {
             let result = try await ChildProcess.run("testjobs", [
-                "run", "--job", "paced", "--workers", "2", "--speculation", speculation,
+                "run", "--job", "paced", "--workers", "2", "--speculation", speculation, "--split-size", "64K",
                 "--param", "straggler=a.txt", "--param", "straggle-ms=\(straggleMilliseconds)",
                 "--output", "\(directory.path)/\(name)", "\(directory.path)/input",
             ], timeout: 90)

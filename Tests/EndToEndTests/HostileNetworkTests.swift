@@ -43,6 +43,7 @@ struct HostileNetworkTests {
         let gate = "\(directory.path)/gate"
         let master = try ChildProcess("testjobs", [
             "master", "--job", "paced", "--secret-file", secretFile, "--reducers", "2", "--idle-timeout", "3", "--worker-timeout", "2",
+            "--split-size", "64K",
             "--param", "gate=\(gate)", "--param", "gated=b.txt", "--log-level", "info",
             "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])

@@ -55,7 +55,7 @@ struct LocalClusterTests {
         try directory.write("input/b.txt", Array("two\n".utf8))
         try FileManager.default.createDirectory(atPath: "\(directory.path)/meet", withIntermediateDirectories: true)
         let result = try await ChildProcess.run("testjobs", [
-            "run", "--job", "rendezvous", "--workers", "2", "--reducers", "2", "--max-attempts", "1",
+            "run", "--job", "rendezvous", "--workers", "2", "--reducers", "2", "--max-attempts", "1", "--split-size", "64K",
             "--param", "dir=\(directory.path)/meet", "--param", "tasks=2", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         #expect(result.status == 0, "\(result.standardError)")
@@ -87,7 +87,7 @@ struct LocalClusterTests {
         // Two map tasks that can never meet three: the job waits, with its workers up.
         try directory.write("input/b.txt", Array("y\n".utf8))
         let run = try ChildProcess("testjobs", [
-            "run", "--job", "rendezvous", "--workers", "2", "--log-level", "info",
+            "run", "--job", "rendezvous", "--workers", "2", "--log-level", "info", "--split-size", "64K",
             "--param", "dir=\(directory.path)/meet", "--param", "tasks=3", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         _ = try await run.waitForStandardError(matching: "worker registered.*\\n(.|\\n)*worker registered")

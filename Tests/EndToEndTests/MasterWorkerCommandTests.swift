@@ -19,7 +19,7 @@ struct MasterWorkerCommandTests {
         let out = "\(directory.path)/out"
         // The map of b.txt waits at the gate until both workers are in.
         let master = try ChildProcess("testjobs", [
-            "master", "--job", "paced", "--listen", "127.0.0.1:0", "--secret-file", secret, "--reducers", "2",
+            "master", "--job", "paced", "--listen", "127.0.0.1:0", "--secret-file", secret, "--reducers", "2", "--split-size", "64K",
             "--param", "gate=\(gate)", "--param", "gated=b.txt", "--log-level", "info", "--output", out, "\(directory.path)/input",
         ])
         let port = try await master.waitForStandardError(matching: "master listening on 127\\.0\\.0\\.1:(\\d+)")

@@ -87,7 +87,7 @@ struct WordCountCommandTests {
         try directory.write("input/b.txt", Array("all good\nthe zebra is here\nafter\n".utf8))
         let out = "\(directory.path)/out"
         try await Self.expectFailure(
-            ["run", "--in-process", "--job", "failing-map", "--reducers", "2", "--param", "fail-on=zebra", "--output", out, "\(directory.path)/input"],
+            ["run", "--in-process", "--job", "failing-map", "--reducers", "2", "--split-size", "64K", "--param", "fail-on=zebra", "--output", out, "\(directory.path)/input"],
             product: "testjobs", output: out, saying: "input/b.txt bytes 0-33) failed: record 1 at byte 9: poisoned record: the zebra is here")
         #expect(!FileManager.default.fileExists(atPath: out))
         let result = try await ChildProcess.run(

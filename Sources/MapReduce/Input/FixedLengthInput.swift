@@ -42,6 +42,7 @@ public enum FixedLengthInput<Length: RecordLength>: InputFormat {
     public static func read(_ split: InputSplit, _ body: (FixedLengthRecord) throws -> Void) throws -> Int64 {
         let length = Length.bytes
         let file = try FileDescriptor.open(reading: split.path)
+        try split.checkUnchanged(file)
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, (1 << 20) / length * length), alignment: 16)
         defer { chunk.deallocate() }
         var position = split.start

@@ -10,7 +10,8 @@ public struct InputFile: Hashable, Sendable, Codable {
     }
 }
 
-/// A byte range of one input file: the unit of work of one map task.
+/// A byte range of one input file, and possibly whole small files after it:
+/// the unit of work of one map task.
 public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
     public var path: String
     /// The first byte of the range.
@@ -19,18 +20,59 @@ public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
     public var length: Int64
     /// For a job with named inputs: the input (and so the mapper) this split belongs to.
     public var input: String?
+    /// Small files read after this range by the same task, so that many small
+    /// files make a few tasks rather than one each.
+    public var more: [InputSplit]
 
-    public init(path: String, start: Int64, length: Int64, input: String? = nil) {
+    public init(path: String, start: Int64, length: Int64, input: String? = nil, more: [InputSplit] = []) {
         self.path = path
         self.start = start
         self.length = length
         self.input = input
+        self.more = more
+    }
+
+    /// This range and the files after it, in reading order.
+    public var pieces: [InputSplit] {
+        var first = self
+        first.more = []
+        return [first] + self.more.map { piece in
+            var piece = piece
+            piece.input = self.input
+            return piece
+        }
+    }
+
+    /// Packs whole small files into splits (Hadoop's CombineFileInputFormat):
+    /// each file counts as at least `openCost` bytes, for opening it costs
+    /// about as much as reading that much, and a split holds up to
+    /// `splitSize` of them: ten thousand 1 KB files make 10 tasks, not 10,000.
+    static func packing(_ files: [InputFile], splitSize: Int64, openCost: Int64 = 64 << 10) -> [InputSplit] {
+        var splits: [InputSplit] = []
+        var pending: [InputSplit] = []
+        var pendingCost: Int64 = 0
+        func flush() {
+            guard let first = pending.first else { return }
+            splits.append(InputSplit(path: first.path, start: 0, length: first.length, more: Array(pending.dropFirst())))
+            pending = []
+            pendingCost = 0
+        }
+        for file in files {
+            let cost = max(file.size, openCost)
+            if !pending.isEmpty, pendingCost + cost > splitSize { flush() }
+            pending.append(InputSplit(path: file.path, start: 0, length: file.size))
+            pendingCost += cost
+        }
+        flush()
+        return splits
     }
 
     /// One past the last byte of the range.
     public var end: Int64 { self.start + self.length }
 
-    public var description: String { "\(self.path) bytes \(self.start)-\(self.end)" }
+    public var description: String {
+        "\(self.path) bytes \(self.start)-\(self.end)" + (self.more.isEmpty ? "" : " and \(self.more.count) more files")
+    }
 }
 
 /// How a job's input files become splits, and splits become records.
@@ -47,4 +89,15 @@ public protocol InputFormat {
 
     /// Where `record` starts in its file, for error messages.
     static func offset(of record: Record) -> Int64
+}
+
+extension InputSplit {
+    /// Throws if the file is now shorter than the split says: it changed
+    /// since the job started, and reading it would silently lose records.
+    func checkUnchanged(_ file: borrowing FileDescriptor) throws {
+        let size = try file.size()
+        guard size >= self.end else {
+            throw JobError("input file \(self.path) is now \(size) bytes, shorter than when the job started (it was read up to byte \(self.end))")
+        }
+    }
 }

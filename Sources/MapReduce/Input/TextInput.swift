@@ -8,7 +8,8 @@ import Darwin
 
 /// Text files read line by line: the default input of a `Mapper`.
 ///
-/// Files are cut into byte ranges. A line belongs to the split in which
+/// Files larger than the split size are cut into byte ranges; smaller ones
+/// are packed, whole, several to a split. A line belongs to the split in which
 /// it starts: a split that does not start at 0 skips the partial line at
 /// its start, and reads past its end to finish its last line (Hadoop's
 /// LineRecordReader rule), so every line is read exactly once whatever the
@@ -19,7 +20,12 @@ public enum TextInput: InputFormat {
     public static func splits(of files: [InputFile], splitSize: Int64) -> [InputSplit] {
         precondition(splitSize > 0, "split size must be positive")
         var splits: [InputSplit] = []
-        for file in files {
+        var small: [InputFile] = []
+        for file in files where file.size > 0 {
+            guard file.size > splitSize else {
+                small.append(file)
+                continue
+            }
             var start: Int64 = 0
             while start < file.size {
                 let length = min(splitSize, file.size - start)
@@ -27,13 +33,14 @@ public enum TextInput: InputFormat {
                 start += length
             }
         }
-        return splits
+        return splits + InputSplit.packing(small, splitSize: splitSize)
     }
 
     public static func offset(of line: Line) -> Int64 { line.offset }
 
     public static func read(_ split: InputSplit, _ body: (Line) throws -> Void) throws -> Int64 {
         let file = try FileDescriptor.open(reading: split.path)
+        try split.checkUnchanged(file)
         var reader = LineReader(file: file, split: split)
         return try reader.forEachLine(body)
     }

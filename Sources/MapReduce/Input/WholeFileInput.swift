@@ -7,19 +7,20 @@ public struct WholeFile {
     public let contents: UnsafeRawBufferPointer
 }
 
-/// Input where each file is one split and one record, never cut.
+/// Input where each file is one record, never cut; small files are packed several to a split.
 public enum WholeFileInput: InputFormat {
     public typealias Record = WholeFile
 
     public static func splits(of files: [InputFile], splitSize: Int64) -> [InputSplit] {
-        files.map { InputSplit(path: $0.path, start: 0, length: $0.size) }
+        InputSplit.packing(files, splitSize: splitSize)
     }
 
     public static func offset(of file: WholeFile) -> Int64 { 0 }
 
     public static func read(_ split: InputSplit, _ body: (WholeFile) throws -> Void) throws -> Int64 {
         let file = try FileDescriptor.open(reading: split.path)
-        let size = Int(try file.size())
+        try split.checkUnchanged(file)
+        let size = Int(split.length)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         defer { buffer.deallocate() }
         let count = try file.read(at: 0, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]))

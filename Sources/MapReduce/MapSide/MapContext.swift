@@ -3,8 +3,9 @@
 public struct MapContext<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
     /// The job's `--param` settings.
     public let parameters: JobParameters
-    /// The path of the input file this task reads.
-    public let inputPath: String
+    /// The path of the input file being read.
+    public var inputPath: String { self.currentPath }
+    @usableFromInline var currentPath: String
     /// The attempt running: its task number and attempt number.
     public let attempt: AttemptID
     /// The job's own counters; increment them with `counters.increment("name")`.
@@ -15,7 +16,7 @@ public struct MapContext<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
         parameters: JobParameters, inputPath: String, attempt: AttemptID, collector: consuming MapOutputCollector<Key, Value>
     ) {
         self.parameters = parameters
-        self.inputPath = inputPath
+        self.currentPath = inputPath
         self.attempt = attempt
         self.collector = collector
     }

@@ -63,18 +63,22 @@ extension MapTask {
         try mapper.setUp(context: &context)
         var records: Int64 = 0
         var skipped = 0
-        let bytes = try M.Input.read(self.split) { record in
-            defer { records += 1 }
-            if !self.skipRecords.isEmpty, self.skipRecords.contains(records) {
-                skipped += 1
-                return
+        var bytes: Int64 = 0
+        for piece in self.split.pieces {
+            context.currentPath = piece.path
+            bytes += try M.Input.read(piece) { record in
+                defer { records += 1 }
+                if !self.skipRecords.isEmpty, self.skipRecords.contains(records) {
+                    skipped += 1
+                    return
+                }
+                do {
+                    try mapper.map(record, context: &context)
+                } catch {
+                    throw RecordFailure(record: records, offset: M.Input.offset(of: record), underlying: error)
+                }
+                if let failure = context.collector.failure { throw failure }
             }
-            do {
-                try mapper.map(record, context: &context)
-            } catch {
-                throw RecordFailure(record: records, offset: M.Input.offset(of: record), underlying: error)
-            }
-            if let failure = context.collector.failure { throw failure }
         }
         try mapper.cleanUp(context: &context)
         var (output, counters) = try context.collector.finish()
