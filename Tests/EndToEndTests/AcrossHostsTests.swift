@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 /// A master and two workers on three hosts: Linux network namespaces joined by veth links.
+extension EndToEnd {
 @Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: NetworkNamespaces.unavailableReason == nil, "\(NetworkNamespaces.unavailableReason ?? "")"))
 struct AcrossHostsTests {
     @Test func aMasterAndTwoWorkersOnSeparateHostsGetTheSameAnswer() async throws {
@@ -40,9 +41,7 @@ struct AcrossHostsTests {
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
         #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
     }
-}
 
-extension AcrossHostsTests {
     @Test func aWorkerCutOffTheNetworkIsTreatedAsDead() async throws {
         let network = try NetworkNamespaces(count: 4)
         let directory = try TemporaryDirectory()
@@ -79,4 +78,5 @@ extension AcrossHostsTests {
         #expect(cutOff.standardError.contains("the master has been silent"), "\(cutOff.standardError)")
         for worker in workers.dropFirst() { #expect(try await worker.wait(timeout: 30).status == 0) }
     }
+}
 }

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 /// Bad input data and bad resources: each works, or fails with one clear line and no output.
+extension EndToEnd {
 @Suite(.timeLimit(.minutes(3)))
 struct BadInputTests {
     static func lines(_ directory: TemporaryDirectory, _ name: String = "out") throws -> [String] {
@@ -123,13 +124,15 @@ struct BadInputTests {
         }
         let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
         let master = try ChildProcess("testjobs", [
-            "master", "--job", "failing-map", "--param", "fail-on=nothing", "--secret-file", secret, "--compression-level", "0",
+            "master", "--job", "failing-map", "--param", "fail-on=nothing", "--param", "map-ms=200", "--secret-file", secret,
+            "--compression-level", "0",
             "--split-size", "64K", "--log-level", "info", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
-        // One worker works on the small disk, the other on a roomy one.
-        let cramped = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--work-dir", disk.path])
+        // One worker works on a roomy disk; the other, which comes while many maps still wait, on the small one.
         let roomy = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
+        _ = try await master.waitForStandardError(matching: "worker registered")
+        let cramped = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--work-dir", disk.path])
         let finished = try await master.wait(timeout: 120)
         #expect(finished.status == 0, "\(finished.standardError)")
         #expect(finished.standardError.contains("No space left on device"))
@@ -154,4 +157,5 @@ struct BadInputTests {
         #expect(result.errorLines.last?.contains("No space left on device") == true, "\(result.standardError)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
+}
 }

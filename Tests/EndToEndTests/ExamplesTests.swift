@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 /// Every example, run as a local cluster of two workers on generated data, against a plain sequential computation.
+extension EndToEnd {
 @Suite(.timeLimit(.minutes(3)))
 struct ExamplesTests {
     /// Runs `example` as a local cluster of two workers; returns its standard error.
@@ -213,4 +214,5 @@ struct ExamplesTests {
         #expect(local.status == 0, "\(local.standardError)")
         #expect(try directory.partFiles("local").map(\.contents) == directory.partFiles("out").map(\.contents))
     }
+}
 }

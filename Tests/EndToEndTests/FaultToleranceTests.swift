@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 /// Real worker processes killed, frozen, slowed and corrupted mid-job: the output never changes.
+extension EndToEnd {
 @Suite(.timeLimit(.minutes(5)))
 struct FaultToleranceTests {
     /// Random text files in `input/`, and the expected word counts.
@@ -86,20 +87,22 @@ struct FaultToleranceTests {
         let run = try ChildProcess("testjobs", [
             "run", "--job", "paced", "--workers", "3", "--reducers", "3", "--split-size", "3K", "--worker-timeout", "3",
             "--max-attempts", "20",
-            "--param", "map-ms=150", "--param", "reduce-ms=400", "--log-level", "info",
+            "--param", "map-ms=300", "--param", "reduce-ms=800", "--log-level", "info",
             "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
-        _ = try await run.waitForStandardError(matching: "(worker registered(.|\\n)*){3}")
         var killed = 0
-        // The map phase: kill a worker every 300 ms until the maps are done.
-        while !run.standardErrorSoFar.contains("all map tasks done"), killed < 6 {
+        // The map phase: each time a few more map outputs are ready, kill a worker (its running
+        // maps fail, and its finished outputs are lost with it).
+        for ready in [1, 4, 7] {
+            _ = try await run.waitForStandardError(matching: "(map output ready(.|\\n)*){\(ready)}")
+            guard !run.standardErrorSoFar.contains("all map tasks done") else { break }
             if let victim = Self.children(of: run.processIdentifier).randomElement() {
                 kill(victim, SIGKILL)
                 killed += 1
             }
-            try await Task.sleep(for: .milliseconds(300))
         }
-        // The reduce phase: reduces sleep 400 ms first, so a worker killed now dies mid-reduce.
+        // The reduce phase: reduces sleep 800 ms first, so a worker killed now dies mid-reduce.
+        _ = try await run.waitForStandardError(matching: "all map tasks done")
         if let victim = Self.children(of: run.processIdentifier).randomElement() {
             kill(victim, SIGKILL)
             killed += 1
@@ -250,4 +253,5 @@ struct FaultToleranceTests {
         #expect((try FileManager.default.contentsOfDirectory(atPath: work)).isEmpty, "work directories left behind")
         kill(master.processIdentifier, SIGKILL)
     }
+}
 }

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 /// `run --workers N`: a real master and real worker processes on loopback.
+extension EndToEnd {
 @Suite(.timeLimit(.minutes(5)))
 struct LocalClusterTests {
     static func makeInputs(_ directory: TemporaryDirectory) throws -> [[UInt8]] {
@@ -113,4 +114,5 @@ struct LocalClusterTests {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
         return !stat.contains(") Z ")
     }
+}
 }

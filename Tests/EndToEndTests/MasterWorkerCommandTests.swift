@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 /// `master` and `worker` started by hand, as across hosts, with secret files.
+extension EndToEnd {
 @Suite(.timeLimit(.minutes(3)))
 struct MasterWorkerCommandTests {
     @Test func workersWithTheSecretFinishTheJobAndOneWithoutIsTurnedAway() async throws {
@@ -61,4 +62,5 @@ struct MasterWorkerCommandTests {
         #expect(unreachable.errorLines.count == 1)
         #expect(unreachable.standardError.contains("cannot reach the master at 127.0.0.1:1"))
     }
+}
 }

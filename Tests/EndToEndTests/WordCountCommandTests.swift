@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 /// The `wordcount` executable, run as a user runs it.
+extension EndToEnd {
 @Suite(.timeLimit(.minutes(3)))
 struct WordCountCommandTests {
     static func makeInputs(_ directory: TemporaryDirectory) throws -> [[UInt8]] {
@@ -94,4 +95,5 @@ struct WordCountCommandTests {
             "testjobs", ["run", "--in-process", "--job", "failing-map", "--param", "fail-on=absent", "--output", out, "\(directory.path)/input"])
         #expect(result.status == 0, "\(result.standardError)")
     }
+}
 }

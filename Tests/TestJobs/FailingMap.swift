@@ -1,10 +1,13 @@
 import MapReduce
 
-/// A word count whose mapper throws on the first line that holds the word
-/// given as `--param fail-on=WORD`: for testing how failures are reported.
+/// A word count, with no combiner, whose mapper throws on the first line
+/// that holds the word given as `--param fail-on=WORD`: for testing how
+/// failures are reported. `--param map-ms=N` makes each map task sleep first.
 struct FailingMap: Job {
     static let name = "failing-map"
-    static var parameters: [JobParameter] { [JobParameter("fail-on", help: "the word that makes the mapper throw")] }
+    static var parameters: [JobParameter] {
+        [JobParameter("fail-on", help: "the word that makes the mapper throw"), JobParameter("map-ms", default: "0")]
+    }
 
     struct PoisonedRecord: Error, CustomStringConvertible {
         var line: String
@@ -16,6 +19,7 @@ struct FailingMap: Job {
 
         mutating func setUp(context: inout MapContext<String, Int>) throws {
             self.poison = context.parameters["fail-on"] ?? ""
+            Paced.sleep(milliseconds: try context.parameters.int("map-ms") ?? 0)
         }
 
         mutating func map(_ line: Line, context: inout MapContext<String, Int>) throws {

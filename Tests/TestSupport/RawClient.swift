@@ -29,16 +29,18 @@ public final class RawClient {
         _ = bytes.withUnsafeBytes { Glibc.send(self.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Reads and discards what the server sends until it closes the connection; true if it did within `timeout` seconds.
-    public func closedByPeer(within timeout: Double) -> Bool {
+    /// Reads and discards what the server sends until it closes the connection; true if it did
+    /// within `timeout` seconds. Waiting suspends the task, so other tests keep their threads.
+    public func closedByPeer(within timeout: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while Date() < deadline {
             var descriptor = pollfd(fd: self.socket, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000)))
-            guard ready > 0 else { continue }
-            let n = recv(self.socket, &buffer, buffer.count, 0)
-            if n <= 0 { return true }
+            guard poll(&descriptor, 1, 0) > 0 else {
+                try? await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            if recv(self.socket, &buffer, buffer.count, 0) <= 0 { return true }
         }
         return false
     }
