@@ -60,13 +60,24 @@ let package = Package(
             dependencies: ["MapReduce", "MapReduceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "datasets/Generator"
         ),
+        .target(name: "CFuzzDriver"),
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "MapReduce", "MapReduceCluster", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "fuzz-frames", dependencies: ["FuzzTargets", "CFuzzDriver"], path: "Fuzz/Frames"),
+        .executableTarget(name: "fuzz-spill", dependencies: ["FuzzTargets", "CFuzzDriver"], path: "Fuzz/Spill"),
+        .executableTarget(name: "fuzz-splitter", dependencies: ["FuzzTargets", "CFuzzDriver"], path: "Fuzz/Splitter"),
         .executableTarget(name: "testjobs", dependencies: ["MapReduce", "MapReduceCLI"], path: "Tests/TestJobs"),
         .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
         .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),
         .testTarget(
             name: "MapReduceClusterTests",
             dependencies: [
-                "MapReduceCluster", "TestSupport",
+                "MapReduceCluster", "TestSupport", "FuzzTargets",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

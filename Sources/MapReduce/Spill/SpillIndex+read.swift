@@ -65,3 +65,18 @@ extension SpillIndex {
         return value
     }
 }
+
+extension SpillIndex {
+    /// Reads the records of partition `partition` of the spill or map output
+    /// file at `path`, in order, checking every block and the segment's CRC-32.
+    /// The bytes handed to `body` are valid only during the call.
+    public func forEachRecord(
+        in path: String, partition: Int, _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        guard self.segments.indices.contains(partition) else {
+            throw SpillFormatError(.corrupt, "\(path) has no partition \(partition)")
+        }
+        let cursor = try SegmentCursor(path: path, segment: self.segments[partition], name: "\(path) partition \(partition)")
+        while try cursor.advance() { try body(cursor.key, cursor.value) }
+    }
+}

@@ -32,7 +32,7 @@ public struct Secret: Sendable {
     }
 
     /// HMAC-SHA256 of the parts joined by `|`, in hex.
-    func proof(_ parts: String...) -> String {
+    public func proof(_ parts: String...) -> String {
         Array(HMAC<SHA256>.authenticationCode(for: Array(parts.joined(separator: "|").utf8), using: SymmetricKey(data: Array(self.text.utf8)))).hexString
     }
 }

@@ -1,0 +1,2 @@
+// The declaration in CFuzzDriver.h is all this target provides; libFuzzer defines the function.
+#include "CFuzzDriver.h"
