@@ -1,6 +1,4 @@
 import MapReduce
-import Synchronization
-
 /// The jobs and chains this executable was built with, for the commands to find by name.
 enum JobRegistry {
     /// What `--job NAME` picks: a job, or a chain of jobs.
@@ -16,7 +14,7 @@ enum JobRegistry {
         }
     }
 
-    private static let entries = Mutex<[Entry]>([])
+    private static let entries = Locked<[Entry]>([])
 
     static func register(jobs: [AnyJob], chains: [AnyChain]) {
         self.entries.withLock { $0 = jobs.map(Entry.job) + chains.map(Entry.chain) }

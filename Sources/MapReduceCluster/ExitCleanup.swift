@@ -1,11 +1,11 @@
 import Foundation
-import Synchronization
+import MapReduce
 
 /// Work to do however the process ends: normally, by a termination signal,
 /// or because its parent went away. Workers remove their work directories;
 /// masters remove an unfinished job's `_temporary`.
 public enum ExitCleanup {
-    private static let actions = Mutex<[@Sendable () -> Void]>([])
+    private static let actions = Locked<[@Sendable () -> Void]>([])
 
     /// Adds `action` to what runs before the process exits.
     public static func register(_ action: @escaping @Sendable () -> Void) {

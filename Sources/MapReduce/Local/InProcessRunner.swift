@@ -1,6 +1,4 @@
 import Foundation
-import Synchronization
-
 /// Runs a whole job in this process: every map task, then every reduce
 /// task, on a pool of threads, through the same spill files, merge and
 /// commit code as the cluster.
@@ -23,7 +21,7 @@ public struct InProcessRunner: Sendable {
             try FileSystem.makeDirectory(workDirectory)
             let settings = plan.settings
             let width = self.configuration.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
-            let attempts = Mutex<[JobReport.Attempt]>([])
+            let attempts = Locked<[JobReport.Attempt]>([])
             let job = self.job
             let timed = { @Sendable (id: AttemptID, input: String, body: () throws -> Void) throws in
                 let start = ContinuousClock.now

@@ -13,7 +13,7 @@ public final class OutputCommitter: Sendable {
 
     /// Held for the whole of a commit or an abort, so that the two never interleave
     /// (an abort can come from a signal handler's thread).
-    private let state = Mutex(State.open)
+    private let state = Locked(State.open)
 
     private init(directory: String, created: Bool) {
         self.directory = directory

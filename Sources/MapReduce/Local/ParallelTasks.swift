@@ -1,13 +1,11 @@
 import Dispatch
-import Synchronization
-
 /// Runs numbered tasks on a pool of threads, a fixed number at a time.
 enum ParallelTasks {
     /// Runs `body` for `0..<count`, at most `width` at once; returns the
     /// results in task order. After the first failure no new task starts,
     /// and that failure is thrown.
     static func run<T: Sendable>(count: Int, width: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
-        let state = Mutex(State<T>(results: Array(repeating: nil, count: count)))
+        let state = Locked(State<T>(results: Array(repeating: nil, count: count)))
         DispatchQueue.concurrentPerform(iterations: max(1, min(width, count))) { _ in
             while let task = state.withLock({ $0.take() }) {
                 do {

@@ -1,7 +1,5 @@
 import Logging
 import MapReduce
-import Synchronization
-
 /// `run --workers N`: a master in this process and N worker processes of
 /// the same executable on loopback ports chosen at run time. A worker
 /// process that dies is replaced, so a killed worker costs time, not capacity.
@@ -57,10 +55,10 @@ final class WorkerPool: Sendable {
     private let secret: Secret
     private let master: Master
     private let logger: Logger
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(executable: String, arguments: [String], secret: Secret, master: Master, replacements: Int, logger: Logger) {
-        self.state = Mutex(State(replacementsLeft: replacements))
+        self.state = Locked(State(replacementsLeft: replacements))
         self.executable = executable
         self.arguments = arguments
         self.secret = secret

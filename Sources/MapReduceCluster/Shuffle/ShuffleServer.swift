@@ -1,8 +1,6 @@
 import Logging
 import MapReduce
 import NIOCore
-import Synchronization
-
 /// A worker's shuffle service: serves partitions of the map outputs this
 /// worker holds to reducers on other workers, after the same handshake as
 /// every connection. A request names a map attempt, never a path, so
@@ -11,7 +9,7 @@ public final class ShuffleServer: Sendable {
     private let listener: Listener
     private let secret: Secret
     private let logger: Logger
-    private let outputs = Mutex<[AttemptID: MapOutput]>([:])
+    private let outputs = Locked<[AttemptID: MapOutput]>([:])
 
     /// The port reducers fetch from.
     public var port: Int { self.listener.boundPort ?? 0 }

@@ -1,7 +1,5 @@
 import Logging
 import MapReduce
-import Synchronization
-
 /// Gathers one reduce attempt's input: fetches its partition of every map
 /// output as the master announces where each lives, a few at a time,
 /// keeping small segments in memory within a budget and writing the rest
@@ -124,15 +122,15 @@ actor ReduceFetcher {
 
 /// Bytes a reduce attempt may hold in memory for fetched segments.
 final class MemoryBudget: Sendable {
-    private let left: Mutex<Int64>
+    private let left: Locked<Int64>
 
     /// What one fetch took from the budget, to give back if it fails.
     final class Reservation: Sendable {
-        let bytes = Mutex<Int64>(0)
+        let bytes = Locked<Int64>(0)
     }
 
     init(_ bytes: Int64) {
-        self.left = Mutex(bytes)
+        self.left = Locked(bytes)
     }
 
     /// Takes `bytes` (recording them in `reservation`) if they fit.

@@ -2,8 +2,6 @@ import Foundation
 import Logging
 import MapReduce
 import NIOCore
-import Synchronization
-
 /// How a worker process runs.
 public struct WorkerOptions: Sendable {
     /// The master's control port.
@@ -111,7 +109,7 @@ public enum WorkerService {
 
 /// When the master was last heard from.
 private final class LastHeard: Sendable {
-    private let instant = Mutex(ContinuousClock.now)
+    private let instant = Locked(ContinuousClock.now)
 
     /// Time since the master was last heard from.
     var elapsed: Duration { ContinuousClock.now - self.instant.withLock { $0 } }
