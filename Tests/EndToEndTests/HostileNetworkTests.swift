@@ -83,7 +83,9 @@ struct HostileNetworkTests {
         let before = Self.residentKilobytes(master.processIdentifier)
         let flood = try (0..<2000).map { _ in try RawClient(port: masterPort) }
         let during = Self.residentKilobytes(master.processIdentifier)
-        #expect(during - before < 200_000, "2000 idle connections cost \(during - before) KB")
+        // AddressSanitizer (scripts/sanitize) triples what memory costs.
+        let bound = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 200_000 : 600_000
+        #expect(during - before < bound, "2000 idle connections cost \(during - before) KB")
         var open = 0
         for client in flood where await !client.closedByPeer(within: 15) { open += 1 }
         #expect(open == 0, "\(open) idle connections were left open")
