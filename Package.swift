@@ -64,13 +64,13 @@ let package = Package(
         .target(
             name: "FuzzTargets",
             dependencies: [
-                "MapReduce", "MapReduceCluster", .product(name: "NIOCore", package: "swift-nio"),
+                "MapReduce", "MapReduceCluster", "CFuzzDriver", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .executableTarget(name: "fuzz-frames", dependencies: ["FuzzTargets", "CFuzzDriver"], path: "Fuzz/Frames"),
-        .executableTarget(name: "fuzz-spill", dependencies: ["FuzzTargets", "CFuzzDriver"], path: "Fuzz/Spill"),
-        .executableTarget(name: "fuzz-splitter", dependencies: ["FuzzTargets", "CFuzzDriver"], path: "Fuzz/Splitter"),
+        .executableTarget(name: "fuzz-frames", dependencies: ["FuzzTargets"], path: "Fuzz/Frames"),
+        .executableTarget(name: "fuzz-spill", dependencies: ["FuzzTargets"], path: "Fuzz/Spill"),
+        .executableTarget(name: "fuzz-splitter", dependencies: ["FuzzTargets"], path: "Fuzz/Splitter"),
         .executableTarget(name: "testjobs", dependencies: ["MapReduce", "MapReduceCLI"], path: "Tests/TestJobs"),
         .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
         .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),
