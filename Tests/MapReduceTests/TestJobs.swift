@@ -28,12 +28,7 @@ struct Remainders: Job {
 
     struct Reduce: Reducer {
         mutating func reduce(key: Int, values: ReduceValues<Int>, context: inout ReduceContext) {
-            var count = 0
-            var sum = 0
-            for value in values {
-                count += 1
-                sum += value
-            }
+            let (count, sum) = countAndSum(values)
             context.write(key, "\(count) \(sum)")
         }
     }
@@ -121,12 +116,7 @@ struct OneHotKey: Job {
 
     struct Reduce: Reducer {
         mutating func reduce(key: String, values: ReduceValues<Int>, context: inout ReduceContext) {
-            var count = 0
-            var sum = 0
-            for value in values {
-                count += 1
-                sum += value
-            }
+            let (count, sum) = countAndSum(values)
             var again = 0
             for _ in values { again += 1 }
             context.write(key, "\(count) \(sum) \(again)")
@@ -169,4 +159,9 @@ struct LineOffsets: Job {
             for value in values { context.write(key, (context.parameters["prefix"] ?? "") + value) }
         }
     }
+}
+
+/// How many values there are, and their sum, in one pass.
+func countAndSum(_ values: ReduceValues<Int>) -> (count: Int, sum: Int) {
+    values.reduce(into: (0, 0)) { totals, value in totals = (totals.0 + 1, totals.1 + value) }
 }
