@@ -82,7 +82,7 @@ struct Iteration: Job {
             // A line of the link graph (`page<TAB>targets`) or of an earlier iteration (`page<TAB>rank<TAB>targets`).
             let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2 || fields.count == 3, !fields[0].isEmpty,
-                let rank = fields.count == 3 ? Double(fields[1]) : 1.0
+                let rank = fields.count == 3 ? Double(fields[1]) : 1.0, rank.isFinite, rank >= 0
             else { return context.counters.increment("malformed lines") }
             let page = String(fields[0])
             let targets = fields.last!.split(separator: " ")
@@ -109,7 +109,8 @@ struct Iteration: Job {
             }
             // Summed in a fixed order, so that the result does not depend on the order values arrive in.
             let rank = (1 - damping) + damping * shares.sorted().reduce(0, +)
-            context.counters.increment(Iteration.changeCounter, by: Int64((abs(rank - oldRank) * 1e6).rounded()))
+            let change = (abs(rank - oldRank) * 1e6).rounded()
+            context.counters.increment(Iteration.changeCounter, by: Int64(exactly: change) ?? Int64.max / 1024)
             context.write(key, "\(rank)\t\(links)")
         }
     }

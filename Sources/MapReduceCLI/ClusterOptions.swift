@@ -26,7 +26,9 @@ struct ClusterOptions: ParsableArguments {
     func validate() throws {
         guard self.maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard self.workerTimeout > 0 else { throw ValidationError("--worker-timeout must be positive") }
-        guard self.idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard self.idleTimeout > self.workerTimeout, self.idleTimeout >= 2 else {
+            throw ValidationError("--idle-timeout must be at least 2 s and longer than --worker-timeout")
+        }
     }
 
     /// The master's options these describe.

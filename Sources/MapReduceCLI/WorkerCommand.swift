@@ -41,6 +41,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.reporting {
             guard self.slots >= 1 else { throw JobError("--slots must be at least 1, not \(self.slots)") }
+            guard self.idleTimeout >= 2 else { throw JobError("--idle-timeout must be at least 2 s") }
             let logger = self.logging.bootstrap("mapreduce.worker")
             let secret: Secret
             if let file = self.secretFile {
@@ -58,7 +59,7 @@ struct WorkerCommand: AsyncParsableCommand {
             options.listen = self.listen
             options.advertise = self.advertise
             options.connectTimeout = .milliseconds(Int64(self.connectTimeout * 1000))
-            options.idleTimeout = .milliseconds(Int64(max(self.idleTimeout, 0.001) * 1000))
+            options.idleTimeout = .milliseconds(Int64(self.idleTimeout * 1000))
             try await WorkerService.run(jobs: JobRegistry.allJobs, options: options, secret: secret, logger: logger)
         }
     }

@@ -180,7 +180,7 @@ struct FaultToleranceTests {
         let failed = try await ChildProcess.run("testjobs", arguments + ["--output", "\(directory.path)/failed"])
         #expect(failed.status != 0)
         #expect(
-            failed.errorLines.last?.contains("map task m-00001 (\(directory.path)/input/b.txt bytes 0-34) failed 4 times; last error: record 1 at byte 9: poisoned record: the zebra line") == true,
+            failed.errorLines.last?.contains("map task m-00001 (\(directory.path)/input/b.txt bytes 0-34) failed 4 times; last error: record 1 (\(directory.path)/input/b.txt byte 9): poisoned record: the zebra line") == true,
             "\(failed.standardError)")
         #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/failed"))
 

@@ -81,7 +81,9 @@ struct HostileNetworkTests {
 
         // A flood of connections that say nothing: all are closed, and memory stays bounded.
         let before = Self.residentKilobytes(master.processIdentifier)
-        let flood = try (0..<2000).map { _ in try RawClient(port: masterPort) }
+        // Beyond 128 connections in the handshake at once, the server closes new ones at once
+        // (and the kernel may refuse some): each is refused or closed.
+        let flood = (0..<2000).compactMap { _ in try? RawClient(port: masterPort) }
         let during = Self.residentKilobytes(master.processIdentifier)
         // AddressSanitizer (scripts/sanitize) triples what memory costs.
         let bound = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 200_000 : 600_000
@@ -112,7 +114,7 @@ struct HostileNetworkTests {
         FileManager.default.createFile(atPath: gate, contents: nil)
         let finished = try await master.wait(timeout: 60)
         #expect(finished.status == 0, "\(finished.standardError)")
-        #expect(finished.standardError.contains("frame of 4294967295 bytes is larger than the limit of 65536"))
+        #expect(finished.standardError.contains("frame of 4294967295 bytes is larger than the limit of 4096"))
         for worker in workers { #expect(try await worker.wait(timeout: 30).status == 0) }
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
         #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())

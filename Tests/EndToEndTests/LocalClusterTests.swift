@@ -77,7 +77,7 @@ struct LocalClusterTests {
         ])
         #expect(result.status != 0)
         #expect(result.errorLines.last?.contains("map task m-00000 (\(directory.path)/input/a.txt bytes 0-15) failed 3 times") == true)
-        #expect(result.errorLines.last?.hasSuffix("last error: record 1 at byte 5: poisoned record: the zebra") == true, "\(result.standardError)")
+        #expect(result.errorLines.last?.hasSuffix("last error: record 1 (\(directory.path)/input/a.txt byte 5): poisoned record: the zebra") == true, "\(result.standardError)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 

@@ -89,7 +89,7 @@ struct WordCountCommandTests {
         let out = "\(directory.path)/out"
         try await Self.expectFailure(
             ["run", "--in-process", "--job", "failing-map", "--reducers", "2", "--split-size", "64K", "--param", "fail-on=zebra", "--output", out, "\(directory.path)/input"],
-            product: "testjobs", output: out, saying: "input/b.txt bytes 0-33) failed: record 1 at byte 9: poisoned record: the zebra is here")
+            product: "testjobs", output: out, saying: "input/b.txt bytes 0-33) failed: record 1 (\(directory.path)/input/b.txt byte 9): poisoned record: the zebra is here")
         #expect(!FileManager.default.fileExists(atPath: out))
         let result = try await ChildProcess.run(
             "testjobs", ["run", "--in-process", "--job", "failing-map", "--param", "fail-on=absent", "--output", out, "\(directory.path)/input"])

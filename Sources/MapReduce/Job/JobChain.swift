@@ -44,7 +44,7 @@ public struct AnyChain: Sendable {
     }
 }
 
-/// The output directory of a chain: each job writes into `_iterations/<n>`
+/// The output directory of a chain: each job writes into `_temporary/iterations/<n>`
 /// inside it, and the chosen one's part files are committed into it at the
 /// end, so that the directory holds nothing but a finished result.
 public struct ChainOutput: Sendable {
@@ -57,14 +57,13 @@ public struct ChainOutput: Sendable {
 
     /// Where job number `number` of the chain writes.
     public func iteration(_ number: Int) -> String {
-        "\(self.committer.directory)/_iterations/\(number)"
+        "\(self.committer.temporaryDirectory)/iterations/\(number)"
     }
 
     /// Commits the part files of `directory` (a job's output) and `report` as the chain's output.
     public func publish(_ directory: String, report: JobReport) throws {
         let parts = (FileSystem.contents(of: directory) ?? []).filter { $0.hasPrefix("part-") }.sorted()
         try self.committer.commit(attemptFiles: parts.map { "\(directory)/\($0)" }, report: try report.json())
-        FileSystem.removeTree("\(self.committer.directory)/_iterations")
     }
 
     /// Removes what the chain wrote.

@@ -36,9 +36,12 @@ public enum KeySampler {
         var mapper = J.Map()
         try mapper.setUp(context: &context)
         do {
-            _ = try J.Map.Input.read(split) { record in
-                try mapper.map(record, context: &context)
-                if context.collector.samples.count >= limit { throw SamplingDone() }
+            for piece in split.pieces {
+                context.currentPath = piece.path
+                _ = try J.Map.Input.read(piece) { record in
+                    try mapper.map(record, context: &context)
+                    if context.collector.samples.count >= limit { throw SamplingDone() }
+                }
             }
         } catch is SamplingDone {}
         return context.collector.samples

@@ -16,17 +16,19 @@ public struct MapTask: Hashable, Sendable, Codable {
 public struct RecordFailure: Error, CustomStringConvertible {
     /// The record's number within its split, from 0.
     public var record: Int64
-    /// Where the record starts in its file.
+    /// The file the record is in, and where it starts there.
+    public var path: String
     public var offset: Int64
     public var underlying: any Error
 
-    public init(record: Int64, offset: Int64, underlying: any Error) {
+    public init(record: Int64, path: String, offset: Int64, underlying: any Error) {
         self.record = record
+        self.path = path
         self.offset = offset
         self.underlying = underlying
     }
 
-    public var description: String { "record \(self.record) at byte \(self.offset): \(self.underlying)" }
+    public var description: String { "record \(self.record) (\(self.path) byte \(self.offset)): \(self.underlying)" }
 }
 
 /// What a finished map task attempt produced.
@@ -75,7 +77,7 @@ extension MapTask {
                 do {
                     try mapper.map(record, context: &context)
                 } catch {
-                    throw RecordFailure(record: records, offset: M.Input.offset(of: record), underlying: error)
+                    throw RecordFailure(record: records, path: piece.path, offset: M.Input.offset(of: record), underlying: error)
                 }
                 if let failure = context.collector.failure { throw failure }
             }

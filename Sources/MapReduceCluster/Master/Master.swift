@@ -34,6 +34,8 @@ public actor Master {
     private var started = ContinuousClock.now
     /// Set once the workers are being told to go: a worker that registers then is told to go too.
     private var stopping = false
+    /// Why the master can run no more jobs (say, its worker processes keep dying); set by `abort`.
+    private var fatal: String?
     private var workers: [WorkerID: WorkerRecord] = [:]
     private var nextWorkerNumber = 1
     /// Workers that failed too many attempts; they get no more tasks.
@@ -71,6 +73,7 @@ public actor Master {
         self.excluded = []
         self.failuresByWorker = [:]
         self.outcome = nil
+        if let fatal = self.fatal { return self.finish(.failed(fatal)) }
         for id in self.workers.keys {
             self.workers[id]!.running = []
             self.workers[id]!.send(self.startJob)
@@ -99,9 +102,10 @@ public actor Master {
             elapsed: ContinuousClock.now - self.started)
     }
 
-    /// Ends the job as failed, for a reason outside the task table.
+    /// Ends the current job, and any later one, as failed, for a reason outside the task table.
     public func abort(_ reason: String) {
-        self.finish(.failed(reason))
+        self.fatal = reason
+        if self.plan != nil { self.finish(.failed(reason)) }
     }
 
     /// Whether the workers are being told to go.

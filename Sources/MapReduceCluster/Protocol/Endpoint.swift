@@ -1,4 +1,5 @@
 import Logging
+import MapReduce
 import NIOCore
 import NIOPosix
 
@@ -101,10 +102,26 @@ extension Network {
         _ body: @escaping @Sendable (inout Connection, FramedChannel) async throws -> Void
     ) async {
         do {
+            let handshaking = Locked(0)
             try await listener.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await accepted in inbound {
-                        group.addTask { await self.authenticate(accepted, secret: secret, logger: logger, port: name, body) }
+                        let admitted = handshaking.withLock { count in
+                            guard count < FrameLimits.concurrentHandshakes else { return false }
+                            count += 1
+                            return true
+                        }
+                        guard admitted else {
+                            logger.warning("\(name) port: too many connections in the handshake; closing one")
+                            // Closing through executeThenClose finishes the channel's writer, as NIO requires.
+                            group.addTask { try? await accepted.channel.executeThenClose { _, _ in } }
+                            continue
+                        }
+                        group.addTask {
+                            await self.authenticate(accepted, secret: secret, logger: logger, port: name, body) {
+                                handshaking.withLock { $0 -= 1 }
+                            }
+                        }
                     }
                 }
             }
@@ -113,10 +130,13 @@ extension Network {
         }
     }
 
+    /// Runs the handshake (calling `handshakeOver` once it has ended, either way), then `body`.
     private static func authenticate(
         _ accepted: AcceptedChannel, secret: Secret, logger: Logger, port name: String,
-        _ body: @Sendable (inout Connection, FramedChannel) async throws -> Void
+        _ body: @Sendable (inout Connection, FramedChannel) async throws -> Void, handshakeOver: () -> Void
     ) async {
+        var counted = true
+        defer { if counted { handshakeOver() } }
         let channel = accepted.channel
         let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
         do {
@@ -125,6 +145,8 @@ extension Network {
                 let deadline = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.channel.close(promise: nil) }
                 try await Handshake.accept(&connection, secret: secret)
                 deadline.cancel()
+                counted = false
+                handshakeOver()
                 accepted.limit.raise(to: FrameLimits.maxFrameLength)
                 try await body(&connection, channel)
             }

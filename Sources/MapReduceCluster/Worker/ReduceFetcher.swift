@@ -50,6 +50,7 @@ actor ReduceFetcher {
 
     /// Waits until every map's segment is here; returns them in map order.
     func inputs() async throws -> [ReduceInput] {
+        if self.cancelled { throw CancellationError() }
         if self.fetched.count == self.mapCount { return self.ordered() }
         return try await withCheckedThrowingContinuation { self.waiter = $0 }
     }
