@@ -5,16 +5,37 @@ import MapReduceCluster
 enum JobLauncher {
     /// Runs `entry` in this process.
     static func runInProcess(_ entry: JobRegistry.Entry, _ configuration: JobConfiguration) async throws -> JobReport {
-        switch entry {
-        case .job(let job):
-            return try InProcessRunner(job: job, configuration: configuration).run()
-        case .chain(let chain):
-            let runner = InProcessChainRunner(configuration: configuration, parameters: try configuration.chainParameters(for: chain))
-            return try await chain.run(runner)
+        try await self.guardingOutput(configuration) {
+            switch entry {
+            case .job(let job):
+                return try InProcessRunner(job: job, configuration: configuration).run()
+            case .chain(let chain):
+                let runner = InProcessChainRunner(configuration: configuration, parameters: try configuration.chainParameters(for: chain))
+                return try await chain.run(runner)
+            }
         }
     }
 
-    /// Runs `entry` on the workers of `server`; for a job, `ExitCleanup` removes its output if the process is stopped.
+    /// Runs `body`, and until it has returned, removes the run's unfinished output
+    /// (`_temporary`, and the directory if the run made it) should the process be
+    /// stopped by a signal or by its parent going away, as a failed run does.
+    private static func guardingOutput(
+        _ configuration: JobConfiguration, _ body: () async throws -> JobReport
+    ) async throws -> JobReport {
+        let directory = configuration.outputDirectory
+        let existed = FileSystem.exists(directory)
+        let finished = Locked(false)
+        ExitCleanup.register {
+            guard !finished.withLock({ $0 }) else { return }
+            FileSystem.removeTree("\(directory)/_temporary")
+            if !existed { FileSystem.removeTree(directory) }
+        }
+        let report = try await body()
+        finished.withLock { $0 = true }
+        return report
+    }
+
+    /// Runs `entry` on the workers of `server`; `ExitCleanup` removes its unfinished output if the process is stopped.
     static func runOnCluster(
         _ entry: JobRegistry.Entry, _ configuration: JobConfiguration, server: MasterServer, progress: ProgressLine
     ) async throws -> JobReport {
@@ -27,7 +48,7 @@ enum JobLauncher {
             let runner = ClusterChainRunner(
                 server: server, configuration: configuration, parameters: try configuration.chainParameters(for: chain),
                 progress: progress)
-            return try await chain.run(runner)
+            return try await self.guardingOutput(configuration) { try await chain.run(runner) }
         }
     }
 }

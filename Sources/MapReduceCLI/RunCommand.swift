@@ -37,10 +37,10 @@ struct RunCommand: AsyncParsableCommand {
             configuration.parallelism = workers
             configuration.workDirectory = self.workDir
             let report: JobReport
+            ExitCleanup.exitOnTerminationSignals()
             if self.inProcess {
                 report = try await JobLauncher.runInProcess(entry, configuration)
             } else {
-                ExitCleanup.exitOnTerminationSignals()
                 var cluster = LocalCluster(workers: workers)
                 cluster.options = self.cluster.masterOptions
                 cluster.logLevel = self.logging.logLevel.rawValue

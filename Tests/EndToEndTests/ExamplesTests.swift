@@ -214,5 +214,21 @@ struct ExamplesTests {
         #expect(local.status == 0, "\(local.standardError)")
         #expect(try directory.partFiles("local").map(\.contents) == directory.partFiles("out").map(\.contents))
     }
+
+    @Test func aChainStoppedBySIGTERMLeavesNoOutput() async throws {
+        let directory = try TemporaryDirectory()
+        let links = (0..<200).map { "p\($0)\tp\(($0 * 7 + 1) % 200) p\(($0 * 13 + 5) % 200)" }.joined(separator: "\n")
+        try directory.write("graph/links.tsv", Array(links.utf8))
+        let out = "\(directory.path)/out"
+        let run = try ChildProcess("pagerank", [
+            "run", "--workers", "2", "--param", "iterations=1000", "--param", "threshold=0", "--log-level", "info",
+            "--output", out, "\(directory.path)/graph",
+        ])
+        _ = try await run.waitForStandardError(matching: "(job started(.|\\n)*){3}")
+        kill(run.processIdentifier, SIGTERM)
+        let result = try await run.wait(timeout: 30)
+        #expect(result.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: out), "the stopped chain's output directory is gone")
+    }
 }
 }
