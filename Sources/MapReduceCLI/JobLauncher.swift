@@ -26,9 +26,11 @@ enum JobLauncher {
         let existed = FileSystem.exists(directory)
         let finished = Locked(false)
         ExitCleanup.register {
-            guard !finished.withLock({ $0 }) else { return }
-            FileSystem.removeTree("\(directory)/_temporary")
-            if !existed { FileSystem.removeTree(directory) }
+            OutputDirectories.close {
+                guard !finished.withLock({ $0 }) else { return }
+                FileSystem.removeTree("\(directory)/_temporary")
+                if !existed { FileSystem.removeTree(directory) }
+            }
         }
         let report = try await body()
         finished.withLock { $0 = true }
@@ -42,7 +44,7 @@ enum JobLauncher {
         switch entry {
         case .job(let job):
             let plan = try JobPlan(job: job, configuration: configuration, workDirectory: "")
-            ExitCleanup.register { plan.committer.abort() }
+            ExitCleanup.register { OutputDirectories.close { plan.committer.abort() } }
             return try await server.runJob(plan, progress: progress)
         case .chain(let chain):
             let runner = ClusterChainRunner(
