@@ -108,11 +108,4 @@ public struct ByteWriter: ~Copyable {
         precondition(count >= 0 && count <= self.count)
         self.length = count
     }
-
-    /// Drops the first `n` bytes, moving the rest to the front.
-    public mutating func removeFirst(_ n: Int) {
-        precondition(n >= 0 && n <= self.count)
-        self.base.copyMemory(from: self.base + n, byteCount: self.count - n)
-        self.length -= n
-    }
 }

@@ -14,7 +14,7 @@ public struct InProcessRunner: Sendable {
     /// Runs the job to completion; on failure, no output is left behind.
     public func run() throws -> JobReport {
         let started = ContinuousClock.now
-        let workDirectory = Self.freshWorkDirectory(in: self.configuration.workDirectory)
+        let workDirectory = FileSystem.freshDirectoryName(in: self.configuration.workDirectory, prefix: "mapreduce")
         let plan = try JobPlan(job: self.job, configuration: self.configuration, workDirectory: workDirectory)
         defer { FileSystem.removeTree(workDirectory) }
         do {
@@ -68,12 +68,6 @@ public struct InProcessRunner: Sendable {
             plan.committer.abort()
             throw error
         }
-    }
-
-    /// A new directory's name in `parent` (by default `$TMPDIR` or `/tmp`), unique to this process.
-    public static func freshWorkDirectory(in parent: String? = nil, named prefix: String = "mapreduce") -> String {
-        let base = parent ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        return "\(base)/\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
 }

@@ -5,8 +5,6 @@ public struct JobPlan: Sendable {
     public let splits: [InputSplit]
     public let settings: TaskSettings
     public let committer: OutputCommitter
-    /// Bytes of input, all files together.
-    public let inputBytes: Int64
 
     /// Checks `configuration` against `job`, expands its inputs and prepares the output directory.
     public init(job: AnyJob, configuration: JobConfiguration, workDirectory: String) throws {
@@ -16,18 +14,16 @@ public struct JobPlan: Sendable {
         } catch {
             throw JobError("job \(job.name): \(error)")
         }
-        var files = try configuration.inputs.isEmpty ? [] : InputPaths.expand(configuration.inputs)
+        let files = try configuration.inputs.isEmpty ? [] : InputPaths.expand(configuration.inputs)
         var splits = try job.splits(files, configuration.splitSize)
         for (name, paths) in configuration.namedInputs.sorted(by: { $0.key < $1.key }) {
             let named = try InputPaths.expand(paths)
             splits += try job.namedSplits(name, named, configuration.splitSize)
-            files += named
         }
         let boundaries = try job.sampleBoundaries?(splits, reducers, parameters) ?? []
         self.committer = try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
         self.job = job
         self.splits = splits
-        self.inputBytes = files.reduce(0) { $0 + $1.size }
         self.settings = TaskSettings(
             partitions: reducers, sortBufferBytes: configuration.sortBufferMB << 20,
             compressionLevel: configuration.compressionLevel, parameters: parameters,

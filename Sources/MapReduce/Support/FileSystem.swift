@@ -17,6 +17,13 @@ public enum FileSystem {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// A new directory's name in `parent` (by default `$TMPDIR` or `/tmp`):
+    /// `prefix`, this process's id and a random number.
+    public static func freshDirectoryName(in parent: String?, prefix: String) -> String {
+        let base = parent ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        return "\(base)/\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
     /// Creates `path`, and any missing parents if `withParents`.
     public static func makeDirectory(_ path: String, withParents: Bool = true) throws(SystemError) {
         do {

@@ -35,8 +35,7 @@ public enum WorkerService {
         guard !["0.0.0.0", "::"].contains(advertised) else {
             throw ProtocolError("a worker listening on \(options.listen.host) needs --advertise with an address other workers can reach")
         }
-        let parent = options.workDirectory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        let workDirectory = "\(parent)/mapreduce-worker-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let workDirectory = FileSystem.freshDirectoryName(in: options.workDirectory, prefix: "mapreduce-worker")
         try FileSystem.makeDirectory(workDirectory)
         defer { FileSystem.removeTree(workDirectory) }
         ExitCleanup.register { FileSystem.removeTree(workDirectory) }
