@@ -61,7 +61,7 @@ struct HandshakeAndShuffleTests {
             try await connection.send(.challenge(Challenge(version: 99, nonce: String(repeating: "0", count: 64))))
             _ = try await connection.receive()
         }
-        await #expect(throws: ProtocolError("server: protocol version mismatch: this side speaks 1, the peer 99")) {
+        await #expect(throws: ProtocolError("server: protocol version mismatch: this side speaks \(ProtocolVersion.current), the peer 99")) {
             try await Self.client(port).executeThenClose { inbound, outbound in
                 var connection = Connection(inbound, outbound, peer: "server")
                 try await Handshake.connect(&connection, secret: Self.secret)

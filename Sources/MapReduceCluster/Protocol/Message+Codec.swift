@@ -4,7 +4,7 @@ import NIOCore
 extension Message {
     private enum Kind: UInt8 {
         case challenge = 1, authenticate, welcome, error
-        case register = 10, heartbeat, taskSucceeded, taskFailed, fetchFailed
+        case register = 10, heartbeat, taskSucceeded, taskFailed, fetchFailed, taskKilled, mapOutputsFetched
         case registered = 20, runMap, runReduce, mapOutputs, killTask, shutdown, startJob
         case fetch = 30, segmentHeader, segmentChunk, segmentEnd
     }
@@ -27,6 +27,8 @@ extension Message {
         case .taskSucceeded(let body): json(.taskSucceeded, body)
         case .taskFailed(let body): json(.taskFailed, body)
         case .fetchFailed(let body): json(.fetchFailed, body)
+        case .taskKilled(let body): json(.taskKilled, body)
+        case .mapOutputsFetched(let body): json(.mapOutputsFetched, body)
         case .registered(let body): json(.registered, body)
         case .startJob(let body): json(.startJob, body)
         case .runMap(let body): json(.runMap, body)
@@ -67,6 +69,8 @@ extension Message {
         case .taskSucceeded: self = .taskSucceeded(try json(TaskSucceeded.self))
         case .taskFailed: self = .taskFailed(try json(TaskFailed.self))
         case .fetchFailed: self = .fetchFailed(try json(FetchFailed.self))
+        case .taskKilled: self = .taskKilled(try json(TaskKilled.self))
+        case .mapOutputsFetched: self = .mapOutputsFetched(try json(MapOutputsFetched.self))
         case .registered: self = .registered(try json(Registered.self))
         case .startJob: self = .startJob(try json(StartJob.self))
         case .runMap: self = .runMap(try json(RunMap.self))

@@ -15,6 +15,8 @@ public enum Message: Sendable, Equatable {
     case taskSucceeded(TaskSucceeded)
     case taskFailed(TaskFailed)
     case fetchFailed(FetchFailed)
+    case taskKilled(TaskKilled)
+    case mapOutputsFetched(MapOutputsFetched)
     // Master to worker.
     case registered(Registered)
     case startJob(StartJob)
@@ -41,6 +43,8 @@ public enum Message: Sendable, Equatable {
         case .taskSucceeded: "taskSucceeded"
         case .taskFailed: "taskFailed"
         case .fetchFailed: "fetchFailed"
+        case .taskKilled: "taskKilled"
+        case .mapOutputsFetched: "mapOutputsFetched"
         case .registered: "registered"
         case .startJob: "startJob"
         case .runMap: "runMap"
@@ -107,8 +111,25 @@ public struct StartJob: Codable, Sendable, Equatable {
 }
 
 /// A worker is alive; the master answers each with one of its own, so that workers know it is alive too.
+/// A worker's heartbeat says how far each of its running attempts has got.
 public struct Heartbeat: Codable, Sendable, Equatable {
-    public init() {}
+    public var progress: [AttemptProgress]
+
+    public init(progress: [AttemptProgress] = []) {
+        self.progress = progress
+    }
+}
+
+/// How far a running attempt has got through its input.
+public struct AttemptProgress: Codable, Sendable, Equatable {
+    public var attempt: AttemptID
+    /// Input records read so far (for a reduce attempt: values read).
+    public var records: Int64
+
+    public init(attempt: AttemptID, records: Int64) {
+        self.attempt = attempt
+        self.records = records
+    }
 }
 
 /// Run this map task attempt.
@@ -160,6 +181,27 @@ public struct FetchFailed: Codable, Sendable, Equatable {
     public var message: String
     /// Whether the output arrived corrupt (a CRC-32 or length mismatch), rather than not at all.
     public var corrupt: Bool
+}
+
+/// A killed attempt has stopped (its user code returned and its files are gone); its slot is free.
+public struct TaskKilled: Codable, Sendable, Equatable {
+    public var attempt: AttemptID
+
+    public init(attempt: AttemptID) {
+        self.attempt = attempt
+    }
+}
+
+/// A reduce attempt holds these maps' outputs now, so losing their worker no longer matters to it.
+public struct MapOutputsFetched: Codable, Sendable, Equatable {
+    public var reduceAttempt: AttemptID
+    /// Map task numbers.
+    public var maps: [Int]
+
+    public init(reduceAttempt: AttemptID, maps: [Int]) {
+        self.reduceAttempt = reduceAttempt
+        self.maps = maps
+    }
 }
 
 /// Stop an attempt: another one won, or the job is over.

@@ -1,4 +1,4 @@
 /// The version of the wire protocol; both ends of a connection must speak the same one.
 public enum ProtocolVersion {
-    public static let current: UInt16 = 1
+    public static let current: UInt16 = 2
 }
