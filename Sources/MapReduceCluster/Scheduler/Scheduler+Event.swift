@@ -1,0 +1,59 @@
+import MapReduce
+
+extension Scheduler {
+    /// Something that happened to the job, as the master learnt it.
+    enum Event: Sendable, Equatable {
+        /// A worker joined with `slots` slots.
+        case workerRegistered(WorkerID, slots: Int)
+        /// A worker died, froze (missed heartbeats) or was cut off.
+        case workerLost(WorkerID, reason: String)
+        case attemptSucceeded(AttemptID, on: WorkerID)
+        /// User code threw, or the attempt could not do its work; `record` is the map input record that threw.
+        case attemptFailed(AttemptID, on: WorkerID, message: String, record: Int64?)
+        /// An attempt that was killed has stopped; its slot is free.
+        case attemptStopped(AttemptID, on: WorkerID)
+        /// A reduce attempt holds these maps' outputs now.
+        case outputsFetched(reduce: AttemptID, maps: [Int], on: WorkerID)
+        /// A reduce attempt could not fetch a map attempt's output.
+        case fetchFailed(map: AttemptID, reduce: AttemptID, corrupt: Bool, message: String)
+        /// Time passed: exclusions may lapse and stragglers may need backups.
+        case tick
+    }
+
+    /// What the master must do.
+    enum Command: Sendable, Equatable {
+        case runMap(AttemptID, on: WorkerID, skipRecords: Set<Int64>)
+        /// Start a reduce attempt, with the map outputs there are so far.
+        case runReduce(AttemptID, on: WorkerID, mapOutputs: [MapOutputAt])
+        /// Tell a running reduce attempt where more map outputs are.
+        case announce([MapOutputAt], to: AttemptID, on: WorkerID)
+        case kill(AttemptID, on: WorkerID)
+        /// A worker gets no more tasks of this job (for the log; the scheduler already acts on it).
+        case exclude(WorkerID)
+        /// A task is given up, and with it the job.
+        case failJob(TaskGivenUp)
+        /// Every reduce task is done: commit these winning attempts, by partition.
+        case commit([AttemptID])
+    }
+
+    /// A finished map attempt whose output a worker serves.
+    struct MapOutputAt: Sendable, Hashable {
+        var attempt: AttemptID
+        var worker: WorkerID
+    }
+}
+
+/// Why a task, and so its job, was given up.
+struct TaskGivenUp: Sendable, Equatable {
+    enum Reason: Sendable, Equatable {
+        /// Its attempts failed `times` times (thrown errors, or outputs that could not be fetched).
+        case failed(times: Int, lastError: String)
+        /// Its attempts took their workers down `times` times, each running alone there;
+        /// the last had read `records` input records, if its worker said.
+        case killedWorkers(times: Int, records: Int64?, lastReason: String)
+    }
+
+    /// The task's last attempt.
+    var attempt: AttemptID
+    var reason: Reason
+}

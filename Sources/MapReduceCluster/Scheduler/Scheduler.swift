@@ -1,0 +1,182 @@
+import MapReduce
+
+/// The master's decisions for one job, as a value: which attempt runs
+/// where, what is charged to whom when attempts fail or workers die, which
+/// map outputs must be made again, and when a straggler gets a backup.
+/// Events come in with the time they happened (from the job's start);
+/// commands come out for the master to carry out. There is no I/O and no
+/// clock inside, so every rule can be tested with a simulated clock.
+struct Scheduler: Sendable {
+    let options: MasterOptions
+    /// The job's number; attempt ids carry it.
+    let job: Int
+    var maps: [TaskState]
+    var reduces: [TaskState]
+    var workers: [WorkerID: WorkerState] = [:]
+    /// For each running reduce attempt: the maps whose outputs it holds.
+    var fetched: [AttemptID: Set<Int>] = [:]
+    /// The scheduler's counters: failed, killed and backup attempts.
+    var counters = Counters()
+    /// Every attempt that ended, in the order they ended.
+    var history: [FinishedAttempt] = []
+    /// Set once the job has been committed or given up; no command follows.
+    var isOver = false
+    var mapsDone = 0
+    var reducesDone = 0
+    /// Commands decided while handling the current event.
+    var commands: [Command] = []
+
+    /// A worker excluded for failing tasks gets tasks again only when every worker left is
+    /// excluded, and not before this long after its exclusion.
+    static let exclusionProbation: Duration = .seconds(5)
+
+    init(maps: Int, reduces: Int, job: Int, options: MasterOptions) {
+        self.options = options
+        self.job = job
+        self.maps = Array(repeating: TaskState(), count: maps)
+        self.reduces = Array(repeating: TaskState(), count: reduces)
+    }
+
+    /// Acts on `event`, which happened at `now`, and returns what the master must do.
+    mutating func handle(_ event: Event, at now: Duration) -> [Command] {
+        guard !self.isOver else { return [] }
+        switch event {
+        case .workerRegistered(let id, let slots):
+            if self.workers[id] == nil { self.workers[id] = WorkerState(slots: slots) }
+        case .workerLost(let id, let reason):
+            self.lose(id, reason: reason, at: now)
+        case .attemptSucceeded(let attempt, let id):
+            self.succeeded(attempt, on: id, at: now)
+        case .attemptFailed(let attempt, let id, let message, let record):
+            self.failed(attempt, on: id, message: message, record: record, at: now)
+        case .attemptStopped(let attempt, let id):
+            self.workers[id]?.stopping.remove(attempt)
+        case .outputsFetched(let reduce, let maps, let id):
+            guard self.runningAttempt(reduce)?.worker == id else { break }
+            self.fetched[reduce, default: []].formUnion(maps.filter { self.maps.indices.contains($0) })
+        case .fetchFailed(let map, let reduce, let corrupt, let message):
+            self.fetchFailed(map, by: reduce, corrupt: corrupt, message: message)
+        case .tick:
+            break
+        }
+        if !self.isOver { self.place(at: now) }
+        defer { self.commands = [] }
+        return self.commands
+    }
+
+    /// Notes how far an attempt has got; heartbeats bring this, and it schedules nothing.
+    mutating func progress(of attempt: AttemptID, on id: WorkerID, records: Int64) {
+        guard self.runningAttempt(attempt)?.worker == id else { return }
+        self[attempt].running[attempt]?.records = records
+    }
+
+    // MARK: Queries
+
+    /// The running attempt `attempt`, if it is one of this job's and still running.
+    func runningAttempt(_ attempt: AttemptID) -> RunningAttempt? {
+        guard self.isKnown(attempt) else { return nil }
+        return self[attempt].running[attempt]
+    }
+
+    /// The winning attempt of `attempt`'s task, if it has one.
+    func winner(of attempt: AttemptID) -> AttemptID? {
+        guard self.isKnown(attempt) else { return nil }
+        return self[attempt].done?.attempt
+    }
+
+    /// Whether `attempt` names a task of this job.
+    func isKnown(_ attempt: AttemptID) -> Bool {
+        attempt.job == self.job && attempt.task >= 0
+            && attempt.task < (attempt.kind == .map ? self.maps.count : self.reduces.count)
+    }
+
+    /// Whether worker `id` is excluded from the job.
+    func isExcluded(_ id: WorkerID) -> Bool { self.workers[id]?.excludedAt != nil }
+
+    subscript(attempt: AttemptID) -> TaskState {
+        get { attempt.kind == .map ? self.maps[attempt.task] : self.reduces[attempt.task] }
+        set {
+            if attempt.kind == .map { self.maps[attempt.task] = newValue } else { self.reduces[attempt.task] = newValue }
+        }
+    }
+
+    // MARK: Events
+
+    private mutating func succeeded(_ attempt: AttemptID, on id: WorkerID, at now: Duration) {
+        if self.workers[id]?.stopping.remove(attempt) != nil { return }
+        guard let running = self.runningAttempt(attempt), running.worker == id else { return }
+        self.end(attempt, at: now, outcome: .succeeded)
+        self[attempt].done = Done(attempt: attempt, worker: id, duration: now - running.started)
+        self[attempt].fetchFailures = 0
+        // The first attempt to finish wins; the others are killed.
+        for (loser, attempt) in self[attempt].running {
+            if attempt.isBackup { self.counters.add(.wastedBackupAttempts, 1) }
+            self.kill(loser, at: now)
+        }
+        switch attempt.kind {
+        case .map:
+            self.mapsDone += 1
+            let output = MapOutputAt(attempt: attempt, worker: id)
+            for (reduce, worker) in self.runningReduces() { self.commands.append(.announce([output], to: reduce, on: worker)) }
+        case .reduce:
+            self.reducesDone += 1
+            if self.reducesDone == self.reduces.count { self.complete(at: now) }
+        }
+    }
+
+    /// Every reduce task is done: what still runs (backups, maps no longer needed) is killed, and the winners committed.
+    private mutating func complete(at now: Duration) {
+        for task in self.maps + self.reduces {
+            for attempt in task.running.keys.sorted(by: { $0.description < $1.description }) { self.kill(attempt, at: now) }
+        }
+        self.commands.append(.commit(self.reduces.compactMap { $0.done?.attempt }))
+        self.isOver = true
+    }
+
+    private mutating func fetchFailed(_ map: AttemptID, by reduce: AttemptID, corrupt: Bool, message: String) {
+        guard map.kind == .map, self.isKnown(map), let done = self.maps[map.task].done, done.attempt == map else { return }
+        self.maps[map.task].fetchFailures += 1
+        guard corrupt || self.maps[map.task].fetchFailures >= MasterOptions.fetchFailuresBeforeRerun else { return }
+        self.rerun(map.task)
+        self.charge(map, message: "its output could not be fetched: \(message)")
+    }
+
+    // MARK: Bookkeeping
+
+    /// Ends running attempt `attempt`: its task and its worker forget it, and the report remembers it.
+    mutating func end(_ attempt: AttemptID, at now: Duration, outcome: FinishedAttempt.Outcome) {
+        guard let running = self[attempt].running.removeValue(forKey: attempt) else { return }
+        self.workers[running.worker]?.running.remove(attempt)
+        self.fetched[attempt] = nil
+        self.history.append(
+            FinishedAttempt(attempt: attempt, worker: running.worker, started: running.started, ended: now, outcome: outcome))
+    }
+
+    /// Kills running attempt `attempt`: it holds its slot until its worker says it has stopped.
+    mutating func kill(_ attempt: AttemptID, at now: Duration) {
+        guard let worker = self[attempt].running[attempt]?.worker else { return }
+        self.end(attempt, at: now, outcome: .killed)
+        self.workers[worker]?.stopping.insert(attempt)
+        self.counters.add(.killedAttempts, 1)
+        self.commands.append(.kill(attempt, on: worker))
+    }
+
+    /// Makes finished map `index` idle again, to run once more.
+    mutating func rerun(_ index: Int) {
+        guard self.maps[index].done != nil else { return }
+        self.maps[index].done = nil
+        self.maps[index].outputLost = false
+        self.maps[index].fetchFailures = 0
+        self.mapsDone -= 1
+    }
+
+    /// Running reduce attempts and their workers.
+    func runningReduces() -> [(AttemptID, WorkerID)] {
+        self.reduces.flatMap { task in task.running.map { ($0.key, $0.value.worker) } }
+            .sorted { $0.0.description < $1.0.description }
+    }
+
+    mutating func emit(_ command: Command) {
+        self.commands.append(command)
+    }
+}

@@ -1,0 +1,178 @@
+import MapReduce
+import Testing
+
+@testable import MapReduceCluster
+
+/// Replays random interleavings of worker deaths, freezes, slow, failing and
+/// crossing attempts against the scheduler, and checks after every step what
+/// must always hold. Worker 1 never fails and never dies; other workers fail
+/// attempts and die, but never so often that a task must be given up.
+@Suite struct SchedulerInterleavingTests {
+    @Test(arguments: 0..<400)
+    func everyInterleavingCommitsEachReduceOnceAndKeepsToSlots(seed: Int) throws {
+        var simulation = Simulation(seed: UInt64(seed))
+        try simulation.run()
+    }
+}
+
+/// The workers as processes, driven by a seeded random source, talking to a scheduler.
+private struct Simulation {
+    struct Process {
+        var slots: Int
+        /// Attempts it is running, and killed ones whose code has not stopped yet.
+        var active: Set<AttemptID> = []
+        var killing: Set<AttemptID> = []
+    }
+
+    var random: SplitMix
+    var harness: SchedulerHarness
+    var processes: [WorkerID: Process] = [:]
+    var nextWorker = 1
+    /// Failures each task may still be dealt before the job would have to give it up.
+    var failuresLeft: [AttemptID: Int] = [:]
+    var deathsLeft = 6
+    var commits: [[AttemptID]] = []
+    var succeededReduces: Set<AttemptID> = []
+    let mapCount: Int
+    let reduceCount: Int
+
+    init(seed: UInt64) {
+        self.random = SplitMix(seed: seed)
+        self.mapCount = 1 + Int(self.random.next() % 12)
+        self.reduceCount = 1 + Int(self.random.next() % 5)
+        let slowStart = [0.0, 0.05, 0.5, 1.0][Int(self.random.next() % 4)]
+        self.harness = SchedulerHarness(maps: self.mapCount, reduces: self.reduceCount) {
+            $0.slowStart = slowStart
+            $0.maxAttempts = 3
+            $0.maxWorkerDeaths = 7
+            $0.speculationMinAge = .seconds(2)
+        }
+    }
+
+    mutating func run() throws {
+        self.register()
+        for _ in 0..<5000 where !self.harness.scheduler.isOver {
+            try self.step()
+            try self.check()
+        }
+        #expect(self.harness.scheduler.isOver, "the job neither finished nor failed")
+        #expect(self.commits.count == 1, "the job was not committed exactly once")
+        let winners = try #require(self.commits.first)
+        #expect(winners.map(\.task) == Array(0..<self.reduceCount))
+        #expect(winners.allSatisfy { self.succeededReduces.contains($0) })
+    }
+
+    private mutating func step() throws {
+        let live = self.processes.keys.sorted()
+        switch self.random.next() % 100 {
+        case 0..<30:
+            self.deliver(self.harness.advance(.milliseconds(100 + Int(self.random.next() % 3000))))
+        case 30..<75:
+            let running = live.flatMap { id in self.processes[id]!.active.map { ($0, id) } }.sorted { $0.0.description < $1.0.description }
+            guard !running.isEmpty else { return }
+            let (attempt, id) = running[Int(self.random.next() % UInt64(running.count))]
+            self.finish(attempt, on: id)
+        case 75..<85:
+            let killing = live.flatMap { id in self.processes[id]!.killing.map { ($0, id) } }.sorted { $0.0.description < $1.0.description }
+            guard !killing.isEmpty else { return }
+            let (attempt, id) = killing[Int(self.random.next() % UInt64(killing.count))]
+            self.processes[id]!.killing.remove(attempt)
+            // The attempt either saw the kill, or finished before it could and says so.
+            let event: Scheduler.Event =
+                self.random.next() % 2 == 0 ? .attemptStopped(attempt, on: id) : .attemptSucceeded(attempt, on: id)
+            self.deliver(self.harness.on(event))
+        case 85..<90:
+            guard self.deathsLeft > 0, let id = live.filter({ $0.number != 1 }).randomElement(using: &self.random) else { return }
+            self.deathsLeft -= 1
+            self.processes[id] = nil
+            // Killed, frozen past the timeout, or cut off: to the scheduler it is all one.
+            self.deliver(self.harness.on(.workerLost(id, reason: "lost")))
+        case 90..<95:
+            if self.nextWorker <= 8 { self.register() }
+        default:
+            let done = self.harness.scheduler.maps.compactMap(\.done?.attempt)
+            let reduces = self.harness.scheduler.runningReduces()
+            guard let map = done.randomElement(using: &self.random), let (reduce, _) = reduces.randomElement(using: &self.random)
+            else { return }
+            guard self.failuresLeft[AttemptID(.map, task: map.task, attempt: 0), default: 2] > 0 else { return }
+            self.failuresLeft[AttemptID(.map, task: map.task, attempt: 0), default: 2] -= 1
+            self.deliver(self.harness.on(.fetchFailed(map: map, reduce: reduce, corrupt: true, message: "crc")))
+        }
+    }
+
+    /// A running attempt ends: it fails (while its task can afford it, never on worker 1),
+    /// reports fetched map outputs (a reduce), or succeeds.
+    private mutating func finish(_ attempt: AttemptID, on id: WorkerID) {
+        let task = AttemptID(attempt.kind, task: attempt.task, attempt: 0)
+        let roll = self.random.next() % 100
+        if roll < 20, id.number != 1, self.failuresLeft[task, default: 2] > 0 {
+            self.failuresLeft[task, default: 2] -= 1
+            self.processes[id]!.active.remove(attempt)
+            self.deliver(self.harness.on(.attemptFailed(attempt, on: id, message: "transient", record: nil)))
+        } else if roll < 45, attempt.kind == .reduce {
+            let maps = self.harness.scheduler.maps.indices.filter { _ in self.random.next() % 2 == 0 }
+            self.deliver(self.harness.on(.outputsFetched(reduce: attempt, maps: maps, on: id)))
+        } else {
+            self.processes[id]!.active.remove(attempt)
+            if attempt.kind == .reduce { self.succeededReduces.insert(attempt) }
+            self.deliver(self.harness.on(.attemptSucceeded(attempt, on: id)))
+        }
+    }
+
+    private mutating func register() {
+        let id = WorkerID(number: self.nextWorker)
+        self.nextWorker += 1
+        let slots = 1 + Int(self.random.next() % 3)
+        self.processes[id] = Process(slots: slots)
+        self.deliver(self.harness.on(.workerRegistered(id, slots: slots)))
+    }
+
+    /// Carries out commands as worker processes would.
+    private mutating func deliver(_ commands: [Scheduler.Command]) {
+        for command in commands {
+            switch command {
+            case .runMap(let attempt, let id, _), .runReduce(let attempt, let id, _):
+                self.processes[id]?.active.insert(attempt)
+            case .kill(let attempt, let id):
+                if self.processes[id]?.active.remove(attempt) != nil { self.processes[id]!.killing.insert(attempt) }
+            case .commit(let winners):
+                self.commits.append(winners)
+            case .failJob(let givenUp):
+                Issue.record("a job with transient failures only was given up: \(givenUp)")
+            case .announce, .exclude:
+                break
+            }
+        }
+    }
+
+    private func check() throws {
+        for (id, process) in self.processes {
+            #expect(process.active.count + process.killing.count <= process.slots, "\(id) runs more than its slots")
+            let scheduled = self.harness.scheduler.workers[id]
+            #expect(scheduled?.running == process.active, "\(id): the scheduler's view of its attempts is wrong")
+        }
+        for task in self.harness.scheduler.maps + self.harness.scheduler.reduces {
+            for (attempt, running) in task.running {
+                #expect(self.processes[running.worker]?.active.contains(attempt) == true)
+            }
+        }
+        if self.harness.scheduler.isOver { #expect(self.commits.count <= 1) }
+    }
+}
+
+/// A small seeded random source, so that a failing interleaving can be replayed.
+struct SplitMix: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        self.state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
