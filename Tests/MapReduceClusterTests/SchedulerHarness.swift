@@ -63,6 +63,7 @@ func names(_ commands: [Scheduler.Command]) -> [String] {
         case .announce(_, let attempt, let worker): "announce to \(attempt.description) on \(worker)"
         case .kill(let attempt, let worker): "kill \(attempt.description) on \(worker)"
         case .exclude(let worker): "exclude \(worker)"
+        case .rerun(let map, _): "rerun m-\(map)"
         case .failJob(let givenUp): "fail \(givenUp.attempt.description)"
         case .commit(let winners): "commit \(winners.map { $0.description }.joined(separator: ","))"
         }

@@ -139,7 +139,7 @@ private struct Simulation {
                 self.commits.append(winners)
             case .failJob(let givenUp):
                 Issue.record("a job with transient failures only was given up: \(givenUp)")
-            case .announce, .exclude:
+            case .announce, .exclude, .rerun:
                 break
             }
         }

@@ -121,7 +121,7 @@ public actor Master {
         self.logger.info(
             "worker registered",
             metadata: ["worker": "\(id)", "host": "\(registration.hostName)", "pid": "\(registration.processID)",
-                "shuffle": "\(worker.shuffleEndpoint)", "slots": "\(registration.slots)"])
+                "shuffle": "\(worker.shuffleEndpoint)"])
         let timeout = self.options.workerTimeout.seconds
         outbox.yield(
             .registered(Registered(workerID: id.description, heartbeatSeconds: min(1, timeout / 5), timeoutSeconds: timeout)))
@@ -168,8 +168,11 @@ public actor Master {
         case .taskSucceeded(let success):
             // The first attempt of a task to finish wins; its result counts even if a map's output is lost later.
             let task = AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)
-            if self.scheduler?.runningAttempt(success.attempt)?.worker == id, self.results[task] == nil {
-                self.results[task] = success
+            if self.scheduler?.runningAttempt(success.attempt)?.worker == id {
+                if self.results[task] == nil { self.results[task] = success }
+                if task.kind == .map {
+                    self.logger.info("map output ready", metadata: ["attempt": "\(success.attempt)", "worker": "\(id)"])
+                }
             }
             self.apply(.attemptSucceeded(success.attempt, on: id))
         case .taskFailed(let failure):
@@ -215,6 +218,10 @@ public actor Master {
             self.noteMapPhase()
         case .kill(let attempt, let id):
             self.workers[id]?.send(.killTask(KillTask(attempt: attempt)))
+        case .rerun(let map, .outputLost):
+            self.logger.info("map output lost with its worker; running the map again", metadata: ["map": "\(map)"])
+        case .rerun(let map, .outputUnusable):
+            self.logger.warning("map output unusable; running the map again", metadata: ["map": "\(map)"])
         case .exclude(let id):
             self.logger.warning("worker excluded from the job: it failed several of its tasks", metadata: ["worker": "\(id)"])
         case .failJob(let givenUp):

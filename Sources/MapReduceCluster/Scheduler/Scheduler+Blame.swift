@@ -52,7 +52,7 @@ extension Scheduler {
             }
         }
         for index in self.maps.indices where self.maps[index].done?.worker == id {
-            if self.isOutputNeeded(index) { self.rerun(index) } else { self.maps[index].outputLost = true }
+            if self.isOutputNeeded(index) { self.rerun(index, because: .outputLost) } else { self.maps[index].outputLost = true }
         }
     }
 

@@ -28,12 +28,22 @@ extension Scheduler {
         /// Tell a running reduce attempt where more map outputs are.
         case announce([MapOutputAt], to: AttemptID, on: WorkerID)
         case kill(AttemptID, on: WorkerID)
+        /// A finished map runs again: its output is gone with its worker, or cannot be fetched.
+        case rerun(map: Int, because: RerunCause)
         /// A worker gets no more tasks of this job (for the log; the scheduler already acts on it).
         case exclude(WorkerID)
         /// A task is given up, and with it the job.
         case failJob(TaskGivenUp)
         /// Every reduce task is done: commit these winning attempts, by partition.
         case commit([AttemptID])
+    }
+
+    /// Why a finished map runs again.
+    enum RerunCause: Sendable, Equatable {
+        /// Its worker is gone and some reduce attempt still needs the output.
+        case outputLost
+        /// Reducers could not fetch the output, or it arrived corrupt.
+        case outputUnusable
     }
 
     /// A finished map attempt whose output a worker serves.

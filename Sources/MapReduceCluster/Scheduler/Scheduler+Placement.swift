@@ -1,24 +1,27 @@
 import MapReduce
 
-/// Where attempts go. Maps come first; reduces start once `slowStart` of
-/// the maps are done and take the slots maps leave; a map that finds every
-/// slot held by reduces still waiting for map outputs preempts one of
-/// them. Free slots left over go to backups of stragglers. A worker never
-/// runs more attempts than its slots.
+/// Where attempts go. Maps come first, backups of straggling maps with
+/// them; reduces start once `slowStart` of the maps are done and take the
+/// slots maps leave; a map (or a map's backup) that finds every slot held
+/// by reduces still waiting for map outputs preempts one of them: they
+/// cannot finish before it anyway. Backups of straggling reduces take free
+/// slots only. A worker never runs more attempts than its slots.
 extension Scheduler {
     mutating func place(at now: Duration) {
         let (usable, lastResort) = self.usableWorkers(at: now)
         guard !usable.isEmpty else { return }
         // A reduce task that starts afresh needs every map output: lost ones are made again.
         if self.reduces.contains(where: \.isIdle) {
-            for index in self.maps.indices where self.maps[index].outputLost { self.rerun(index) }
+            for index in self.maps.indices where self.maps[index].outputLost { self.rerun(index, because: .outputLost) }
         }
-        let waiting = self.placeIdle(.map, on: usable, at: now, lastResort: lastResort)
+        if self.options.speculation { self.markStragglers(at: now) }
+        var waiting = self.placeIdle(.map, on: usable, at: now, lastResort: lastResort)
+        waiting += self.placeBackups(.map, on: usable, at: now)
         self.preempt(for: waiting, at: now)
         if self.mapsDone >= self.slowStartMaps {
             self.placeIdle(.reduce, on: usable, at: now, lastResort: lastResort)
         }
-        if self.options.speculation { self.speculate(on: usable, at: now) }
+        self.placeBackups(.reduce, on: usable, at: now)
     }
 
     /// Maps that must be done before the first reduce starts.
@@ -69,8 +72,9 @@ extension Scheduler {
         candidates.filter { self.workers[$0]!.freeSlots > 0 }.max { self.workers[$0]!.freeSlots < self.workers[$1]!.freeSlots }
     }
 
-    /// Frees a slot for each map that found none: a slot already being freed by a killed attempt
-    /// will do; otherwise the youngest reduce attempt that still waits for map outputs is preempted.
+    /// Frees a slot for each map (or map backup) that found none: a slot already being freed by a
+    /// killed attempt will do; otherwise the youngest reduce attempt that still waits for map
+    /// outputs is preempted.
     private mutating func preempt(for waiting: [(task: Int, candidates: [WorkerID])], at now: Duration) {
         var promised: [WorkerID: Int] = [:]
         for (_, candidates) in waiting {
@@ -89,26 +93,47 @@ extension Scheduler {
         }
     }
 
-    /// Starts backups of stragglers on free slots: a task whose only attempt has run
-    /// `straggleFactor` times its phase's median and at least `speculationMinAge`, once per task.
-    private mutating func speculate(on usable: [WorkerID], at now: Duration) {
+    /// Marks for a backup each task whose only attempt has run `straggleFactor` times its
+    /// phase's median and at least `speculationMinAge`, once the phase has nothing left to start.
+    private mutating func markStragglers(at now: Duration) {
         for kind in [AttemptID.Kind.map, .reduce] {
             let tasks = kind == .map ? self.maps : self.reduces
             let durations = tasks.compactMap { $0.done?.duration }.sorted()
             guard !durations.isEmpty, !tasks.contains(where: \.isIdle) else { continue }
             let threshold = max(durations[durations.count / 2] * MasterOptions.straggleFactor, self.options.speculationMinAge)
-            for index in tasks.indices {
-                let task = kind == .map ? self.maps[index] : self.reduces[index]
-                guard task.done == nil, !task.backedUp, task.running.count == 1, let running = task.running.first?.value,
-                    now - running.started >= threshold,
-                    let worker = self.freest(of: usable.filter({ $0 != running.worker }))
-                else { continue }
-                let attempt = AttemptID(kind, task: index, attempt: 0)
-                self[attempt].backedUp = true
-                self.counters.add(.launchedBackupAttempts, 1)
-                self.start(attempt, on: worker, at: now, isBackup: true)
+            for index in tasks.indices where tasks[index].done == nil && !tasks[index].backedUp && tasks[index].running.count == 1 {
+                if now - tasks[index].running.first!.value.started >= threshold {
+                    self[AttemptID(kind, task: index, attempt: 0)].wantsBackup = true
+                }
             }
         }
+    }
+
+    /// Starts the backups tasks of `kind` want on free slots of workers other than their
+    /// attempt's; returns those that found none, with the workers they may run on.
+    @discardableResult
+    private mutating func placeBackups(
+        _ kind: AttemptID.Kind, on usable: [WorkerID], at now: Duration
+    ) -> [(task: Int, candidates: [WorkerID])] {
+        var waiting: [(task: Int, candidates: [WorkerID])] = []
+        for index in (kind == .map ? self.maps : self.reduces).indices {
+            let task = AttemptID(kind, task: index, attempt: 0)
+            guard self[task].wantsBackup else { continue }
+            guard self[task].done == nil, self[task].running.count == 1, let original = self[task].running.first?.value else {
+                self[task].wantsBackup = false
+                continue
+            }
+            let candidates = usable.filter { $0 != original.worker }
+            guard let worker = self.freest(of: candidates) else {
+                waiting.append((index, candidates))
+                continue
+            }
+            self[task].wantsBackup = false
+            self[task].backedUp = true
+            self.counters.add(.launchedBackupAttempts, 1)
+            self.start(task, on: worker, at: now, isBackup: true)
+        }
+        return waiting
     }
 
     /// Starts the next attempt of `task`'s task (its attempt number is ignored) on `worker`.
@@ -125,7 +150,7 @@ extension Scheduler {
             self.emit(.runMap(attempt, on: worker, skipRecords: skip))
         case .reduce:
             // A backup starts afresh too: lost map outputs are made again.
-            for index in self.maps.indices where self.maps[index].outputLost { self.rerun(index) }
+            for index in self.maps.indices where self.maps[index].outputLost { self.rerun(index, because: .outputLost) }
             self.fetched[attempt] = []
             let outputs = self.maps.compactMap { $0.done.map { MapOutputAt(attempt: $0.attempt, worker: $0.worker) } }
             self.emit(.runReduce(attempt, on: worker, mapOutputs: outputs))

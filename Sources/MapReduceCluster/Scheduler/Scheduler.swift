@@ -137,7 +137,7 @@ struct Scheduler: Sendable {
         guard map.kind == .map, self.isKnown(map), let done = self.maps[map.task].done, done.attempt == map else { return }
         self.maps[map.task].fetchFailures += 1
         guard corrupt || self.maps[map.task].fetchFailures >= MasterOptions.fetchFailuresBeforeRerun else { return }
-        self.rerun(map.task)
+        self.rerun(map.task, because: .outputUnusable)
         self.charge(map, message: "its output could not be fetched: \(message)")
     }
 
@@ -162,8 +162,9 @@ struct Scheduler: Sendable {
     }
 
     /// Makes finished map `index` idle again, to run once more.
-    mutating func rerun(_ index: Int) {
+    mutating func rerun(_ index: Int, because cause: RerunCause) {
         guard self.maps[index].done != nil else { return }
+        self.commands.append(.rerun(map: index, because: cause))
         self.maps[index].done = nil
         self.maps[index].outputLost = false
         self.maps[index].fetchFailures = 0

@@ -20,6 +20,8 @@ extension Scheduler {
         var failedOn: Set<WorkerID> = []
         /// For a map: how many attempts each record (by number within the split) made fail.
         var recordFailures: [Int64: Int] = [:]
+        /// Whether the task straggles and waits for a slot for its backup attempt.
+        var wantsBackup = false
         /// Whether a backup attempt was ever started; a task gets at most one.
         var backedUp = false
         /// Fetch failures reported against the output of `done`.
