@@ -59,6 +59,11 @@ actor Worker {
         return true
     }
 
+    /// How far each running attempt has got, for the next heartbeat.
+    func progress() -> [AttemptProgress] {
+        self.running.filter { !$0.value.killed }.map { AttemptProgress(attempt: $0.key, records: $0.value.control.recordsRead) }
+    }
+
     /// Stops `attempt`; once its code has returned and its files are gone,
     /// `finished` says `taskKilled`. An attempt that is not running any more
     /// has been reported on already (its `taskSucceeded` or `taskFailed` is
