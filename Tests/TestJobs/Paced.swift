@@ -7,6 +7,7 @@ import MapReduce
 /// - `map-ms`, `reduce-ms`: every map or reduce task sleeps this long first.
 /// - `gate`, `gated`: the map task of the input file named `gated` waits until the file `gate` exists.
 /// - `straggler`, `straggle-ms`: the first attempt of the map task of the file named `straggler` sleeps `straggle-ms`.
+/// - `record-ms`, `value-ms`: the mapper sleeps this long on every record, the reducer on every value.
 struct Paced: Job {
     static let name = "paced"
     static var combiner: Combiner<Int>? { Combiner(+=) }
@@ -15,6 +16,7 @@ struct Paced: Job {
             JobParameter("map-ms", default: "0"), JobParameter("reduce-ms", default: "0"),
             JobParameter("gate", default: ""), JobParameter("gated", default: ""),
             JobParameter("straggler", default: ""), JobParameter("straggle-ms", default: "0"),
+            JobParameter("record-ms", default: "0"), JobParameter("value-ms", default: "0"),
         ]
     }
 
@@ -27,8 +29,11 @@ struct Paced: Job {
     }
 
     struct Map: Mapper {
+        var recordMilliseconds = 0
+
         mutating func setUp(context: inout MapContext<String, Int>) throws {
             let parameters = context.parameters
+            self.recordMilliseconds = try parameters.int("record-ms") ?? 0
             let file = (context.inputPath as NSString).lastPathComponent
             Paced.sleep(milliseconds: try parameters.int("map-ms") ?? 0)
             if file == parameters["straggler"], context.attempt.attempt == 1 {
@@ -44,17 +49,25 @@ struct Paced: Job {
         }
 
         mutating func map(_ line: Line, context: inout MapContext<String, Int>) {
+            Paced.sleep(milliseconds: self.recordMilliseconds)
             for word in line.words { context.emit(word, 1) }
         }
     }
 
     struct Reduce: Reducer {
+        var valueMilliseconds = 0
+
         mutating func setUp(context: inout ReduceContext) throws {
             Paced.sleep(milliseconds: try context.parameters.int("reduce-ms") ?? 0)
+            self.valueMilliseconds = try context.parameters.int("value-ms") ?? 0
         }
 
         mutating func reduce(key: String, values: ReduceValues<Int>, context: inout ReduceContext) {
-            context.write(key, values.reduce(0, +))
+            let milliseconds = self.valueMilliseconds
+            context.write(key, values.reduce(0) { sum, value in
+                Paced.sleep(milliseconds: milliseconds)
+                return sum + value
+            })
         }
     }
 }

@@ -12,13 +12,13 @@ public struct NamedInput<Key: KeyCodable, Value: ValueCodable>: Sendable {
     /// Cuts files into splits the way the mapper's input format does.
     public let splits: @Sendable (_ files: [InputFile], _ splitSize: Int64) throws -> [InputSplit]
     /// Runs a map task with this input's mapper.
-    public let runMapTask: @Sendable (MapTask, Partitioner<Key>, Combiner<Value>?, TaskSettings) throws -> MapTaskResult
+    public let runMapTask: @Sendable (MapTask, Partitioner<Key>, Combiner<Value>?, TaskSettings, AttemptControl) throws -> MapTaskResult
 
     @inlinable public init<M: Mapper>(_ name: String, _ mapper: M.Type) where M.Key == Key, M.Value == Value {
         self.name = name
         self.splits = { try M.Input.splits(of: $0, splitSize: $1) }
-        self.runMapTask = { task, partitioner, combiner, settings in
-            try task.run(M.self, partitioner: partitioner, combiner: combiner, settings: settings)
+        self.runMapTask = { task, partitioner, combiner, settings, control in
+            try task.run(M.self, partitioner: partitioner, combiner: combiner, settings: settings, control: control)
         }
     }
 }

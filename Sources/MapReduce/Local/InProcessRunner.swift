@@ -44,14 +44,14 @@ public struct InProcessRunner: Sendable {
             let maps = try ParallelTasks.run(count: splits.count, width: width) { i in
                 let task = MapTask(id: AttemptID(.map, task: i, attempt: 1), split: splits[i])
                 var result: MapTaskResult?
-                try timed(task.id, task.split.description) { result = try job.runMapTask(task, settings) }
+                try timed(task.id, task.split.description) { result = try job.runMapTask(task, settings, AttemptControl()) }
                 return result!
             }
             let outputs = maps.map(\.output)
             let reduces = try ParallelTasks.run(count: settings.partitions, width: width) { r in
                 let task = ReduceTask(id: AttemptID(.reduce, task: r, attempt: 1), inputs: outputs.map { ReduceInput($0, partition: r) })
                 var result: ReduceTaskResult?
-                try timed(task.id, "partition \(r)") { result = try job.runReduceTask(task, settings) }
+                try timed(task.id, "partition \(r)") { result = try job.runReduceTask(task, settings, AttemptControl()) }
                 return result!
             }
 

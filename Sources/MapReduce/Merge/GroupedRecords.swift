@@ -1,8 +1,10 @@
 /// Walks a merged stream of records key group by key group.
 ///
 /// Used by one thread; its per-record state skips the runtime's exclusivity checks.
+/// Every record handed out or skipped is a checkpoint of the attempt's control.
 @usableFromInline final class GroupedRecords {
     private let merger: RecordMerger
+    private let control: AttemptControl
     /// The current group's key, copied out of the merge.
     @exclusivity(unchecked) private var groupKeyStorage = ByteWriter()
     /// Whether the merger holds a record not yet handed out.
@@ -16,8 +18,9 @@
     /// An error met while the reducer iterated values, to be thrown once it returns.
     @usableFromInline var failure: (any Error)?
 
-    init(_ merger: RecordMerger) {
+    init(_ merger: RecordMerger, control: AttemptControl) {
         self.merger = merger
+        self.control = control
     }
 
     /// The current group's key; valid until the next `nextGroup`.
@@ -35,8 +38,10 @@
         try self.settle()
         while self.hasRecord, self.inGroup, compareBytes(self.merger.key, self.groupKey) == 0 {
             self.recordCount += 1
+            try self.control.checkpoint(recordsRead: Int64(self.recordCount))
             self.hasRecord = try self.merger.advance()
         }
+        try self.control.checkpoint(recordsRead: Int64(self.recordCount))
         guard self.hasRecord else { return false }
         self.inGroup = true
         self.groupKeyStorage.removeAll()
@@ -49,6 +54,7 @@
         try self.settle()
         guard self.hasRecord, compareBytes(self.merger.key, self.groupKey) == 0 else { return nil }
         self.recordCount += 1
+        try self.control.checkpoint(recordsRead: Int64(self.recordCount))
         self.needsAdvance = true
         return self.merger.value
     }

@@ -15,8 +15,10 @@ public struct AnyJob: Sendable {
     public let splits: @Sendable (_ files: [InputFile], _ splitSize: Int64) throws -> [InputSplit]
     /// For a total-order partitioner: samples the input and returns the partition boundaries.
     public let sampleBoundaries: (@Sendable (_ splits: [InputSplit], _ partitions: Int, JobParameters) throws -> [[UInt8]])?
-    public let runMapTask: @Sendable (MapTask, TaskSettings) throws -> MapTaskResult
-    public let runReduceTask: @Sendable (ReduceTask, TaskSettings) throws -> ReduceTaskResult
+    /// Runs a map attempt; the control stops it at the next record.
+    public let runMapTask: @Sendable (MapTask, TaskSettings, AttemptControl) throws -> MapTaskResult
+    /// Runs a reduce attempt; the control stops it at the next value.
+    public let runReduceTask: @Sendable (ReduceTask, TaskSettings, AttemptControl) throws -> ReduceTaskResult
 
     @inlinable public init<J: Job>(_ job: J.Type) {
         self.name = J.name
@@ -40,7 +42,7 @@ public struct AnyJob: Sendable {
         } else {
             self.sampleBoundaries = nil
         }
-        self.runMapTask = { try $0.run(J.self, settings: $1) }
-        self.runReduceTask = { try $0.run(J.self, settings: $1) }
+        self.runMapTask = { try $0.run(J.self, settings: $1, control: $2) }
+        self.runReduceTask = { try $0.run(J.self, settings: $1, control: $2) }
     }
 }

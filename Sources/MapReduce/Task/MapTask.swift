@@ -43,20 +43,23 @@ public struct MapTaskResult: Hashable, Sendable, Codable {
 }
 
 extension MapTask {
-    /// Runs this attempt of job `J`'s mapper over its split.
-    @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings) throws -> MapTaskResult {
+    /// Runs this attempt of job `J`'s mapper over its split; `control`
+    /// stops it (throwing `AttemptCancelled`) at the next record.
+    @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings, control: AttemptControl) throws -> MapTaskResult {
         guard let name = self.split.input else {
-            return try self.run(J.Map.self, partitioner: J.partitioner, combiner: J.combiner, settings: settings)
+            return try self.run(J.Map.self, partitioner: J.partitioner, combiner: J.combiner, settings: settings, control: control)
         }
         guard let input = J.inputs.first(where: { $0.name == name }) else {
             throw JobError("job \(J.name) has no input named \(name)")
         }
-        return try input.runMapTask(self, J.partitioner, J.combiner, settings)
+        return try input.runMapTask(self, J.partitioner, J.combiner, settings, control)
     }
 
-    /// Runs this attempt of mapper `M` over its split.
+    /// Runs this attempt of mapper `M` over its split; `control` stops it
+    /// (throwing `AttemptCancelled`) at the next record.
     @inlinable public func run<M: Mapper>(
-        _ mapperType: M.Type, partitioner: Partitioner<M.Key>, combiner: Combiner<M.Value>?, settings: TaskSettings
+        _ mapperType: M.Type, partitioner: Partitioner<M.Key>, combiner: Combiner<M.Value>?, settings: TaskSettings,
+        control: AttemptControl
     ) throws -> MapTaskResult {
         let collector = MapOutputCollector<M.Key, M.Value>(
             settings: settings, attemptName: self.id.description, partitioner: partitioner, combiner: combiner)
@@ -69,6 +72,7 @@ extension MapTask {
         for piece in self.split.pieces {
             context.currentPath = piece.path
             bytes += try M.Input.read(piece) { record in
+                try control.checkpoint(recordsRead: records)
                 defer { records += 1 }
                 if !self.skipRecords.isEmpty, self.skipRecords.contains(records) {
                     skipped += 1
@@ -83,6 +87,8 @@ extension MapTask {
             }
         }
         try mapper.cleanUp(context: &context)
+        // Once more before the final merge, which can take a while.
+        try control.checkpoint(recordsRead: records)
         var (output, counters) = try context.collector.finish()
         counters.add(.mapInputRecords, Int(records) - skipped)
         if skipped > 0 { counters.add(.skippedRecords, skipped) }

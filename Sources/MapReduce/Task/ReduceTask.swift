@@ -18,7 +18,12 @@ public struct ReduceTask: Hashable, Sendable, Codable {
 
     /// Where reduce attempt `attempt` writes its output before it is committed.
     public static func attemptOutputPath(for attempt: AttemptID, in outputDirectory: String) -> String {
-        "\(outputDirectory)/_temporary/\(attempt)/\(Self.partFileName(attempt.task))"
+        "\(Self.attemptOutputDirectory(for: attempt, in: outputDirectory))/\(Self.partFileName(attempt.task))"
+    }
+
+    /// The directory of reduce attempt `attempt`'s output, `_temporary/<attempt>`: all it writes in the output directory.
+    public static func attemptOutputDirectory(for attempt: AttemptID, in outputDirectory: String) -> String {
+        "\(outputDirectory)/_temporary/\(attempt)"
     }
 
     /// `part-r-00002`.
@@ -53,10 +58,11 @@ public struct ReduceTaskResult: Hashable, Sendable, Codable {
 }
 
 extension ReduceTask {
-    /// Runs this attempt of job `J`'s reducer over the merge of its inputs.
-    @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings) throws -> ReduceTaskResult {
+    /// Runs this attempt of job `J`'s reducer over the merge of its inputs;
+    /// `control` stops it (throwing `AttemptCancelled`) at the next value.
+    @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings, control: AttemptControl) throws -> ReduceTaskResult {
         let outputPath = self.attemptOutputPath(in: settings.outputDirectory)
-        let (groups, shuffled) = try self.openInputs(directory: outputPath)
+        let (groups, shuffled) = try self.openInputs(outputDirectory: settings.outputDirectory, control: control)
         var context = try ReduceContext(parameters: settings.parameters, attempt: self.id, outputPath: outputPath)
         var reducer = J.Reduce()
         try reducer.setUp(context: &context)
@@ -67,6 +73,8 @@ extension ReduceTask {
             do {
                 try reducer.reduce(key: key, values: ReduceValues(groups), context: &context)
             } catch {
+                // A reducer that threw because its values ended early was stopped, not wrong.
+                if control.isCancelled { throw AttemptCancelled() }
                 throw KeyFailure(key: String(describing: key), underlying: error)
             }
             if let failure = groups.failure ?? context.failure { throw failure }
@@ -81,9 +89,10 @@ extension ReduceTask {
         return ReduceTaskResult(outputPath: outputPath, counters: counters)
     }
 
-    /// Opens this partition's segment of every input for merging and makes
-    /// the attempt's output directory; counts the bytes to shuffle.
-    @usableFromInline func openInputs(directory outputPath: String) throws -> (GroupedRecords, Counters) {
+    /// Opens this partition's segment of every input for merging, checked
+    /// against `control` at every record, and makes the attempt's output
+    /// directory; counts the bytes to shuffle.
+    @usableFromInline func openInputs(outputDirectory: String, control: AttemptControl) throws -> (GroupedRecords, Counters) {
         var counters = Counters()
         var cursors: [SegmentCursor] = []
         for input in self.inputs {
@@ -94,7 +103,7 @@ extension ReduceTask {
         }
         // Only the attempt's own directory is made: once the job has committed
         // (and removed `_temporary`), a late attempt has nowhere to write.
-        try FileSystem.makeDirectory(String(outputPath[..<outputPath.lastIndex(of: "/")!]), withParents: false)
-        return (GroupedRecords(RecordMerger(cursors)), counters)
+        try FileSystem.makeDirectory(Self.attemptOutputDirectory(for: self.id, in: outputDirectory), withParents: false)
+        return (GroupedRecords(RecordMerger(cursors), control: control), counters)
     }
 }

@@ -110,9 +110,11 @@ actor ReduceFetcher {
         self.startFetches()
     }
 
+    /// Keeps a segment that arrived and tells the master, to which losing its map's output no longer matters for this attempt.
     private func arrived(_ input: ReduceInput, for location: MapOutputLocation) {
         self.inFlight[location.map] = nil
         self.fetched[location.map] = input
+        self.report(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: self.attempt, maps: [location.map])))
         if self.fetched.count == self.mapCount, let waiter = self.waiter {
             self.waiter = nil
             waiter.resume(returning: self.ordered())

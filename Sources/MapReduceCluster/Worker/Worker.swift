@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MapReduce
 
@@ -16,8 +17,8 @@ actor Worker {
     private let secret: Secret
     private let outbox: AsyncStream<Message>.Continuation
     private let logger: Logger
-    private var running: Set<AttemptID> = []
-    private var fetchers: [AttemptID: ReduceFetcher] = [:]
+    /// The current job's attempts that have not been reported on yet.
+    private var running: [AttemptID: RunningAttempt] = [:]
 
     init(
         id: String, jobs: [AnyJob], workDirectory: String, shuffle: ShuffleServer, secret: Secret,
@@ -42,14 +43,13 @@ actor Worker {
         case .runReduce(let run):
             self.start(run)
         case .mapOutputs(let outputs):
-            if let fetcher = self.fetchers[outputs.reduceAttempt] {
+            if let fetcher = self.running[outputs.reduceAttempt]?.fetcher {
                 Task { await fetcher.add(outputs.locations) }
             }
         case .heartbeat:
             break
         case .killTask(let kill):
-            self.running.remove(kill.attempt)
-            if let fetcher = self.fetchers.removeValue(forKey: kill.attempt) { Task { await fetcher.cancel() } }
+            self.kill(kill.attempt)
         case .shutdown(let shutdown):
             self.logger.info("master says stop", metadata: ["reason": "\(shutdown.reason)"])
             return false
@@ -59,15 +59,31 @@ actor Worker {
         return true
     }
 
+    /// How far each running attempt has got, for the next heartbeat.
+    func progress() -> [AttemptProgress] {
+        self.running.filter { !$0.value.killed }.map { AttemptProgress(attempt: $0.key, records: $0.value.control.recordsRead) }
+    }
+
+    /// Stops `attempt`; once its code has returned and its files are gone,
+    /// `finished` says `taskKilled`. An attempt that is not running any more
+    /// has been reported on already (its `taskSucceeded` or `taskFailed` is
+    /// on its way), so there is nothing to stop.
+    private func kill(_ attempt: AttemptID) {
+        guard var entry = self.running[attempt], !entry.killed else { return }
+        entry.killed = true
+        entry.stop()
+        self.running[attempt] = entry
+        self.logger.info("stopping an attempt", metadata: ["attempt": "\(attempt)"])
+    }
 
     /// Switches to a new job: what the last one left running is forgotten, and its files go.
     private func begin(_ start: StartJob) throws {
         guard let job = self.jobs.first(where: { $0.name == start.job }) else {
             throw ProtocolError("the master runs job \(start.job), which this executable does not have")
         }
-        for fetcher in self.fetchers.values { Task { await fetcher.cancel() } }
-        self.fetchers = [:]
-        self.running = []
+        // The last job's attempts stop and clean up after themselves, unreported: that job is over.
+        for attempt in self.running.values { attempt.stop() }
+        self.running = [:]
         self.shuffle.removeAll()
         if let previous = self.settings { FileSystem.removeTree(previous.workDirectory) }
         var settings = start.settings
@@ -79,11 +95,20 @@ actor Worker {
     }
 
     private func start(_ task: MapTask) {
-        guard let job = self.job, let settings = self.settings else { return }
-        self.running.insert(task.id)
-        Task {
-            let result = await BlockingWork.run { try job.runMapTask(task, settings) }
-            self.finished(task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters, outputPath: nil) }) {
+        guard let job = self.job, var settings = self.settings else { return }
+        let entry = RunningAttempt()
+        self.running[task.id] = entry
+        // A map attempt keeps its spills and output in a directory of its own, which goes unless it succeeds.
+        settings.workDirectory = "\(settings.workDirectory)/\(task.id)"
+        let directory = settings.workDirectory
+        Task { [settings] in
+            let result = await BlockingWork.run {
+                try FileSystem.makeDirectory(directory)
+                return try job.runMapTask(task, settings, entry.control)
+            }
+            self.finished(
+                task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters, outputPath: nil) }, leftovers: [directory]
+            ) {
                 if case .success(let output) = result { self.shuffle.add(output.output, of: task.id) }
             }
         }
@@ -92,41 +117,68 @@ actor Worker {
     private func start(_ run: RunReduce) {
         guard let job = self.job, let settings = self.settings else { return }
         let attempt = run.attempt
-        self.running.insert(attempt)
         let directory = "\(settings.workDirectory)/\(attempt)"
         let outbox = self.outbox
         let fetcher = ReduceFetcher(
             attempt: attempt, mapCount: run.mapCount, secret: self.secret, directory: directory,
             memoryBudget: Int64(settings.sortBufferBytes), logger: self.logger
         ) { outbox.yield($0) }
-        self.fetchers[attempt] = fetcher
+        let entry = RunningAttempt(fetcher: fetcher)
+        self.running[attempt] = entry
+        let output = ReduceTask.attemptOutputDirectory(for: attempt, in: settings.outputDirectory)
         Task {
             let result: Result<TaskSucceeded, any Error>
             do {
                 try FileSystem.makeDirectory(directory)
                 let task = ReduceTask(id: attempt, inputs: try await fetcher.inputs())
-                result = await BlockingWork.run { try job.runReduceTask(task, settings) }.map {
+                result = await BlockingWork.run { try job.runReduceTask(task, settings, entry.control) }.map {
                     TaskSucceeded(attempt: attempt, counters: $0.counters, outputPath: $0.outputPath)
                 }
             } catch {
                 result = .failure(error)
             }
-            FileSystem.removeTree(directory)
-            self.finished(attempt, result)
+            self.remove([directory], of: attempt)
+            self.finished(attempt, result, leftovers: [output])
         }
     }
 
-    /// Reports a finished attempt, unless it was killed; `publish` first makes its output available.
-    private func finished(_ attempt: AttemptID, _ result: Result<TaskSucceeded, any Error>, publish: () -> Void = {}) {
-        guard self.running.remove(attempt) != nil else { return }
-        publish()
-        self.fetchers[attempt] = nil
-        switch result {
-        case .success(let success):
+    /// Reports an attempt whose code has returned, unless its job is over.
+    /// One that succeeded is published (`publish` makes its output
+    /// available) and reported; any other first loses `leftovers`, and then
+    /// says `taskKilled` if the master stopped it, `taskFailed` if not.
+    private func finished(
+        _ attempt: AttemptID, _ result: Result<TaskSucceeded, any Error>, leftovers: [String], publish: () -> Void = {}
+    ) {
+        let entry = self.running.removeValue(forKey: attempt)
+        if let entry, !entry.killed, case .success(let success) = result {
+            publish()
             self.outbox.yield(.taskSucceeded(success))
-        case .failure(let error):
+            return
+        }
+        self.remove(leftovers, of: attempt)
+        switch (entry, result) {
+        case (nil, _):
+            break
+        case (let entry?, _) where entry.killed:
+            self.logger.info("attempt stopped", metadata: ["attempt": "\(attempt)"])
+            self.outbox.yield(.taskKilled(TaskKilled(attempt: attempt)))
+        case (_, .failure(let error)):
             self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
             self.outbox.yield(.taskFailed(TaskFailed(attempt: attempt, message: "\(error)", record: (error as? RecordFailure)?.record)))
+        case (_, .success):
+            preconditionFailure("a running attempt that succeeded was reported above")
+        }
+    }
+
+    /// Removes files an attempt leaves behind; one that cannot be removed is logged, and the attempt is over all the same.
+    private nonisolated func remove(_ paths: [String], of attempt: AttemptID) {
+        for path in paths where FileSystem.exists(path) {
+            do {
+                try FileManager.default.removeItem(atPath: path)
+            } catch {
+                self.logger.warning(
+                    "cannot remove an attempt's files", metadata: ["attempt": "\(attempt)", "path": "\(path)", "error": "\(error)"])
+            }
         }
     }
 }

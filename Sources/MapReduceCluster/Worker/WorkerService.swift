@@ -67,7 +67,7 @@ public enum WorkerService {
                 }
                 group.addTask {
                     while (try? await Task.sleep(for: .seconds(registered.heartbeatSeconds))) != nil {
-                        continuation.yield(.heartbeat(Heartbeat()))
+                        continuation.yield(.heartbeat(Heartbeat(progress: await worker.progress())))
                         // A master that stopped answering (frozen, or cut off) is as good as gone.
                         if lastHeard.elapsed > masterTimeout {
                             channel.channel.close(promise: nil)

@@ -1,0 +1,7 @@
+/// An attempt stopped because it was asked to (`AttemptControl.cancel`):
+/// another attempt won, the job is over, or the process is stopping.
+public struct AttemptCancelled: Error, Hashable, CustomStringConvertible {
+    @inlinable public init() {}
+
+    public var description: String { "the attempt was cancelled" }
+}
