@@ -119,6 +119,7 @@ public actor Master {
         let id = WorkerID(number: self.nextWorkerNumber)
         self.nextWorkerNumber += 1
         self.workers[id] = WorkerRecord(id: id, registration: registration, outbox: outbox, lastHeard: .now)
+        self.registeredProcesses.insert(registration.processID)
         self.logger.info(
             "worker registered",
             metadata: ["worker": "\(id)", "host": "\(registration.hostName)", "pid": "\(registration.processID)",
@@ -133,6 +134,15 @@ public actor Master {
             self.schedule()
         }
         return id
+    }
+
+    /// Process ids of every worker that has registered, so that a local
+    /// cluster can tell a worker that died at work from one that died first.
+    private var registeredProcesses: Set<Int32> = []
+
+    /// Whether a worker of process id `processID` has ever registered.
+    func hasRegistered(processID: Int32) -> Bool {
+        self.registeredProcesses.contains(processID)
     }
 
     /// A worker's connection closed, or it stopped heartbeating: its
