@@ -154,7 +154,7 @@ struct FaultToleranceTests {
         let deadline = Date().addingTimeInterval(30)
         while mapOutput == nil, Date() < deadline {
             let workDirectories = (try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []
-            mapOutput = workDirectories.map { "\(work)/\($0)/job-1/m-00000-a1.out" }.first { FileManager.default.fileExists(atPath: $0) }
+            mapOutput = workDirectories.map { "\(work)/\($0)/job-1/m-00000-a1/m-00000-a1.out" }.first { FileManager.default.fileExists(atPath: $0) }
             try await Task.sleep(for: .milliseconds(20))
         }
         let path = try #require(mapOutput)

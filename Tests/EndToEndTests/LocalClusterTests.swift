@@ -81,6 +81,28 @@ struct LocalClusterTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test func workersThatDieAtWorkAreReplacedHoweverOften() async throws {
+        let directory = try TemporaryDirectory()
+        var random = RandomText(seed: 977)
+        let text = random.make(size: 16_000)
+        try directory.write("input/a.txt", text)
+        // Eight map tasks, whose first attempts each end their worker process: eight
+        // replacements for one worker, more than a pool gives workers that die before registering.
+        let out = "\(directory.path)/out"
+        let result = try await ChildProcess.run("testjobs", [
+            "run", "--job", "paced", "--workers", "1", "--reducers", "1", "--split-size", "2K",
+            "--param", "crash-first-attempts=true", "--output", out, "\(directory.path)/input",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
+        #expect(lines.map(String.init).sorted() == ReferenceWords.count([text]).map { "\($0.key)\t\($0.value)" }.sorted())
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/_job.json"))) as? [String: Any]
+        let lost = (report?["attempts"] as? [[String: Any]] ?? []).filter { attempt in
+            attempt["succeeded"] as? Bool == false && (attempt["id"] as? String)?.hasSuffix("-a1") == true
+        }
+        #expect(lost.count == 8, "\(result.standardError)")
+    }
+
     @Test func killingRunLeavesNoWorkersBehind() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("input/a.txt", Array("x\n".utf8))

@@ -8,6 +8,7 @@ import MapReduce
 /// - `gate`, `gated`: the map task of the input file named `gated` waits until the file `gate` exists.
 /// - `straggler`, `straggle-ms`: the first attempt of the map task of the file named `straggler` sleeps `straggle-ms`.
 /// - `record-ms`, `value-ms`: the mapper sleeps this long on every record, the reducer on every value.
+/// - `crash-first-attempts`: when `true`, the first attempt of every map task ends its worker process.
 struct Paced: Job {
     static let name = "paced"
     static var combiner: Combiner<Int>? { Combiner(+=) }
@@ -17,6 +18,7 @@ struct Paced: Job {
             JobParameter("gate", default: ""), JobParameter("gated", default: ""),
             JobParameter("straggler", default: ""), JobParameter("straggle-ms", default: "0"),
             JobParameter("record-ms", default: "0"), JobParameter("value-ms", default: "0"),
+            JobParameter("crash-first-attempts", default: "false"),
         ]
     }
 
@@ -36,6 +38,7 @@ struct Paced: Job {
             self.recordMilliseconds = try parameters.int("record-ms") ?? 0
             let file = (context.inputPath as NSString).lastPathComponent
             Paced.sleep(milliseconds: try parameters.int("map-ms") ?? 0)
+            if parameters["crash-first-attempts"] == "true", context.attempt.attempt == 1 { _exit(1) }
             if file == parameters["straggler"], context.attempt.attempt == 1 {
                 Paced.sleep(milliseconds: try parameters.int("straggle-ms") ?? 0)
             }

@@ -28,7 +28,7 @@ public struct LocalCluster: Sendable {
         if let workDirectory = self.workDirectory { arguments += ["--work-dir", workDirectory] }
         let pool = WorkerPool(
             executable: WorkerProcess.currentExecutable, arguments: arguments, secret: secret, master: server.master,
-            replacements: 3 * self.workers, logger: logger)
+            earlyExitLimit: 3 * self.workers, logger: logger)
         do {
             for _ in 0..<self.workers { try pool.launch() }
             let result = try await server.serve(body)
@@ -42,55 +42,76 @@ public struct LocalCluster: Sendable {
 }
 
 /// The worker processes of a local cluster, kept at their number.
+///
+/// A worker that dies at work (user code that crashes its process, say) is
+/// replaced however often it happens. One that dies before it registers
+/// with the master is a bug, not bad luck: after `earlyExitLimit` of those
+/// in a row, with no worker registering in between, the pool gives up.
 final class WorkerPool: Sendable {
     private struct State {
         var children: [WorkerProcess] = []
         var stopping = false
-        /// Replacements left before the pool gives up (workers that die at once, again and again, are a bug, not bad luck).
-        var replacementsLeft: Int
+        /// Process ids of started workers not yet seen to have registered.
+        var unconfirmed: Set<Int32> = []
+        /// Workers that exited before registering since a worker last registered.
+        var earlyExits = 0
     }
 
     private let executable: String
     private let arguments: [String]
     private let secret: Secret
     private let master: Master
+    private let earlyExitLimit: Int
     private let logger: Logger
-    private let state: Locked<State>
+    private let state = Locked(State())
 
-    init(executable: String, arguments: [String], secret: Secret, master: Master, replacements: Int, logger: Logger) {
-        self.state = Locked(State(replacementsLeft: replacements))
+    init(executable: String, arguments: [String], secret: Secret, master: Master, earlyExitLimit: Int, logger: Logger) {
         self.executable = executable
         self.arguments = arguments
         self.secret = secret
         self.master = master
+        self.earlyExitLimit = earlyExitLimit
         self.logger = logger
     }
 
     /// Starts one more worker process.
     func launch() throws {
-        let child = try WorkerProcess(executable: self.executable, arguments: self.arguments, secret: self.secret) { [weak self] status in
-            self?.exited(status)
+        let child = try WorkerProcess(executable: self.executable, arguments: self.arguments, secret: self.secret) {
+            [weak self] processID, status in
+            self?.exited(processID, status: status)
         }
-        self.state.withLock { $0.children.append(child) }
+        self.state.withLock { state in
+            state.children.append(child)
+            state.unconfirmed.insert(child.processIdentifier)
+        }
     }
 
-    private func exited(_ status: Int32) {
-        let replace = self.state.withLock { state in
-            guard !state.stopping else { return false }
+    private func exited(_ processID: Int32, status: Int32) {
+        let pending = self.state.withLock { state -> Set<Int32>? in
+            guard !state.stopping else { return nil }
             state.children.removeAll { !$0.isRunning }
-            guard state.replacementsLeft > 0 else { return false }
-            state.replacementsLeft -= 1
-            return true
+            return state.unconfirmed.union([processID])
         }
+        guard let pending else { return }
         let master = self.master
-        guard replace else {
-            if self.state.withLock({ !$0.stopping && $0.children.isEmpty }) {
-                Task { await master.abort("worker processes keep exiting (the last with status \(status))") }
-            }
-            return
-        }
         Task {
             guard await !master.isStopping else { return }
+            var registered: Set<Int32> = []
+            for candidate in pending where await master.hasRegistered(processID: candidate) {
+                registered.insert(candidate)
+            }
+            let (replace, giveUp) = self.state.withLock { state in
+                state.unconfirmed.subtract(registered)
+                state.unconfirmed.remove(processID)
+                if !registered.isEmpty { state.earlyExits = 0 }
+                if !registered.contains(processID) { state.earlyExits += 1 }
+                let replace = !state.stopping && state.earlyExits <= self.earlyExitLimit
+                return (replace, !replace && !state.stopping && state.children.isEmpty)
+            }
+            if giveUp {
+                await master.abort("worker processes keep exiting before they register (the last with status \(status))")
+            }
+            guard replace else { return }
             self.logger.warning("a worker process exited; starting another", metadata: ["status": "\(status)"])
             do {
                 try self.launch()

@@ -8,7 +8,8 @@ final class WorkerProcess: Sendable {
     /// The write end of the child's standard input; closing it (or dying) stops the child.
     private let lifeline: FileHandle
 
-    init(executable: String, arguments: [String], secret: Secret, onExit: @escaping @Sendable (Int32) -> Void) throws {
+    /// Starts the child; `onExit` gets its process id and exit status.
+    init(executable: String, arguments: [String], secret: Secret, onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -17,7 +18,7 @@ final class WorkerProcess: Sendable {
         process.environment = environment
         let pipe = Pipe()
         process.standardInput = pipe
-        process.terminationHandler = { onExit($0.terminationStatus) }
+        process.terminationHandler = { onExit($0.processIdentifier, $0.terminationStatus) }
         try process.run()
         self.process = process
         self.lifeline = pipe.fileHandleForWriting
