@@ -108,6 +108,9 @@ struct Scheduler: Sendable {
         self.end(attempt, at: now, outcome: .succeeded)
         self[attempt].done = Done(attempt: attempt, worker: id, duration: now - running.started)
         self[attempt].fetchFailures = 0
+        // A task that finished has shown it does not take its worker down: should its output be
+        // lost and the map run again, only deaths from then on count.
+        self[attempt].deaths = 0
         // The first attempt to finish wins; the others are killed.
         for (loser, attempt) in self[attempt].running {
             if attempt.isBackup { self.counters.add(.wastedBackupAttempts, 1) }

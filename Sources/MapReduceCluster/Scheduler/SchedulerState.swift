@@ -13,7 +13,7 @@ extension Scheduler {
         var attemptsStarted = 0
         /// Failures charged to the task; `maxAttempts` of them give it up.
         var failures = 0
-        /// Worker deaths charged to the task; `maxWorkerDeaths` of them give it up.
+        /// Worker deaths charged to the task since it last finished; `maxWorkerDeaths` of them give it up.
         var deaths = 0
         var lastError = ""
         /// Workers an attempt failed on, to try elsewhere next.
