@@ -2,8 +2,10 @@ import Foundation
 import MapReduce
 
 /// The crash workload of MIT 6.824's MapReduce lab: every map and reduce
-/// call has a `crash-percent` chance to end its process at once with
-/// `_exit(1)`, and as much of a chance to sleep up to `max-sleep-ms` first.
+/// call has a `crash-percent` chance (33) to end its process at once with
+/// `_exit(1)`, and a `sleep-percent` chance (33) to sleep up to
+/// `max-sleep-ms` (10 s) first. With no crashes and sleeps half the time, it
+/// runs as the crash workload would if crashed calls simply ran again.
 /// Each file is one record; the output is the same with or without crashes:
 ///
 /// - `a`: the input paths, sorted and joined by spaces
@@ -13,17 +15,21 @@ import MapReduce
 struct Crash: Job {
     static let name = "crash"
     static var parameters: [JobParameter] {
-        [JobParameter("crash-percent", default: "33"), JobParameter("max-sleep-ms", default: "10000")]
+        [
+            JobParameter("crash-percent", default: "33"), JobParameter("sleep-percent", default: "33"),
+            JobParameter("max-sleep-ms", default: "10000"),
+        ]
     }
 
     /// Crashes or sleeps, or neither, as the lab's `maybeCrash` does.
     static func maybeCrash(_ parameters: JobParameters) throws {
-        let percent = try parameters.int("crash-percent") ?? 33
+        let crashPercent = try parameters.int("crash-percent") ?? 33
+        let sleepPercent = try parameters.int("sleep-percent") ?? 33
         let maxSleep = try parameters.int("max-sleep-ms") ?? 10_000
         let roll = Int.random(in: 0..<100)
-        if roll < percent {
+        if roll < crashPercent {
             _exit(1)
-        } else if roll < 2 * percent, maxSleep > 0 {
+        } else if roll < crashPercent + sleepPercent, maxSleep > 0 {
             usleep(UInt32(Int.random(in: 0..<maxSleep)) * 1000)
         }
     }
