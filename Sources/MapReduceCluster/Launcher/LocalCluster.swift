@@ -71,12 +71,16 @@ final class WorkerPool: Sendable {
         self.logger = logger
     }
 
-    /// Starts one more worker process.
+    /// Starts one more worker process, unless the pool is stopping.
     func launch() throws {
-        let child = try WorkerProcess(executable: self.executable, arguments: self.arguments, secret: self.secret) { [weak self] status in
-            self?.exited(status)
+        // Under the lock, so that `stopAll` either waits for the new process or prevents it.
+        try self.state.withLock { state in
+            guard !state.stopping else { return }
+            let child = try WorkerProcess(executable: self.executable, arguments: self.arguments, secret: self.secret) { [weak self] status in
+                self?.exited(status)
+            }
+            state.children.append(child)
         }
-        self.state.withLock { $0.children.append(child) }
     }
 
     private func exited(_ status: Int32) {
