@@ -1,17 +1,30 @@
 import ArgumentParser
 import Foundation
 import MapReduce
+import MapReduceCluster
 
-/// Turns a failed command into one line on standard error and exit status 1.
+/// Runs a command's work so that a termination signal (or, `followingParent`,
+/// the parent going away) stops it, and turns how it ended into the exit
+/// status: 0; 1 and one line on standard error saying what failed; or, once
+/// the stopped work has returned (and cleaned up), 128 plus the signal's number.
 enum CommandFailure {
-    static func reporting(_ body: () async throws -> Void) async throws {
+    static func reporting(followingParent: Bool = false, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        let stop = StopSignal()
+        if followingParent { stop.stopWhenStandardInputCloses() }
+        let name = JobCommand.configuration.commandName ?? "job"
         do {
-            try await body()
+            try await stop.run(body)
         } catch {
-            let name = JobCommand.configuration.commandName ?? "job"
-            let message = String(describing: error).replacingOccurrences(of: "\n", with: " ")
-            standardError("\(name): error: \(message)")
-            throw ExitCode.failure
+            // What a stopped command's work throws is the stop's doing, not a failure to report.
+            if stop.reason == nil {
+                let message = String(describing: error).replacingOccurrences(of: "\n", with: " ")
+                standardError("\(name): error: \(message)")
+                throw ExitCode.failure
+            }
+        }
+        if let reason = stop.reason {
+            standardError("\(name): stopped by \(reason)")
+            throw ExitCode(reason.exitStatus)
         }
     }
 

@@ -5,52 +5,42 @@ import MapReduceCluster
 enum JobLauncher {
     /// Runs `entry` in this process.
     static func runInProcess(_ entry: JobRegistry.Entry, _ configuration: JobConfiguration) async throws -> JobReport {
-        try await self.guardingOutput(configuration) {
-            switch entry {
-            case .job(let job):
-                return try InProcessRunner(job: job, configuration: configuration).run()
-            case .chain(let chain):
-                let runner = InProcessChainRunner(configuration: configuration, parameters: try configuration.chainParameters(for: chain))
-                return try await chain.run(runner)
-            }
+        switch entry {
+        case .job(let job):
+            return try await InProcessRunner(job: job, configuration: configuration).run()
+        case .chain(let chain):
+            let runner = InProcessChainRunner(configuration: configuration, parameters: try configuration.chainParameters(for: chain))
+            return try await chain.run(runner)
         }
     }
 
-    /// Runs `body`, and until it has returned, removes the run's unfinished output
-    /// (`_temporary`, and the directory if the run made it) should the process be
-    /// stopped by a signal or by its parent going away, as a failed run does.
-    private static func guardingOutput(
-        _ configuration: JobConfiguration, _ body: () async throws -> JobReport
-    ) async throws -> JobReport {
-        let directory = configuration.outputDirectory
-        let existed = FileSystem.exists(directory)
-        let finished = Locked(false)
-        ExitCleanup.register {
-            OutputDirectories.close {
-                guard !finished.withLock({ $0 }) else { return }
-                FileSystem.removeTree("\(directory)/_temporary")
-                if !existed { FileSystem.removeTree(directory) }
-            }
-        }
-        let report = try await body()
-        finished.withLock { $0 = true }
-        return report
-    }
-
-    /// Runs `entry` on the workers of `server`; `ExitCleanup` removes its unfinished output if the process is stopped.
+    /// Runs `entry` on the workers of `server`.
     static func runOnCluster(
         _ entry: JobRegistry.Entry, _ configuration: JobConfiguration, server: MasterServer, progress: ProgressLine
     ) async throws -> JobReport {
         switch entry {
         case .job(let job):
-            let plan = try JobPlan(job: job, configuration: configuration, workDirectory: "")
-            ExitCleanup.register { OutputDirectories.close { plan.committer.abort() } }
-            return try await server.runJob(plan, progress: progress)
+            return try await server.runJob(try JobPlan(job: job, configuration: configuration, workDirectory: ""), progress: progress)
         case .chain(let chain):
             let runner = ClusterChainRunner(
                 server: server, configuration: configuration, parameters: try configuration.chainParameters(for: chain),
                 progress: progress)
-            return try await self.guardingOutput(configuration) { try await chain.run(runner) }
+            return try await chain.run(runner)
+        }
+    }
+
+    /// Runs `body`, which runs the job and returns only once everything that
+    /// writes its output has stopped (tasks, workers, the commit); if it fails
+    /// or is stopped, then removes the run's unfinished output.
+    static func guardingOutput(
+        _ configuration: JobConfiguration, _ body: () async throws -> JobReport
+    ) async throws -> JobReport {
+        let output = UnfinishedOutput(configuration)
+        do {
+            return try await body()
+        } catch {
+            output.remove()
+            throw error
         }
     }
 }

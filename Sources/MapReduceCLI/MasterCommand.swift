@@ -21,17 +21,19 @@ struct MasterCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
+        let command = self
         try await CommandFailure.reporting {
-            let logger = self.logging.bootstrap("mapreduce.master")
-            let secret = try Secret(file: self.secretFile)
-            let entry = try JobRegistry.entry(named: self.options.job)
-            let configuration = try self.options.configuration()
-            ExitCleanup.exitOnTerminationSignals()
+            let logger = command.logging.bootstrap("mapreduce.master")
+            let secret = try Secret(file: command.secretFile)
+            let entry = try JobRegistry.entry(named: command.options.job)
+            let configuration = try command.options.configuration()
             let server = try await MasterServer.start(
-                secret: secret, listen: self.listen, options: self.cluster.masterOptions, logger: logger)
-            CommandFailure.standardError("\(entry.name): master listening on \(Endpoint(host: self.listen.host, port: server.port))")
-            let report = try await server.serve { server in
-                try await JobLauncher.runOnCluster(entry, configuration, server: server, progress: ProgressLine())
+                secret: secret, listen: command.listen, options: command.cluster.masterOptions, logger: logger)
+            CommandFailure.standardError("\(entry.name): master listening on \(Endpoint(host: command.listen.host, port: server.port))")
+            let report = try await JobLauncher.guardingOutput(configuration) {
+                try await server.serve { server in
+                    try await JobLauncher.runOnCluster(entry, configuration, server: server, progress: ProgressLine())
+                }
             }
             CommandFailure.printSummary(report)
         }

@@ -28,25 +28,23 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
+        let command = self
         try await CommandFailure.reporting {
-            let workers = self.workers ?? ProcessInfo.processInfo.activeProcessorCount
+            let workers = command.workers ?? ProcessInfo.processInfo.activeProcessorCount
             guard workers >= 1 else { throw JobError("--workers must be at least 1, not \(workers)") }
-            let logger = self.logging.bootstrap("mapreduce.run")
-            let entry = try JobRegistry.entry(named: self.options.job)
-            var configuration = try self.options.configuration()
+            let logger = command.logging.bootstrap("mapreduce.run")
+            let entry = try JobRegistry.entry(named: command.options.job)
+            var configuration = try command.options.configuration()
             configuration.parallelism = workers
-            configuration.workDirectory = self.workDir
-            let report: JobReport
-            ExitCleanup.exitOnTerminationSignals()
-            if self.inProcess {
-                report = try await JobLauncher.runInProcess(entry, configuration)
-            } else {
+            configuration.workDirectory = command.workDir
+            let settings = configuration
+            let report = try await JobLauncher.guardingOutput(configuration) {
+                if command.inProcess { return try await JobLauncher.runInProcess(entry, settings) }
                 var cluster = LocalCluster(workers: workers)
-                cluster.options = self.cluster.masterOptions
-                cluster.logLevel = self.logging.logLevel.rawValue
-                cluster.workDirectory = self.workDir
-                let settings = configuration
-                report = try await cluster.run(logger: logger) { server in
+                cluster.options = command.cluster.masterOptions
+                cluster.logLevel = command.logging.logLevel.rawValue
+                cluster.workDirectory = command.workDir
+                return try await cluster.run(logger: logger) { server in
                     try await JobLauncher.runOnCluster(entry, settings, server: server, progress: ProgressLine())
                 }
             }

@@ -39,27 +39,26 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        try await CommandFailure.reporting {
-            guard self.slots >= 1 else { throw JobError("--slots must be at least 1, not \(self.slots)") }
-            guard self.idleTimeout >= 2 else { throw JobError("--idle-timeout must be at least 2 s") }
-            let logger = self.logging.bootstrap("mapreduce.worker")
+        let command = self
+        try await CommandFailure.reporting(followingParent: command.stopWithParent) {
+            guard command.slots >= 1 else { throw JobError("--slots must be at least 1, not \(command.slots)") }
+            guard command.idleTimeout >= 2 else { throw JobError("--idle-timeout must be at least 2 s") }
+            let logger = command.logging.bootstrap("mapreduce.worker")
             let secret: Secret
-            if let file = self.secretFile {
+            if let file = command.secretFile {
                 secret = try Secret(file: file)
             } else if let text = ProcessInfo.processInfo.environment[Secret.environmentVariable] {
                 secret = try Secret(text: text)
             } else {
                 throw JobError("a worker needs --secret-file (or \(Secret.environmentVariable) in its environment)")
             }
-            ExitCleanup.exitOnTerminationSignals()
-            if self.stopWithParent { ExitCleanup.exitWhenStandardInputCloses() }
-            var options = WorkerOptions(master: self.master)
-            options.slots = self.slots
-            options.workDirectory = self.workDir
-            options.listen = self.listen
-            options.advertise = self.advertise
-            options.connectTimeout = .milliseconds(Int64(self.connectTimeout * 1000))
-            options.idleTimeout = .milliseconds(Int64(self.idleTimeout * 1000))
+            var options = WorkerOptions(master: command.master)
+            options.slots = command.slots
+            options.workDirectory = command.workDir
+            options.listen = command.listen
+            options.advertise = command.advertise
+            options.connectTimeout = .milliseconds(Int64(command.connectTimeout * 1000))
+            options.idleTimeout = .milliseconds(Int64(command.idleTimeout * 1000))
             try await WorkerService.run(jobs: JobRegistry.allJobs, options: options, secret: secret, logger: logger)
         }
     }

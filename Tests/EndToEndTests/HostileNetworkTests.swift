@@ -119,5 +119,40 @@ struct HostileNetworkTests {
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
         #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
     }
+
+    @Test func aMasterFloodedWithConnectionsAsItShutsDownExitsCleanly() async throws {
+        let directory = try TemporaryDirectory()
+        var random = RandomText(seed: 93)
+        try directory.write("input/a.txt", random.make(size: 20_000))
+        let secretFile = try directory.write("secret", Array("a secret for a flooded master".utf8))
+        let master = try ChildProcess("testjobs", [
+            "master", "--job", "paced", "--secret-file", secretFile, "--reducers", "2", "--param", "map-ms=300",
+            "--output", "\(directory.path)/out", "\(directory.path)/input",
+        ])
+        let port = Int(try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)"))!
+        // Several hundred connections a second, the last 50 of them held open, from before
+        // the job starts until the master has exited: some arrive while it shuts down.
+        let flood = Task.detached { () -> Int in
+            var opened = 0
+            var held: [RawClient] = []
+            while !Task.isCancelled {
+                if let client = try? RawClient(port: port) {
+                    opened += 1
+                    held.append(client)
+                    if held.count > 50 { held.removeFirst() }
+                }
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+            return opened
+        }
+        let worker = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secretFile])
+        let finished = try await master.wait(timeout: 60)
+        flood.cancel()
+        let opened = await flood.value
+        #expect(finished.status == 0, "\(finished.standardError)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory.path)/out/_SUCCESS"))
+        #expect(opened >= 100, "only \(opened) connections were made")
+        #expect(try await worker.wait(timeout: 30).status == 0)
+    }
 }
 }

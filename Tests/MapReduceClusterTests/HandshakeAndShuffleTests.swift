@@ -21,7 +21,7 @@ struct HandshakeAndShuffleTests {
         let task = Task {
             try await listener.executeThenClose { inbound in
                 for try await accepted in inbound {
-                    try await accepted.channel.executeThenClose { inbound, outbound in
+                    try await accepted.take().executeThenClose { inbound, outbound in
                         var connection = Connection(inbound, outbound, peer: "client")
                         try await body(&connection)
                     }

@@ -11,7 +11,7 @@ import TestSupport
     static func run(
         _ job: AnyJob, _ inputs: [String], in directory: TemporaryDirectory, reducers: Int = 2,
         splitSize: Int64 = 64 << 20, sortBufferMB: Int = 64, parameters: [String: String] = [:], output: String = "out"
-    ) throws -> JobReport {
+    ) async throws -> JobReport {
         var configuration = JobConfiguration(inputs: inputs, outputDirectory: "\(directory.path)/\(output)")
         configuration.reducers = reducers
         configuration.splitSize = splitSize
@@ -20,7 +20,7 @@ import TestSupport
         configuration.overwrite = true
         configuration.workDirectory = "\(directory.path)/work-\(output)"
         try FileManager.default.createDirectory(atPath: configuration.workDirectory!, withIntermediateDirectories: true)
-        return try InProcessRunner(job: job, configuration: configuration).run()
+        return try await InProcessRunner(job: job, configuration: configuration).run()
     }
 
     /// The output's lines, part file by part file, split at the first tab.
@@ -46,14 +46,14 @@ import TestSupport
         return (["\(directory.path)/in"], texts)
     }
 
-    @Test func wordCountEqualsTheReferenceWhateverTheSettings() throws {
+    @Test func wordCountEqualsTheReferenceWhateverTheSettings() async throws {
         let directory = try TemporaryDirectory()
         let (inputs, texts) = try Self.wordCountInputs(directory)
         let expected = ReferenceWords.count(texts)
         var unions: Set<[String]> = []
         for (reducers, splitSize, sortBuffer) in [(1, 64 << 20, 64), (3, 1000, 1), (8, 4096, 1), (2, 333, 64)] {
             let name = "out-\(reducers)-\(splitSize)"
-            let report = try Self.run(
+            let report = try await Self.run(
                 AnyJob(TestWordCount.self), inputs, in: directory, reducers: reducers, splitSize: Int64(splitSize),
                 sortBufferMB: sortBuffer, output: name)
             let parts = try Self.outputLines(directory, name)
@@ -77,13 +77,13 @@ import TestSupport
         #expect(unions.count == 1)
     }
 
-    @Test func spillsAndMergesWithoutACombinerKeepEveryRecord() throws {
+    @Test func spillsAndMergesWithoutACombinerKeepEveryRecord() async throws {
         let directory = try TemporaryDirectory()
         var random = SeededRandom(seed: 12)
         let numbers = (0..<100_000).map { _ in Int(random.next() % 1_000_000) }
         let text = Array(numbers.map(String.init).joined(separator: "\n").utf8)
         let path = try directory.write("numbers.txt", text)
-        let report = try Self.run(AnyJob(Remainders.self), [path], in: directory, reducers: 3, splitSize: 400_000, sortBufferMB: 1)
+        let report = try await Self.run(AnyJob(Remainders.self), [path], in: directory, reducers: 3, splitSize: 400_000, sortBufferMB: 1)
         #expect(report.counters[.spillFiles] > Int64(report.maps))
         var expected: [Int: (Int, Int)] = [:]
         for number in numbers { expected[number % 97, default: (0, 0)] = (expected[number % 97, default: (0, 0)].0 + 1, expected[number % 97, default: (0, 0)].1 + number) }
@@ -99,13 +99,13 @@ import TestSupport
         }
     }
 
-    @Test func compositeKeysSortInTotalOrder() throws {
+    @Test func compositeKeysSortInTotalOrder() async throws {
         let directory = try TemporaryDirectory()
         var random = SeededRandom(seed: 13)
         var lines = (0..<3000).map { _ in String(Double(Int64(bitPattern: random.next() % 20_000) - 10_000) / 8) }
         lines += ["-0.0", "0.0", "inf", "-inf", "1e300", "-1e-300", "not a number", "7", "7"]
         let path = try directory.write("numbers.txt", Array(lines.joined(separator: "\n").utf8))
-        let report = try Self.run(AnyJob(SortByNumber.self), [path], in: directory, reducers: 1, splitSize: 5000, sortBufferMB: 1)
+        let report = try await Self.run(AnyJob(SortByNumber.self), [path], in: directory, reducers: 1, splitSize: 5000, sortBufferMB: 1)
         let expected = lines.compactMap { line in Double(line).map { (line, $0) } }.sorted { a, b in
             a.1.bitPattern == b.1.bitPattern ? Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8)) : a.1.isTotallyOrdered(belowOrEqualTo: b.1)
         }
@@ -115,7 +115,7 @@ import TestSupport
         #expect(report.counters.user["not a number"] == 1)
     }
 
-    @Test func wholeFileInputSeesEachFileOnce() throws {
+    @Test func wholeFileInputSeesEachFileOnce() async throws {
         let directory = try TemporaryDirectory()
         let sizes = [0, 1, 5000, 70_000]
         var expected: [String: String] = [:]
@@ -123,15 +123,15 @@ import TestSupport
             let path = try directory.write("docs/\(size).bin", [UInt8](repeating: 0x0A, count: size))
             expected[path] = String(size)
         }
-        try Self.run(AnyJob(FileSizes.self), ["\(directory.path)/docs"], in: directory, splitSize: 10)
+        try await Self.run(AnyJob(FileSizes.self), ["\(directory.path)/docs"], in: directory, splitSize: 10)
         let output = try Self.outputLines(directory).joined()
         #expect(Dictionary(uniqueKeysWithValues: output.map { ($0.0, $0.1) }) == expected)
     }
 
-    @Test func parametersCountersAndCustomPartitioners() throws {
+    @Test func parametersCountersAndCustomPartitioners() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("lines.txt", Array("apple\nbanana\napple\ncherry\navocado\n".utf8))
-        let report = try Self.run(AnyJob(TaggedLines.self), [path], in: directory, reducers: 4, parameters: ["tag": "!"])
+        let report = try await Self.run(AnyJob(TaggedLines.self), [path], in: directory, reducers: 4, parameters: ["tag": "!"])
         #expect(report.counters.user["lines seen"] == 5)
         #expect(report.counters.user["keys written"] == 4)
         let parts = try Self.outputLines(directory)
@@ -143,7 +143,7 @@ import TestSupport
         ])
     }
 
-    @Test func mappersSeeTheirFileAndLineOffsetsAndReducersSeeParameters() throws {
+    @Test func mappersSeeTheirFileAndLineOffsetsAndReducersSeeParameters() async throws {
         let directory = try TemporaryDirectory()
         var expected: [String] = []
         for name in ["a.txt", "b.txt"] {
@@ -156,27 +156,27 @@ import TestSupport
                 offset += line.count + 1
             }
         }
-        try Self.run(
+        try await Self.run(
             AnyJob(LineOffsets.self), ["\(directory.path)/in"], in: directory, reducers: 2, splitSize: 7, parameters: ["prefix": ">"])
         let lines = try Self.outputLines(directory).joined().map { "\($0.0)\t\($0.1)" }
         #expect(lines.sorted() == expected.sorted())
     }
 
-    @Test func aKeyWithAMillionValuesStreamsThroughTheReducerOnce() throws {
+    @Test func aKeyWithAMillionValuesStreamsThroughTheReducerOnce() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("lines.txt", Array(String(repeating: "x\n", count: 1000).utf8))
-        try Self.run(AnyJob(OneHotKey.self), [path], in: directory, reducers: 1, splitSize: 700, sortBufferMB: 2)
+        try await Self.run(AnyJob(OneHotKey.self), [path], in: directory, reducers: 1, splitSize: 700, sortBufferMB: 2)
         let count = 1000 * 1000
         let sum = 1000 * (999 * 1000 / 2)
         // The values are a single pass: iterating them again yields nothing.
         #expect(try Self.outputLines(directory).joined().map(\.1) == ["\(count) \(sum) 0"])
     }
 
-    @Test func aFailingReducerLeavesNoOutput() throws {
+    @Test func aFailingReducerLeavesNoOutput() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("lines.txt", Array("fine\npoison\nfine\n".utf8))
-        #expect {
-            try Self.run(AnyJob(PoisonedReduce.self), [path], in: directory, reducers: 3)
+        await #expect {
+            try await Self.run(AnyJob(PoisonedReduce.self), [path], in: directory, reducers: 3)
         } throws: { error in
             let text = String(describing: error)
             return text.hasPrefix("reduce task r-0000") && text.hasSuffix("failed: key poison: the reducer met poison")
@@ -184,16 +184,16 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out"))
     }
 
-    @Test func badSettingsAreRefusedBeforeAnythingRuns() throws {
+    @Test func badSettingsAreRefusedBeforeAnythingRuns() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("lines.txt", Array("a\n".utf8))
         let job = AnyJob(TaggedLines.self)
-        #expect(throws: JobError("--reducers must be at least 1, not 0")) { try Self.run(job, [path], in: directory, reducers: 0) }
-        #expect(throws: JobError("--sort-buffer-mb must be between 1 and 2047, not 0")) {
-            try Self.run(job, [path], in: directory, sortBufferMB: 0)
+        await #expect(throws: JobError("--reducers must be at least 1, not 0")) { try await Self.run(job, [path], in: directory, reducers: 0) }
+        await #expect(throws: JobError("--sort-buffer-mb must be between 1 and 2047, not 0")) {
+            try await Self.run(job, [path], in: directory, sortBufferMB: 0)
         }
-        #expect(throws: JobError("job taggedlines has no parameter colour (it takes: tag)")) {
-            try Self.run(job, [path], in: directory, parameters: ["colour": "red"])
+        await #expect(throws: JobError("job taggedlines has no parameter colour (it takes: tag)")) {
+            try await Self.run(job, [path], in: directory, parameters: ["colour": "red"])
         }
         #expect(throws: JobError("job onehotkey needs --param per-line=VALUE ()")) {
             var configuration = JobConfiguration(inputs: [path], outputDirectory: "\(directory.path)/never")
@@ -203,31 +203,31 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out"))
     }
 
-    @Test func existingOutputIsRefusedUnlessOverwritten() throws {
+    @Test func existingOutputIsRefusedUnlessOverwritten() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("lines.txt", Array("a\n".utf8))
         try directory.write("out/notes.txt", [1])
         var configuration = JobConfiguration(inputs: [path], outputDirectory: "\(directory.path)/out")
-        #expect(throws: JobError("output directory \(directory.path)/out already exists and is not empty (pass --overwrite to replace it)")) {
-            try InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
+        await #expect(throws: JobError("output directory \(directory.path)/out already exists and is not empty (pass --overwrite to replace it)")) {
+            try await InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
         }
         configuration.overwrite = true
-        #expect(throws: JobError("--overwrite refuses to empty \(directory.path)/out: notes.txt is not job output")) {
-            try InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
+        await #expect(throws: JobError("--overwrite refuses to empty \(directory.path)/out: notes.txt is not job output")) {
+            try await InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
         }
         #expect(FileManager.default.fileExists(atPath: "\(directory.path)/out/notes.txt"))
         // The output of an earlier run is replaced.
-        try Self.run(AnyJob(TestWordCount.self), [path], in: directory, reducers: 3, output: "again")
-        try Self.run(AnyJob(TestWordCount.self), [path], in: directory, reducers: 1, output: "again")
+        try await Self.run(AnyJob(TestWordCount.self), [path], in: directory, reducers: 3, output: "again")
+        try await Self.run(AnyJob(TestWordCount.self), [path], in: directory, reducers: 1, output: "again")
         #expect(try directory.partFiles("again").map(\.name) == ["part-r-00000"])
     }
 
-    @Test func anOutputPathThatCannotBeADirectoryIsAClearError() throws {
+    @Test func anOutputPathThatCannotBeADirectoryIsAClearError() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("lines.txt", Array("a\n".utf8))
         let configuration = JobConfiguration(inputs: [path], outputDirectory: "\(path)/out")
-        #expect {
-            try InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
+        await #expect {
+            try await InProcessRunner(job: AnyJob(TestWordCount.self), configuration: configuration).run()
         } throws: { error in
             String(describing: error).hasPrefix("cannot write to output directory \(path)/out: cannot create directory")
         }

@@ -5,7 +5,8 @@ import MapReduce
 /// while a job runs: kill workers, freeze them, corrupt their files.
 ///
 /// - `map-ms`, `reduce-ms`: every map or reduce task sleeps this long first.
-/// - `gate`, `gated`: the map task of the input file named `gated` waits until the file `gate` exists.
+/// - `gate`, `gated`: the map task of the input file named `gated` makes the file `gate.waiting`
+///   and waits until the file `gate` exists.
 /// - `straggler`, `straggle-ms`: the first attempt of the map task of the file named `straggler` sleeps `straggle-ms`.
 /// - `record-ms`, `value-ms`: the mapper sleeps this long on every record, the reducer on every value.
 /// - `crash-first-attempts`: when `true`, the first attempt of every map task ends its worker process.
@@ -43,6 +44,7 @@ struct Paced: Job {
                 Paced.sleep(milliseconds: try parameters.int("straggle-ms") ?? 0)
             }
             if file == parameters["gated"], let gate = parameters["gate"] {
+                FileManager.default.createFile(atPath: "\(gate).waiting", contents: nil)
                 let deadline = Date().addingTimeInterval(60)
                 while !FileManager.default.fileExists(atPath: gate) {
                     guard Date() < deadline else { throw GateNeverOpened() }

@@ -9,7 +9,7 @@ public struct InProcessChainRunner: ChainRunner {
     }
 
     public func run(_ job: AnyJob, inputs: [String], output: String, parameters: [String: String]) async throws -> JobReport {
-        try InProcessRunner(job: job, configuration: self.configuration.step(inputs: inputs, output: output, parameters: parameters)).run()
+        try await InProcessRunner(job: job, configuration: self.configuration.step(inputs: inputs, output: output, parameters: parameters)).run()
     }
 }
 

@@ -12,7 +12,9 @@ public struct InProcessRunner: Sendable {
     }
 
     /// Runs the job to completion; on failure, no output is left behind.
-    public func run() throws -> JobReport {
+    /// Cancelled, it starts no new task, waits for the running ones to return,
+    /// removes what the job wrote and throws `CancellationError`.
+    public func run() async throws -> JobReport {
         let started = ContinuousClock.now
         let workDirectory = FileSystem.freshDirectoryName(in: self.configuration.workDirectory, prefix: "mapreduce")
         let plan = try JobPlan(job: self.job, configuration: self.configuration, workDirectory: workDirectory)
@@ -41,14 +43,14 @@ public struct InProcessRunner: Sendable {
             }
 
             let splits = plan.splits
-            let maps = try ParallelTasks.run(count: splits.count, width: width) { i in
+            let maps = try await ParallelTasks.run(count: splits.count, width: width) { i in
                 let task = MapTask(id: AttemptID(.map, task: i, attempt: 1), split: splits[i])
                 var result: MapTaskResult?
                 try timed(task.id, task.split.description) { result = try job.runMapTask(task, settings, AttemptControl()) }
                 return result!
             }
             let outputs = maps.map(\.output)
-            let reduces = try ParallelTasks.run(count: settings.partitions, width: width) { r in
+            let reduces = try await ParallelTasks.run(count: settings.partitions, width: width) { r in
                 let task = ReduceTask(id: AttemptID(.reduce, task: r, attempt: 1), inputs: outputs.map { ReduceInput($0, partition: r) })
                 var result: ReduceTaskResult?
                 try timed(task.id, "partition \(r)") { result = try job.runReduceTask(task, settings, AttemptControl()) }
@@ -62,6 +64,7 @@ public struct InProcessRunner: Sendable {
                 job: job.name, maps: maps.count, reduces: settings.partitions,
                 elapsedSeconds: (ContinuousClock.now - started).seconds, counters: counters,
                 attempts: attempts.withLock { $0 }.sorted { $0.startSeconds < $1.startSeconds })
+            try Task.checkCancellation()
             try plan.commit(attemptFiles: reduces.map(\.outputPath), report: report)
             return report
         } catch {
@@ -69,7 +72,6 @@ public struct InProcessRunner: Sendable {
             throw error
         }
     }
-
 }
 
 extension Duration {

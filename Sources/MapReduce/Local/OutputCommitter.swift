@@ -11,8 +11,7 @@ public final class OutputCommitter: Sendable {
         case open, committed, aborted
     }
 
-    /// Held for the whole of a commit or an abort, so that the two never interleave
-    /// (an abort can come from a signal handler's thread).
+    /// Held for the whole of a commit or an abort, so that the two never interleave.
     private let state = Locked(State.open)
 
     private init(directory: String, created: Bool) {
@@ -28,10 +27,6 @@ public final class OutputCommitter: Sendable {
     /// only an earlier job's output (`part-*`, `_SUCCESS`, `_job.json`,
     /// `_temporary`) is removed, and anything else is refused.
     public static func prepare(directory: String, overwrite: Bool) throws -> OutputCommitter {
-        try OutputDirectories.whileOpen { try Self.make(directory: directory, overwrite: overwrite) }
-    }
-
-    private static func make(directory: String, overwrite: Bool) throws(JobError) -> OutputCommitter {
         let existed = FileSystem.exists(directory)
         if existed {
             guard FileSystem.isDirectory(directory) else {
@@ -102,28 +97,5 @@ public final class OutputCommitter: Sendable {
     private func removeOutput() {
         FileSystem.removeTree(self.temporaryDirectory)
         if self.created { FileSystem.removeTree(self.directory) }
-    }
-}
-
-/// Serializes making output directories with removing them when the process
-/// is stopped: once `close` has run, no run can make one again, so a stopped
-/// run's clean-up cannot be undone by a job of it that was just starting.
-public enum OutputDirectories {
-    private static let closed = Locked(false)
-
-    /// Runs `body` (which makes an output directory) unless the process is stopping.
-    static func whileOpen<T>(_ body: () throws -> T) throws -> T {
-        try closed.withLock { closed in
-            guard !closed else { throw JobError("the process is stopping") }
-            return try body()
-        }
-    }
-
-    /// Runs `body` (which removes unfinished output) and lets no output directory be made after it.
-    public static func close(_ body: () -> Void) {
-        closed.withLock { closed in
-            closed = true
-            body()
-        }
     }
 }

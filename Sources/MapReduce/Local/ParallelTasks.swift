@@ -1,20 +1,30 @@
 import Dispatch
 /// Runs numbered tasks on a pool of threads, a fixed number at a time.
 enum ParallelTasks {
-    /// Runs `body` for `0..<count`, at most `width` at once; returns the
-    /// results in task order. After the first failure no new task starts,
-    /// and that failure is thrown.
-    static func run<T: Sendable>(count: Int, width: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+    /// Runs `body` for `0..<count`, at most `width` at once, on Dispatch's
+    /// threads; returns the results in task order. After the first failure,
+    /// or once the calling task is cancelled, no new task starts; the running
+    /// ones are waited for, and that failure (or `CancellationError`) is thrown.
+    static func run<T: Sendable>(count: Int, width: Int, _ body: @escaping @Sendable (Int) throws -> T) async throws -> [T] {
         let state = Locked(State<T>(results: Array(repeating: nil, count: count)))
-        DispatchQueue.concurrentPerform(iterations: max(1, min(width, count))) { _ in
-            while let task = state.withLock({ $0.take() }) {
-                do {
-                    let result = try body(task)
-                    state.withLock { $0.results[task] = result }
-                } catch {
-                    state.withLock { $0.fail(error) }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global(qos: .userInitiated).async {
+                    DispatchQueue.concurrentPerform(iterations: max(1, min(width, count))) { _ in
+                        while let task = state.withLock({ $0.take() }) {
+                            do {
+                                let result = try body(task)
+                                state.withLock { $0.results[task] = result }
+                            } catch {
+                                state.withLock { $0.fail(error) }
+                            }
+                        }
+                    }
+                    finished.resume()
                 }
             }
+        } onCancel: {
+            state.withLock { $0.fail(CancellationError()) }
         }
         return try state.withLock { state in
             if let failure = state.failure { throw failure }

@@ -12,9 +12,21 @@ public enum FileSystem {
         guard unlink(path) == 0 || errno == ENOENT else { throw SystemError("remove", path: path, errno: errno) }
     }
 
-    /// Removes `path` and everything below it, if it exists.
+    /// Removes `path` and everything below it, if it exists. The tree is first
+    /// renamed out of the way, so that a thread still making files by their paths
+    /// under `path` gets "no such file" instead of making the removal fail half-way.
+    /// What cannot be removed is named in a warning on standard error.
     public static func removeTree(_ path: String) {
-        try? FileManager.default.removeItem(atPath: path)
+        var target = "\(path).removing-\(UInt32.random(in: 0...UInt32.max))"
+        if Foundation.rename(path, target) != 0 {
+            guard errno != ENOENT else { return }
+            target = path
+        }
+        do {
+            try FileManager.default.removeItem(atPath: target)
+        } catch {
+            FileHandle.standardError.write(Data("warning: cannot remove \(path): \(error)\n".utf8))
+        }
     }
 
     /// A new directory's name in `parent` (by default `$TMPDIR` or `/tmp`):

@@ -16,7 +16,8 @@ public struct LocalCluster: Sendable {
     }
 
     /// Starts the master and the workers, runs `body` (which runs jobs with
-    /// `server.runJob`), and stops them again.
+    /// `server.runJob`), and stops them again. Cancelled, it stops the job (see
+    /// `MasterServer.serve`) and returns only once every worker process has exited.
     public func run<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (MasterServer) async throws -> T) async throws -> T {
         let secret = Secret.random()
         let server = try await MasterServer.start(
@@ -29,15 +30,19 @@ public struct LocalCluster: Sendable {
         let pool = WorkerPool(
             executable: WorkerProcess.currentExecutable, arguments: arguments, secret: secret, master: server.master,
             earlyExitLimit: 3 * self.workers, logger: logger)
+        let result: Result<T, any Error>
         do {
             for _ in 0..<self.workers { try pool.launch() }
-            let result = try await server.serve(body)
-            await pool.stopAll(grace: .seconds(5))
-            return result
+            result = .success(try await withTaskCancellationHandler {
+                try await server.serve(body)
+            } onCancel: {
+                pool.stopReplacing()
+            })
         } catch {
-            await pool.stopAll(grace: .seconds(1))
-            throw error
+            result = .failure(error)
         }
+        await pool.stopAll(grace: .seconds(5))
+        return try result.get()
     }
 }
 
@@ -74,13 +79,15 @@ final class WorkerPool: Sendable {
         self.logger = logger
     }
 
-    /// Starts one more worker process.
+    /// Starts one more worker process, unless the pool is stopping.
     func launch() throws {
-        let child = try WorkerProcess(executable: self.executable, arguments: self.arguments, secret: self.secret) {
-            [weak self] processID, status in
-            self?.exited(processID, status: status)
-        }
-        self.state.withLock { state in
+        // Under the lock, so that `stopAll` either waits for the new process or prevents it.
+        try self.state.withLock { state in
+            guard !state.stopping else { return }
+            let child = try WorkerProcess(executable: self.executable, arguments: self.arguments, secret: self.secret) {
+                [weak self] processID, status in
+                self?.exited(processID, status: status)
+            }
             state.children.append(child)
             state.unconfirmed.insert(child.processIdentifier)
         }
@@ -121,12 +128,23 @@ final class WorkerPool: Sendable {
         }
     }
 
-    /// Stops every worker process, killing those still there after `grace`.
+    /// Starts no more processes in place of those that exit.
+    func stopReplacing() {
+        self.state.withLock { $0.stopping = true }
+    }
+
+    /// Stops every worker process, killing those still there after `grace`, and
+    /// returns once all have exited. Waiting is not cut short by cancellation:
+    /// a stopped run must not clean up while its workers still write.
     func stopAll(grace: Duration) async {
         let children = self.state.withLock { state in
             state.stopping = true
             return state.children
         }
-        for child in children { await child.stop(grace: grace) }
+        await Task {
+            await withDiscardingTaskGroup { group in
+                for child in children { group.addTask { await child.stop(grace: grace) } }
+            }
+        }.value
     }
 }

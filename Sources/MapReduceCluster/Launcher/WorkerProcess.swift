@@ -1,4 +1,5 @@
 import Foundation
+import MapReduce
 
 /// A worker child process of `run`: the same executable, told where the
 /// master is, handed the secret in its environment (out of sight of `ps`),
@@ -7,6 +8,7 @@ final class WorkerProcess: Sendable {
     private let process: Process
     /// The write end of the child's standard input; closing it (or dying) stops the child.
     private let lifeline: FileHandle
+    private let lifelineClosed = Locked(false)
 
     /// Starts the child; `onExit` gets its process id and exit status.
     init(executable: String, arguments: [String], secret: Secret, onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
@@ -28,14 +30,32 @@ final class WorkerProcess: Sendable {
 
     var isRunning: Bool { self.process.isRunning }
 
-    /// Asks the child to go (closing its lifeline), then kills it if it is still there after `grace`.
+    /// Asks the child to go (closing its lifeline), kills it if it is still there
+    /// after `grace`, and returns once it has exited. Call it from a task that is
+    /// not cancelled: it waits in sleeps.
     func stop(grace: Duration) async {
-        try? self.lifeline.close()
+        self.closeLifeline()
         let deadline = ContinuousClock.now + grace
         while self.process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+        guard self.process.isRunning else { return }
+        kill(self.process.processIdentifier, SIGKILL)
+        while self.process.isRunning {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private func closeLifeline() {
+        self.lifelineClosed.withLock { closed in
+            guard !closed else { return }
+            closed = true
+            do {
+                try self.lifeline.close()
+            } catch {
+                FileHandle.standardError.write(Data("warning: cannot close worker \(self.processIdentifier)'s standard input: \(error)\n".utf8))
+            }
+        }
     }
 
     /// The path of the running executable.

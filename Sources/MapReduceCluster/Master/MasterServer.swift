@@ -27,21 +27,34 @@ public final class MasterServer: Sendable {
     }
 
     /// Serves workers while `body` runs jobs (with `runJob`), then tells them to exit.
+    ///
+    /// Cancelled, it aborts the running job (and any later one), so `body`
+    /// returns without committing; then the workers are told to exit and given
+    /// a few seconds to go, and only then does it return.
     public func serve<T: Sendable>(_ body: @Sendable (MasterServer) async throws -> T) async throws -> T {
-        let result: Result<T, any Error> = await withDiscardingTaskGroup { group in
-            group.addTask { await self.acceptWorkers() }
-            group.addTask { await self.tick() }
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await body(self))
-            } catch {
-                result = .failure(error)
+        // Not a child task: cancelling the caller must not cut the workers off
+        // before they have been told to exit.
+        let serving = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.acceptWorkers() }
+                group.addTask { await self.tick() }
             }
-            // Only now, with every output committed or removed, are the workers told to go.
-            await self.stopWorkers(reason: (try? result.get()) == nil ? "the job failed" : "the job succeeded")
-            group.cancelAll()
-            return result
         }
+        let result: Result<T, any Error>
+        do {
+            let master = self.master
+            result = .success(try await withTaskCancellationHandler {
+                try await body(self)
+            } onCancel: {
+                Task { await master.abort("the master was stopped") }
+            })
+        } catch {
+            result = .failure(error)
+        }
+        // Only now, with every output committed or removed, are the workers told to go.
+        await self.stopWorkers(reason: (try? result.get()) == nil ? "the job failed" : "the job succeeded")
+        serving.cancel()
+        await serving.value
         return try result.get()
     }
 
@@ -56,6 +69,8 @@ public final class MasterServer: Sendable {
         do {
             switch outcome {
             case .succeeded(let report, let files):
+                // A stopped master commits nothing, even a job that has just finished.
+                try Task.checkCancellation()
                 try plan.commit(attemptFiles: files, report: report)
                 return report
             case .failed(let message):
@@ -85,13 +100,16 @@ public final class MasterServer: Sendable {
         }
     }
 
-    /// Tells the workers to exit and waits a little for them to go.
+    /// Tells the workers to exit and waits a little for them to go, cancelled or not.
     private func stopWorkers(reason: String) async {
-        await self.master.shutdownWorkers(reason: reason)
-        let deadline = ContinuousClock.now + .seconds(5)
-        while await self.master.hasWorkers, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        let master = self.master
+        await Task {
+            await master.shutdownWorkers(reason: reason)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while await master.hasWorkers, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }.value
     }
 
     /// Registers an authenticated worker, and relays its messages to the master and the master's to it.

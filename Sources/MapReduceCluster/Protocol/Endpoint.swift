@@ -31,9 +31,33 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
 public typealias FramedChannel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
 /// An accepted connection, and the frame limit to raise once its peer has authenticated.
-public struct AcceptedChannel: Sendable {
-    public let channel: FramedChannel
+///
+/// NIO traps when an open `NIOAsyncChannel` is dropped unfinished, and a
+/// listener drops the connections it still holds when it closes (those queued,
+/// and those whose set-up ends after it closed): so one dropped before `take()`
+/// has its channel closed, through `executeThenClose`, by a task of its own.
+public final class AcceptedChannel: Sendable {
+    private let channel: FramedChannel
     let limit: FrameLimit
+    private let taken = Locked(false)
+
+    init(channel: FramedChannel, limit: FrameLimit) {
+        self.channel = channel
+        self.limit = limit
+    }
+
+    /// The connection, for the caller to close (with `executeThenClose`).
+    public func take() -> FramedChannel {
+        self.taken.withLock { $0 = true }
+        return self.channel
+    }
+
+    deinit {
+        guard !self.taken.withLock({ $0 }) else { return }
+        let channel = self.channel
+        // The task holds the channel until it is closed; an error here means it was closed already.
+        Task { try? await channel.executeThenClose { _, _ in } }
+    }
 }
 
 /// A listening port's accepted connections.
@@ -113,8 +137,7 @@ extension Network {
                         }
                         guard admitted else {
                             logger.warning("\(name) port: too many connections in the handshake; closing one")
-                            // Closing through executeThenClose finishes the channel's writer, as NIO requires.
-                            group.addTask { try? await accepted.channel.executeThenClose { _, _ in } }
+                            // Dropped untaken, it is closed at once.
                             continue
                         }
                         group.addTask {
@@ -137,7 +160,7 @@ extension Network {
     ) async {
         var counted = true
         defer { if counted { handshakeOver() } }
-        let channel = accepted.channel
+        let channel = accepted.take()
         let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
         do {
             try await channel.executeThenClose { inbound, outbound in

@@ -37,8 +37,9 @@ public enum WorkerService {
         }
         let workDirectory = FileSystem.freshDirectoryName(in: options.workDirectory, prefix: "mapreduce-worker")
         try FileSystem.makeDirectory(workDirectory)
+        // Removed however the service ends, stopped (cancelled) included: a
+        // task still running on another thread cannot make files in it then.
         defer { FileSystem.removeTree(workDirectory) }
-        ExitCleanup.register { FileSystem.removeTree(workDirectory) }
         let shuffle = try await ShuffleServer(listen: options.listen, secret: secret, idleTimeout: options.idleTimeout, logger: logger)
         let channel = try await self.connect(to: options.master, within: options.connectTimeout)
         try await channel.executeThenClose { inbound, outbound in
