@@ -73,7 +73,7 @@ struct WorkerAttemptTests {
             "testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secretFile, "--work-dir", work])
         try await listener.executeThenClose { accepted in
             var connections = accepted.makeAsyncIterator()
-            let channel = try #require(try await connections.next()).channel
+            let channel = try #require(try await connections.next()).take()
             try await channel.executeThenClose { inbound, outbound in
                 var connection = Connection(inbound, outbound, peer: "worker")
                 var seen: [Message] = []
