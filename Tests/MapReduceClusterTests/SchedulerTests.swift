@@ -73,6 +73,27 @@ import Testing
         #expect(harness.register(4).isEmpty)
     }
 
+    @Test func aReduceLostWhileStillFetchingIsNotChargedWithTheDeath() throws {
+        var harness = SchedulerHarness(maps: 2, reduces: 1) { $0.slowStart = 0.5 }
+        harness.register(1)
+        harness.register(2)
+        harness.on(.attemptSucceeded(attempt(.map, 0, 1), on: worker(1)))
+        #expect(harness.running(on: 1) == ["r-00000-a1"])
+        harness.on(.outputsFetched(reduce: attempt(.reduce, 0, 1), maps: [0], on: worker(1)))
+        harness.on(.workerLost(worker(1), reason: "killed"))
+        #expect(harness.scheduler.reduces[0].deaths == 0)
+        // Once it holds every map output, it runs the reducer: a death then is its own.
+        harness.register(3)
+        harness.on(.attemptSucceeded(attempt(.map, 0, 2), on: worker(3)))
+        harness.on(.attemptSucceeded(attempt(.map, 1, 1), on: worker(2)))
+        let second = try #require(harness.attempt("r-00000"))
+        let host = harness.scheduler.runningAttempt(second)!.worker
+        #expect(harness.running(on: host.number) == [second.description])
+        harness.on(.outputsFetched(reduce: second, maps: [0, 1], on: host))
+        harness.on(.workerLost(host, reason: "killed"))
+        #expect(harness.scheduler.reduces[0].deaths == 1)
+    }
+
     @Test func thrownErrorsAreChargedToTheTaskUpToMaxAttempts() {
         var harness = SchedulerHarness(maps: 1, reduces: 1) { $0.maxAttempts = 3 }
         harness.register(1)

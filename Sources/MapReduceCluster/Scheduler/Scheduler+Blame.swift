@@ -3,9 +3,10 @@ import MapReduce
 /// Who pays for a failure. An attempt that throws is charged to its task,
 /// unless its worker has failed other tasks of the job too: then the
 /// worker is excluded and the task tries elsewhere. An attempt lost with
-/// its worker is killed, not failed, unless it ran alone there: then the
-/// death is charged to the task, which is given up after
-/// `maxWorkerDeaths` of them.
+/// its worker is killed, not failed, unless it ran alone there, in user
+/// code (a reduce attempt still fetching runs none): then the death is
+/// charged to the task, which is given up after `maxWorkerDeaths` of them
+/// in a row.
 extension Scheduler {
     mutating func failed(_ attempt: AttemptID, on id: WorkerID, message: String, record: Int64?, at now: Duration) {
         if self.workers[id]?.stopping.remove(attempt) != nil { return }
@@ -42,9 +43,11 @@ extension Scheduler {
         let alone = worker.running.count + worker.stopping.count == 1
         for attempt in worker.running.sorted(by: { $0.description < $1.description }) {
             let records = self[attempt].running[attempt]?.records
+            // A reduce attempt still fetching map outputs has not run user code yet: it cannot be the cause.
+            let shuffling = attempt.kind == .reduce && self.fetched[attempt, default: []].count < self.maps.count
             self.end(attempt, at: now, outcome: .killed)
             self.counters.add(.killedAttempts, 1)
-            guard alone else { continue }
+            guard alone, !shuffling else { continue }
             self[attempt].deaths += 1
             if self[attempt].deaths >= self.options.maxWorkerDeaths, self[attempt].done == nil {
                 let reason = TaskGivenUp.Reason.killedWorkers(times: self[attempt].deaths, records: records, lastReason: reason)

@@ -78,12 +78,6 @@ struct Scheduler: Sendable {
         return self[attempt].running[attempt]
     }
 
-    /// The winning attempt of `attempt`'s task, if it has one.
-    func winner(of attempt: AttemptID) -> AttemptID? {
-        guard self.isKnown(attempt) else { return nil }
-        return self[attempt].done?.attempt
-    }
-
     /// Whether `attempt` names a task of this job.
     func isKnown(_ attempt: AttemptID) -> Bool {
         attempt.job == self.job && attempt.task >= 0
@@ -120,7 +114,7 @@ struct Scheduler: Sendable {
         case .map:
             self.mapsDone += 1
             let output = MapOutputAt(attempt: attempt, worker: id)
-            for (reduce, worker) in self.runningReduces() { self.commands.append(.announce([output], to: reduce, on: worker)) }
+            for (reduce, worker) in self.runningReduces() { self.emit(.announce([output], to: reduce, on: worker)) }
         case .reduce:
             self.reducesDone += 1
             if self.reducesDone == self.reduces.count { self.complete(at: now) }
@@ -132,7 +126,7 @@ struct Scheduler: Sendable {
         for task in self.maps + self.reduces {
             for attempt in task.running.keys.sorted(by: { $0.description < $1.description }) { self.kill(attempt, at: now) }
         }
-        self.commands.append(.commit(self.reduces.compactMap { $0.done?.attempt }))
+        self.emit(.commit(self.reduces.compactMap { $0.done?.attempt }))
         self.isOver = true
     }
 
@@ -161,13 +155,13 @@ struct Scheduler: Sendable {
         self.end(attempt, at: now, outcome: .killed)
         self.workers[worker]?.stopping.insert(attempt)
         self.counters.add(.killedAttempts, 1)
-        self.commands.append(.kill(attempt, on: worker))
+        self.emit(.kill(attempt, on: worker))
     }
 
     /// Makes finished map `index` idle again, to run once more.
     mutating func rerun(_ index: Int, because cause: RerunCause) {
         guard self.maps[index].done != nil else { return }
-        self.commands.append(.rerun(map: index, because: cause))
+        self.emit(.rerun(map: index, because: cause))
         self.maps[index].done = nil
         self.maps[index].outputLost = false
         self.maps[index].fetchFailures = 0
