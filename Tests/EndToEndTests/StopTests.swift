@@ -87,6 +87,8 @@ struct StopTests {
         let workers = try (0..<2).map { _ in
             try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", setup.secretFile, "--work-dir", setup.work])
         }
+        // Both workers in (one still connecting would find no master, and fail), one at the gate.
+        _ = try await master.waitForStandardError(matching: "(worker registered(.|\\n)*){2}")
         try await eventually("the gated map to start") { FileManager.default.fileExists(atPath: "\(setup.gate).waiting") }
         kill(master.processIdentifier, SIGINT)
         let result = try await master.wait(timeout: 30)

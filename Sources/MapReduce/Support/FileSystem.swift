@@ -19,7 +19,7 @@ public enum FileSystem {
     public static func removeTree(_ path: String) {
         var target = "\(path).removing-\(UInt32.random(in: 0...UInt32.max))"
         if Foundation.rename(path, target) != 0 {
-            guard errno != ENOENT else { return }
+            guard errno != ENOENT, errno != ENOTDIR else { return }  // nothing there to remove
             target = path
         }
         do {
