@@ -23,7 +23,8 @@ enum CommandFailure {
             }
         }
         if let reason = stop.reason {
-            standardError("\(name): stopped by \(reason)")
+            // A worker whose parent went away was stopped by it: the parent says what happened.
+            if reason != .parentWentAway { standardError("\(name): stopped by \(reason)") }
             throw ExitCode(reason.exitStatus)
         }
     }
