@@ -194,9 +194,9 @@ struct ExamplesTests {
             "--reducers", "3", "--split-size", "1K", "--param", "iterations=6", "--param", "threshold=0", "--log-level", "info",
             "--output", "\(directory.path)/out", "\(directory.path)/graph",
         ])
-        // The same two workers serve all six jobs.
+        // The same two workers serve all six jobs (the second may join after the first job).
         #expect(log.components(separatedBy: "worker registered").count - 1 == 2)
-        #expect(log.components(separatedBy: "job started").count - 1 == 12)
+        #expect(log.split(separator: "\n").filter { $0.contains("job started") && $0.contains("number=6 ") }.count == 2)
         let expected = Self.powerIteration(links, iterations: 6)
         let actual = try ranks("out")
         #expect(Set(actual.keys) == Set(expected.keys))
