@@ -1,4 +1,5 @@
 import Foundation
+import MapReduce
 import Testing
 import TestSupport
 
@@ -27,17 +28,14 @@ struct ChaosTests {
         ]
     }
 
-    /// Starts a worker again whenever the last one exits, until cancelled; returns how many it started.
-    static func restartLoop(_ start: @Sendable () throws -> ChildProcess) async -> Int {
+    /// Starts a worker again whenever the last one exits, while `master` runs; returns how many it started.
+    /// Each worker ends by itself (told to, or finding its master gone), so each cleans up.
+    static func restartLoop(while master: ChildProcess, _ start: @Sendable () throws -> ChildProcess) async throws -> Int {
         var started = 0
-        while !Task.isCancelled {
-            guard let worker = try? start() else { break }
+        while Faults.isAlive(master.processIdentifier) {
+            let worker = try start()
             started += 1
-            do {
-                _ = try await worker.wait(timeout: 120)
-            } catch {
-                break
-            }
+            _ = try await worker.wait(timeout: 60)
         }
         return started
     }
@@ -52,20 +50,24 @@ struct ChaosTests {
             "--reducers", "10", "--log-level", "info", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
+        let work = "\(directory.path)/work"
         let loops = (0..<3).map { _ in
             Task {
-                await Self.restartLoop {
-                    try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--connect-timeout", "2"])
+                try await Self.restartLoop(while: master) {
+                    try ChildProcess("testjobs", [
+                        "worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--connect-timeout", "2", "--work-dir", work,
+                    ])
                 }
             }
         }
         let finished = try await master.wait(timeout: 240)
-        for loop in loops { loop.cancel() }
         var workers = 0
-        for loop in loops { workers += await loop.value }
+        for loop in loops { workers += try await loop.value }
         #expect(finished.status == 0, "\(finished.standardError)")
         #expect(workers > 3, "no worker crashed")
         #expect(try Faults.outputLines(directory) == expected.sorted())
+        // Crashed workers' directories, map outputs and all, were removed by the workers after them.
+        #expect(FileSystem.contents(of: work) == [])
     }
 
     @Test func killingOneOfThreeWorkersEveryHalfSecondChangesNothing() async throws {

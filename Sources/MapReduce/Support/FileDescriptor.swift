@@ -23,6 +23,17 @@ public struct FileDescriptor: ~Copyable {
         try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
     }
 
+    /// Opens `path`, creating it if need be, to hold a lock on.
+    public static func open(locking path: String) throws(SystemError) -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_RDWR | O_CREAT | O_CLOEXEC)
+    }
+
+    /// Takes an exclusive `flock` on the file without waiting; false if another open file holds one.
+    /// The lock goes when the descriptor is closed, however the process ends.
+    public func tryLock() -> Bool {
+        flock(self.rawValue, LOCK_EX | LOCK_NB) == 0
+    }
+
     private init(path: String, flags: Int32) throws(SystemError) {
         let fd = systemOpen(path, flags, 0o644)
         guard fd >= 0 else { throw SystemError("open", path: path, errno: errno) }

@@ -35,11 +35,11 @@ public enum WorkerService {
         guard !["0.0.0.0", "::"].contains(advertised) else {
             throw ProtocolError("a worker listening on \(options.listen.host) needs --advertise with an address other workers can reach")
         }
-        let workDirectory = FileSystem.freshDirectoryName(in: options.workDirectory, prefix: "mapreduce-worker")
-        try FileSystem.makeDirectory(workDirectory)
+        let directory = try WorkDirectory(in: options.workDirectory)
+        let workDirectory = directory.path
         // Removed however the service ends, stopped (cancelled) included: a
         // task still running on another thread cannot make files in it then.
-        defer { FileSystem.removeTree(workDirectory) }
+        defer { directory.remove() }
         let shuffle = try await ShuffleServer(listen: options.listen, secret: secret, idleTimeout: options.idleTimeout, logger: logger)
         let channel = try await self.connect(to: options.master, within: options.connectTimeout)
         try await channel.executeThenClose { inbound, outbound in
