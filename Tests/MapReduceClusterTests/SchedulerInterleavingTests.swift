@@ -1,5 +1,6 @@
 import MapReduce
 import Testing
+import TestSupport
 
 @testable import MapReduceCluster
 
@@ -24,7 +25,7 @@ private struct Simulation {
         var killing: Set<AttemptID> = []
     }
 
-    var random: SplitMix
+    var random: SeededRandom
     var harness: SchedulerHarness
     var processes: [WorkerID: Process] = [:]
     var nextWorker = 1
@@ -37,7 +38,7 @@ private struct Simulation {
     let reduceCount: Int
 
     init(seed: UInt64) {
-        self.random = SplitMix(seed: seed)
+        self.random = SeededRandom(seed: seed)
         self.mapCount = 1 + Int(self.random.next() % 12)
         self.reduceCount = 1 + Int(self.random.next() % 5)
         let slowStart = [0.0, 0.05, 0.5, 1.0][Int(self.random.next() % 4)]
@@ -157,22 +158,5 @@ private struct Simulation {
             }
         }
         if self.harness.scheduler.isOver { #expect(self.commits.count <= 1) }
-    }
-}
-
-/// A small seeded random source, so that a failing interleaving can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

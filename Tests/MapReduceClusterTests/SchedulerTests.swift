@@ -1,5 +1,6 @@
 import MapReduce
 import Testing
+import TestSupport
 
 @testable import MapReduceCluster
 
@@ -250,14 +251,10 @@ import Testing
         harness.register(1)
         harness.register(2)
         var ends: [AttemptID: Duration] = [:]
-        var seed: UInt64 = 42
+        var random = SeededRandom(seed: 42)
         while !harness.scheduler.isOver {
-            for (id, state) in harness.scheduler.workers {
-                for running in state.running where ends[running] == nil {
-                    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                    ends[running] = harness.now + .milliseconds(2000 + Int(seed >> 33) % 3000)
-                    _ = id
-                }
+            for running in harness.scheduler.workers.values.flatMap(\.running) where ends[running] == nil {
+                ends[running] = harness.now + .milliseconds(Int.random(in: 2000..<5000, using: &random))
             }
             harness.advance(.milliseconds(500))
             for (running, end) in ends where end <= harness.now {
