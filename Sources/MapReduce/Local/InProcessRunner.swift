@@ -12,8 +12,8 @@ public struct InProcessRunner: Sendable {
     }
 
     /// Runs the job to completion; on failure, no output is left behind.
-    /// Cancelled, it starts no new task, waits for the running ones to return,
-    /// removes what the job wrote and throws `CancellationError`.
+    /// Cancelled, it starts no new task, stops the running ones at their next
+    /// record, removes what the job wrote and throws `CancellationError`.
     public func run() async throws -> JobReport {
         let started = ContinuousClock.now
         let workDirectory = FileSystem.freshDirectoryName(in: self.configuration.workDirectory, prefix: "mapreduce")
@@ -43,17 +43,17 @@ public struct InProcessRunner: Sendable {
             }
 
             let splits = plan.splits
-            let maps = try await ParallelTasks.run(count: splits.count, width: width) { i in
+            let maps = try await ParallelTasks.run(count: splits.count, width: width) { i, control in
                 let task = MapTask(id: AttemptID(.map, task: i, attempt: 1), split: splits[i])
                 var result: MapTaskResult?
-                try timed(task.id, task.split.description) { result = try job.runMapTask(task, settings, AttemptControl()) }
+                try timed(task.id, task.split.description) { result = try job.runMapTask(task, settings, control) }
                 return result!
             }
             let outputs = maps.map(\.output)
-            let reduces = try await ParallelTasks.run(count: settings.partitions, width: width) { r in
+            let reduces = try await ParallelTasks.run(count: settings.partitions, width: width) { r, control in
                 let task = ReduceTask(id: AttemptID(.reduce, task: r, attempt: 1), inputs: outputs.map { ReduceInput($0, partition: r) })
                 var result: ReduceTaskResult?
-                try timed(task.id, "partition \(r)") { result = try job.runReduceTask(task, settings, AttemptControl()) }
+                try timed(task.id, "partition \(r)") { result = try job.runReduceTask(task, settings, control) }
                 return result!
             }
 
