@@ -7,14 +7,14 @@ import MapReduce
 /// cannot finish before it anyway. Backups of straggling reduces take free
 /// slots only. A worker never runs more attempts than its slots.
 extension Scheduler {
-    mutating func place(at now: Duration) {
+    mutating func place(at now: Duration, lookingForStragglers: Bool) {
         let (usable, lastResort) = self.usableWorkers(at: now)
         guard !usable.isEmpty else { return }
         // A reduce task that starts afresh needs every map output: lost ones are made again.
         if self.reduces.contains(where: \.isIdle) {
             for index in self.maps.indices where self.maps[index].outputLost { self.rerun(index, because: .outputLost) }
         }
-        if self.options.speculation { self.markStragglers(at: now) }
+        if self.options.speculation, lookingForStragglers { self.markStragglers(at: now) }
         var waiting = self.placeIdle(.map, on: usable, at: now, lastResort: lastResort)
         waiting += self.placeBackups(.map, on: usable, at: now)
         self.preempt(for: waiting, at: now)
@@ -98,8 +98,9 @@ extension Scheduler {
     private mutating func markStragglers(at now: Duration) {
         for kind in [AttemptID.Kind.map, .reduce] {
             let tasks = kind == .map ? self.maps : self.reduces
+            guard !tasks.contains(where: \.isIdle) else { continue }
             let durations = tasks.compactMap { $0.done?.duration }.sorted()
-            guard !durations.isEmpty, !tasks.contains(where: \.isIdle) else { continue }
+            guard !durations.isEmpty else { continue }
             let threshold = max(durations[durations.count / 2] * MasterOptions.straggleFactor, self.options.speculationMinAge)
             for index in tasks.indices where tasks[index].done == nil && !tasks[index].backedUp && tasks[index].running.count == 1 {
                 if now - tasks[index].running.first!.value.started >= threshold {

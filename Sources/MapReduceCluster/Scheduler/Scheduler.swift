@@ -59,7 +59,8 @@ struct Scheduler: Sendable {
         case .tick:
             break
         }
-        if !self.isOver { self.place(at: now) }
+        // Whether an attempt straggles changes with time alone: ticks look, twice a second.
+        if !self.isOver { self.place(at: now, lookingForStragglers: event == .tick) }
         defer { self.commands = [] }
         return self.commands
     }
