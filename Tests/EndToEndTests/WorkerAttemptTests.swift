@@ -62,7 +62,7 @@ struct WorkerAttemptTests {
             let settings = TaskSettings(
                 partitions: 1, sortBufferBytes: 1 << 20, compressionLevel: 1, parameters: JobParameters(parameters),
                 workDirectory: "", outputDirectory: out)
-            return .startJob(StartJob(job: "paced", number: number, settings: settings))
+            return .startJob(StartJob(job: "paced", number: number, settings: settings, master: "test"))
         }
         // Without being stopped, each of the attempts below would take more than a minute.
         let bound = Duration.seconds(3)

@@ -5,8 +5,8 @@ import TestSupport
 @testable import MapReduceCluster
 
 /// Replays random interleavings of worker deaths, freezes, slow, failing and
-/// crossing attempts against the scheduler, and checks after every step what
-/// must always hold. Worker 1 never fails and never dies; other workers fail
+/// crossing attempts, and map outputs recovered from dead workers, against the
+/// scheduler, and checks after every step what must always hold. Worker 1 never fails and never dies; other workers fail
 /// attempts and die, but never so often that a task must be given up.
 @Suite struct SchedulerInterleavingTests {
     @Test(arguments: 0..<400)
@@ -32,6 +32,10 @@ private struct Simulation {
     /// Failures each task may still be dealt before the job would have to give it up.
     var failuresLeft: [AttemptID: Int] = [:]
     var deathsLeft = 6
+    /// Map attempts each worker finished, whose output files stay when it dies.
+    var outputs: [WorkerID: [AttemptID]] = [:]
+    /// Outputs of dead workers, for the next worker to recover.
+    var abandoned: [AttemptID] = []
     var commits: [[AttemptID]] = []
     var succeededReduces: Set<AttemptID> = []
     let mapCount: Int
@@ -86,6 +90,7 @@ private struct Simulation {
             guard self.deathsLeft > 0, let id = live.filter({ $0.number != 1 }).randomElement(using: &self.random) else { return }
             self.deathsLeft -= 1
             self.processes[id] = nil
+            self.abandoned += self.outputs.removeValue(forKey: id) ?? []
             // Killed, frozen past the timeout, or cut off: to the scheduler it is all one.
             self.deliver(self.harness.on(.workerLost(id, reason: "lost")))
         case 90..<95:
@@ -115,7 +120,7 @@ private struct Simulation {
             self.deliver(self.harness.on(.outputsFetched(reduce: attempt, maps: maps, on: id)))
         } else {
             self.processes[id]!.active.remove(attempt)
-            if attempt.kind == .reduce { self.succeededReduces.insert(attempt) }
+            if attempt.kind == .reduce { self.succeededReduces.insert(attempt) } else { self.outputs[id, default: []].append(attempt) }
             self.deliver(self.harness.on(.attemptSucceeded(attempt, on: id)))
         }
     }
@@ -126,6 +131,12 @@ private struct Simulation {
         let slots = 1 + Int(self.random.next() % 3)
         self.processes[id] = Process(slots: slots)
         self.deliver(self.harness.on(.workerRegistered(id, slots: slots)))
+        // Half the time it finds what dead workers left, and serves it.
+        if !self.abandoned.isEmpty, self.random.next() % 2 == 0 {
+            self.outputs[id, default: []] += self.abandoned
+            self.deliver(self.harness.on(.outputsRecovered(self.abandoned, on: id)))
+            self.abandoned = []
+        }
     }
 
     /// Carries out commands as worker processes would.

@@ -207,6 +207,39 @@ import TestSupport
         #expect(names(lost).filter { $0.hasPrefix("run") } == ["run m-00000-a2 on w-3"])
     }
 
+    @Test func aRecoveredMapOutputSparesTheMapItsRerun() throws {
+        var harness = SchedulerHarness(maps: 2, reduces: 1) { $0.slowStart = 1 }
+        harness.register(1)
+        harness.register(2)
+        harness.on(.attemptSucceeded(attempt(.map, 0, 1), on: worker(1)))
+        // w-1 dies; the reduce has not started, so m-00000 must run again.
+        #expect(names(harness.on(.workerLost(worker(1), reason: "killed"))) == ["rerun m-0"])
+        #expect(names(harness.register(3)) == ["run m-00000-a2 on w-3"])
+        // w-3 found w-1's output on their host: the re-run is killed, and the output counts.
+        let recovered = harness.on(.outputsRecovered([attempt(.map, 0, 1)], on: worker(3)))
+        #expect(names(recovered) == ["kill m-00000-a2 on w-3"])
+        #expect(harness.scheduler.mapsDone == 1)
+        let reduce = harness.on(.attemptSucceeded(attempt(.map, 1, 1), on: worker(2)))
+        let outputs = reduce.compactMap { command -> [Scheduler.MapOutputAt]? in
+            if case .runReduce(_, _, let outputs) = command { outputs } else { nil }
+        }
+        #expect(
+            outputs == [[.init(attempt: attempt(.map, 0, 1), worker: worker(3)), .init(attempt: attempt(.map, 1, 1), worker: worker(2))]])
+    }
+
+    @Test func onlyOutputsOfFinishedAttemptsWhoseWorkerIsGoneAreTaken() {
+        var harness = SchedulerHarness(maps: 2, reduces: 1) { $0.slowStart = 1 }
+        harness.register(1)
+        harness.register(2)
+        harness.on(.attemptSucceeded(attempt(.map, 0, 1), on: worker(1)))
+        harness.register(3)
+        // An attempt that never finished, one whose worker is alive, and one of another job count for nothing.
+        let claims = [attempt(.map, 1, 1), attempt(.map, 0, 1), AttemptID(.map, task: 0, attempt: 1, job: 2)]
+        #expect(harness.on(.outputsRecovered(claims, on: worker(3))).isEmpty)
+        #expect(harness.scheduler.maps[0].done?.worker == worker(1))
+        #expect(harness.scheduler.maps[1].done == nil)
+    }
+
     // MARK: Backups
 
     @Test func aBackupStartsOnlyForALongStragglerOnAFreeSlotAndOnce() {

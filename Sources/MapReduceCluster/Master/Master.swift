@@ -30,6 +30,8 @@ public actor Master {
     private var scheduler: Scheduler?
     /// The current job's number, from 1; attempt ids carry it.
     private var jobNumber = 0
+    /// A random name for this master, so that workers recover map outputs of its jobs only.
+    private let name = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
     let options: MasterOptions
     let logger: Logger
     private var started = ContinuousClock.now
@@ -76,7 +78,7 @@ public actor Master {
     private var startJob: Message {
         var settings = self.plan!.settings
         settings.workDirectory = ""
-        return .startJob(StartJob(job: self.plan!.job.name, number: self.jobNumber, settings: settings))
+        return .startJob(StartJob(job: self.plan!.job.name, number: self.jobNumber, settings: settings, master: self.name))
     }
 
     /// Waits until the current job has succeeded or failed.
@@ -185,6 +187,10 @@ public actor Master {
             self.apply(.attemptStopped(killed.attempt, on: id))
         case .mapOutputsFetched(let fetched):
             self.apply(.outputsFetched(reduce: fetched.reduceAttempt, maps: fetched.maps, on: id))
+        case .mapOutputsRecovered(let recovered):
+            self.logger.info(
+                "map outputs recovered from a dead worker", metadata: ["worker": "\(id)", "attempts": "\(recovered.attempts)"])
+            self.apply(.outputsRecovered(recovered.attempts, on: id))
         case .fetchFailed(let failure):
             self.logger.warning(
                 "fetch failed",

@@ -4,7 +4,7 @@ import NIOCore
 extension Message {
     private enum Kind: UInt8 {
         case challenge = 1, authenticate, welcome, error
-        case register = 10, heartbeat, taskSucceeded, taskFailed, fetchFailed, taskKilled, mapOutputsFetched
+        case register = 10, heartbeat, taskSucceeded, taskFailed, fetchFailed, taskKilled, mapOutputsFetched, mapOutputsRecovered
         case registered = 20, runMap, runReduce, mapOutputs, killTask, shutdown, startJob
         case fetch = 30, segmentHeader, segmentChunk, segmentEnd
     }
@@ -29,6 +29,7 @@ extension Message {
         case .fetchFailed(let body): json(.fetchFailed, body)
         case .taskKilled(let body): json(.taskKilled, body)
         case .mapOutputsFetched(let body): json(.mapOutputsFetched, body)
+        case .mapOutputsRecovered(let body): json(.mapOutputsRecovered, body)
         case .registered(let body): json(.registered, body)
         case .startJob(let body): json(.startJob, body)
         case .runMap(let body): json(.runMap, body)
@@ -71,6 +72,7 @@ extension Message {
         case .fetchFailed: self = .fetchFailed(try json(FetchFailed.self))
         case .taskKilled: self = .taskKilled(try json(TaskKilled.self))
         case .mapOutputsFetched: self = .mapOutputsFetched(try json(MapOutputsFetched.self))
+        case .mapOutputsRecovered: self = .mapOutputsRecovered(try json(MapOutputsRecovered.self))
         case .registered: self = .registered(try json(Registered.self))
         case .startJob: self = .startJob(try json(StartJob.self))
         case .runMap: self = .runMap(try json(RunMap.self))

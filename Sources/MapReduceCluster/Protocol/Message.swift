@@ -17,6 +17,7 @@ public enum Message: Sendable, Equatable {
     case fetchFailed(FetchFailed)
     case taskKilled(TaskKilled)
     case mapOutputsFetched(MapOutputsFetched)
+    case mapOutputsRecovered(MapOutputsRecovered)
     // Master to worker.
     case registered(Registered)
     case startJob(StartJob)
@@ -45,6 +46,7 @@ public enum Message: Sendable, Equatable {
         case .fetchFailed: "fetchFailed"
         case .taskKilled: "taskKilled"
         case .mapOutputsFetched: "mapOutputsFetched"
+        case .mapOutputsRecovered: "mapOutputsRecovered"
         case .registered: "registered"
         case .startJob: "startJob"
         case .runMap: "runMap"
@@ -108,6 +110,16 @@ public struct StartJob: Codable, Sendable, Equatable {
     public var job: String
     public var number: Int
     public var settings: TaskSettings
+    /// A random name the master took when it started: map outputs that a worker recovers
+    /// from a dead one count only for the master, and the job, that made them.
+    public var master: String
+
+    public init(job: String, number: Int, settings: TaskSettings, master: String) {
+        self.job = job
+        self.number = number
+        self.settings = settings
+        self.master = master
+    }
 }
 
 /// A worker is alive; the master answers each with one of its own, so that workers know it is alive too.
@@ -201,6 +213,16 @@ public struct MapOutputsFetched: Codable, Sendable, Equatable {
     public init(reduceAttempt: AttemptID, maps: [Int]) {
         self.reduceAttempt = reduceAttempt
         self.maps = maps
+    }
+}
+
+/// Finished map attempts of the current job whose outputs this worker serves now, found
+/// in the work directory of a worker that died on the same host.
+public struct MapOutputsRecovered: Codable, Sendable, Equatable {
+    public var attempts: [AttemptID]
+
+    public init(attempts: [AttemptID]) {
+        self.attempts = attempts
     }
 }
 

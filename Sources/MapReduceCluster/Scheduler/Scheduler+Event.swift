@@ -14,6 +14,8 @@ extension Scheduler {
         case attemptStopped(AttemptID, on: WorkerID)
         /// A reduce attempt holds these maps' outputs now.
         case outputsFetched(reduce: AttemptID, maps: [Int], on: WorkerID)
+        /// A worker serves these finished map attempts' outputs, found where a dead worker left them.
+        case outputsRecovered([AttemptID], on: WorkerID)
         /// A reduce attempt could not fetch a map attempt's output.
         case fetchFailed(map: AttemptID, reduce: AttemptID, corrupt: Bool, message: String)
         /// Time passed: exclusions may lapse and stragglers may need backups.

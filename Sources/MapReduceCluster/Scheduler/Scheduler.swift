@@ -54,6 +54,8 @@ struct Scheduler: Sendable {
         case .outputsFetched(let reduce, let maps, let id):
             guard self.runningAttempt(reduce)?.worker == id else { break }
             self.fetched[reduce, default: []].formUnion(maps.filter { self.maps.indices.contains($0) })
+        case .outputsRecovered(let attempts, let id):
+            self.recovered(attempts, on: id, at: now)
         case .fetchFailed(let map, let reduce, let corrupt, let message):
             self.fetchFailed(map, by: reduce, corrupt: corrupt, message: message)
         case .tick:
@@ -114,12 +116,38 @@ struct Scheduler: Sendable {
         switch attempt.kind {
         case .map:
             self.mapsDone += 1
-            let output = MapOutputAt(attempt: attempt, worker: id)
-            for (reduce, worker) in self.runningReduces() { self.emit(.announce([output], to: reduce, on: worker)) }
+            self.maps[attempt.task].finished[attempt] = now - running.started
+            self.announce(MapOutputAt(attempt: attempt, worker: id))
         case .reduce:
             self.reducesDone += 1
             if self.reducesDone == self.reduces.count { self.complete(at: now) }
         }
+    }
+
+    /// Takes recovered map outputs where they save work: for a finished map whose worker is
+    /// gone, or one that runs again because of that, which then need not.
+    private mutating func recovered(_ attempts: [AttemptID], on id: WorkerID, at now: Duration) {
+        guard self.workers[id] != nil else { return }
+        for attempt in attempts where attempt.kind == .map && self.isKnown(attempt) {
+            guard let duration = self.maps[attempt.task].finished[attempt] else { continue }
+            if let done = self.maps[attempt.task].done {
+                guard done.attempt == attempt, self.workers[done.worker] == nil else { continue }
+                self.maps[attempt.task].done!.worker = id
+                self.maps[attempt.task].outputLost = false
+            } else {
+                self.maps[attempt.task].done = Done(attempt: attempt, worker: id, duration: duration)
+                self.mapsDone += 1
+                for rerun in self.maps[attempt.task].running.keys.sorted(by: { $0.description < $1.description }) {
+                    self.kill(rerun, at: now)
+                }
+                self.announce(MapOutputAt(attempt: attempt, worker: id))
+            }
+        }
+    }
+
+    /// Tells every running reduce attempt where a map output is.
+    private mutating func announce(_ output: MapOutputAt) {
+        for (reduce, worker) in self.runningReduces() { self.emit(.announce([output], to: reduce, on: worker)) }
     }
 
     /// Every reduce task is done: what still runs (backups, maps no longer needed) is killed, and the winners committed.
@@ -135,6 +163,7 @@ struct Scheduler: Sendable {
         guard map.kind == .map, self.isKnown(map), let done = self.maps[map.task].done, done.attempt == map else { return }
         self.maps[map.task].fetchFailures += 1
         guard corrupt || self.maps[map.task].fetchFailures >= MasterOptions.fetchFailuresBeforeRerun else { return }
+        self.maps[map.task].finished[map] = nil
         self.rerun(map.task, because: .outputUnusable)
         self.charge(map, message: "its output could not be fetched: \(message)")
     }

@@ -6,6 +6,9 @@ extension Scheduler {
         var running: [AttemptID: RunningAttempt] = [:]
         /// The attempt that won; for a map, its worker serves its output.
         var done: Done?
+        /// For a map: every attempt that finished, and how long it took; a worker may
+        /// recover one's output after its own worker died.
+        var finished: [AttemptID: Duration] = [:]
         /// For a finished map: its worker is gone, but every reduce attempt that needs the output has it.
         /// A reduce attempt that starts afresh runs the map again.
         var outputLost = false
