@@ -100,6 +100,30 @@ struct ChaosTests {
         #expect(try Faults.outputLines(directory) == expectedLines)
     }
 
+    @Test func aWorkerStartedWhereOneDiedServesItsFinishedMapOutputs() async throws {
+        let directory = try TemporaryDirectory()
+        let expectedLines = try Faults.makeInputs(directory, files: 2)
+        let gate = "\(directory.path)/gate"
+        let work = "\(directory.path)/work"
+        // Map 0 (a.txt) finishes on the first worker; map 1 (b.txt) then waits at the gate there.
+        let (master, worker) = try await Faults.startMaster(directory, ["--param", "gate=\(gate)", "--param", "gated=b.txt"])
+        let first = try worker(["--work-dir", work])
+        _ = try await master.waitForStandardError(matching: "map output ready")
+        try await eventually("the gated map to start") { FileManager.default.fileExists(atPath: "\(gate).waiting") }
+        kill(first.processIdentifier, SIGKILL)
+        _ = try await master.waitForStandardError(matching: "worker lost")
+        // A worker started in the same place finds map 0's output and serves it: the map need not run again.
+        let second = try worker(["--work-dir", work])
+        _ = try await master.waitForStandardError(matching: "map outputs recovered")
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let finished = try await master.wait(timeout: 60)
+        #expect(finished.status == 0, "\(finished.standardError)")
+        #expect(Faults.succeededAttempts(try Faults.report("\(directory.path)/out")).sorted() == ["m-00000-a1", "m-00001-a2", "r-00000-a1"])
+        #expect(try Faults.outputLines(directory) == expectedLines)
+        #expect(try await second.wait(timeout: 30).status == 0)
+        #expect(FileSystem.contents(of: work) == [], "the dead worker's directory was not removed")
+    }
+
     @Test(.enabled(if: SmallDisk.unavailableReason == nil, "\(SmallDisk.unavailableReason ?? "")"))
     func aWorkerThatFailsFastAndRegistersFirstCannotFailTheJob() async throws {
         let disk = try SmallDisk(kilobytes: 64)

@@ -6,7 +6,7 @@ import TestSupport
 @testable import MapReduceCluster
 
 @Suite struct WorkDirectoryTests {
-    @Test func aNewWorkerRemovesWhatDeadWorkersLeftAndNothingElse() throws {
+    @Test func aNewWorkerTakesOverWhatDeadWorkersLeftAndRemovesItWhenItLeaves() throws {
         let parent = try TemporaryDirectory()
         let live = try WorkDirectory(in: parent.path)
         // A dead worker's directory: its lock file is there, but nobody holds the lock.
@@ -17,14 +17,18 @@ import TestSupport
         _ = try parent.write("\(WorkDirectory.prefix)3-4/file", [1])
         _ = try parent.write("other/\(WorkDirectory.lockName)", [])
         let next = try WorkDirectory(in: parent.path)
-        #expect(!FileSystem.exists(abandoned))
-        #expect(FileSystem.exists(live.path) && FileSystem.exists(next.path))
+        #expect(next.adopted == [abandoned])
+        #expect(live.adopted.isEmpty)
+        // Taken over, it is locked again: a third worker leaves it alone.
+        let third = try WorkDirectory(in: parent.path)
+        #expect(third.adopted.isEmpty)
+        // Leaving removes its own directory and what it took over; the live ones stay.
+        next.remove()
+        #expect(!FileSystem.exists(next.path) && !FileSystem.exists(abandoned))
+        #expect(FileSystem.exists(live.path) && FileSystem.exists(third.path))
         #expect(FileSystem.exists("\(parent.path)/\(WorkDirectory.prefix)3-4/file"))
         #expect(FileSystem.exists("\(parent.path)/other"))
-        // Leaving removes its own directory, and sweeps again; the live one stays.
-        next.remove()
-        #expect(!FileSystem.exists(next.path))
-        #expect(FileSystem.exists(live.path))
+        third.remove()
         live.remove()
         #expect(Set(FileSystem.contents(of: parent.path) ?? []) == ["\(WorkDirectory.prefix)3-4", "other"])
     }

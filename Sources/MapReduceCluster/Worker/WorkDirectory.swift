@@ -6,45 +6,67 @@ import MapReduce
 /// A worker that dies without cleaning up (killed, or its user code ended
 /// the process) leaves its directory, map outputs and all, but not its lock:
 /// the lock is an `flock` on a file inside, which goes with the process. A
-/// worker removes such leftovers in the same parent directory when it starts
-/// and when it leaves, so crashes do not pile up intermediate data.
+/// worker that starts takes over (locks) such directories in the same parent,
+/// so that it can serve the map outputs in them (see `RecoveredMapOutputs`),
+/// and removes them when it leaves, with any others left by then.
 final class WorkDirectory {
     let path: String
-    /// Holds the lock; never read.
-    private let lock: FileDescriptor
+    /// Directories of dead workers taken over at the start.
+    let adopted: [String]
+    /// Hold the locks; never read.
+    private let locks: [HeldLock]
 
     static let prefix = "mapreduce-worker-"
     static let lockName = ".lock"
 
-    /// Makes and locks a fresh work directory in `parent` (by default `$TMPDIR` or `/tmp`).
-    /// It is made under a hidden name and renamed once locked, so that no other
-    /// worker ever sees it unlocked.
+    /// An open lock file.
+    private final class HeldLock {
+        let file: FileDescriptor
+
+        /// Locks `directory`'s lock file, if nobody holds it; with `creating`, makes it first.
+        init?(in directory: String, creating: Bool = false) {
+            let path = "\(directory)/\(WorkDirectory.lockName)"
+            guard creating || FileSystem.exists(path), let file = try? FileDescriptor.open(locking: path), file.tryLock() else {
+                return nil
+            }
+            self.file = file
+        }
+    }
+
+    /// Makes and locks a fresh work directory in `parent` (by default `$TMPDIR` or `/tmp`),
+    /// and takes over those that dead workers left there. It is made under a hidden name and
+    /// renamed once locked, so that no other worker ever sees it unlocked.
     init(in parent: String?) throws {
         self.path = FileSystem.freshDirectoryName(in: parent, prefix: String(Self.prefix.dropLast()))
-        let parent = String(self.path[..<self.path.lastIndex(of: "/")!])
-        let staging = "\(parent)/.\(self.path[self.path.index(after: self.path.lastIndex(of: "/")!)...])"
+        let parent = Self.parent(of: self.path)
+        let staging = "\(parent)/.\(self.path.dropFirst(parent.count + 1))"
         try FileSystem.makeDirectory(staging)
-        self.lock = try FileDescriptor.open(locking: "\(staging)/\(Self.lockName)")
-        guard self.lock.tryLock() else { throw SystemError("lock", path: "\(staging)/\(Self.lockName)", errno: errno) }
+        guard let own = HeldLock(in: staging, creating: true) else {
+            throw SystemError("lock", path: "\(staging)/\(Self.lockName)", errno: errno)
+        }
         try FileSystem.rename(staging, to: self.path)
-        Self.removeAbandoned(in: parent)
+        let abandoned = Self.abandoned(in: parent, except: self.path)
+        self.adopted = abandoned.map(\.path)
+        self.locks = [own] + abandoned.map(\.lock)
     }
 
-    /// Removes the directory, then any that workers that died left in the same parent.
+    /// Removes the directory and those it took over, then any that workers that died since left in the same parent.
     func remove() {
-        FileSystem.removeTree(self.path)
-        Self.removeAbandoned(in: String(self.path[..<self.path.lastIndex(of: "/")!]))
+        for directory in [self.path] + self.adopted { FileSystem.removeTree(directory) }
+        for (directory, _) in Self.abandoned(in: Self.parent(of: self.path), except: self.path) { FileSystem.removeTree(directory) }
     }
 
-    /// Removes the work directories in `parent` whose lock nobody holds.
-    static func removeAbandoned(in parent: String) {
-        for name in FileSystem.contents(of: parent) ?? [] where name.hasPrefix(Self.prefix) {
+    /// The work directories in `parent` whose lock nobody holds, locked now.
+    private static func abandoned(in parent: String, except own: String) -> [(path: String, lock: HeldLock)] {
+        (FileSystem.contents(of: parent) ?? []).sorted().compactMap { name in
             let directory = "\(parent)/\(name)"
             // A directory without a lock file is not one of ours to judge.
-            guard FileSystem.exists("\(directory)/\(Self.lockName)"),
-                let lock = try? FileDescriptor.open(locking: "\(directory)/\(Self.lockName)"), lock.tryLock()
-            else { continue }
-            FileSystem.removeTree(directory)
+            guard name.hasPrefix(Self.prefix), directory != own, let lock = HeldLock(in: directory) else { return nil }
+            return (directory, lock)
         }
+    }
+
+    private static func parent(of path: String) -> String {
+        String(path[..<path.lastIndex(of: "/")!])
     }
 }

@@ -11,6 +11,10 @@ actor Worker {
     private let jobs: [AnyJob]
     /// Where this worker keeps its files; each job gets a directory inside.
     private let workDirectory: String
+    /// Work directories of dead workers this one took over, whose map outputs it may serve.
+    private let adopted: [String]
+    /// The name of the master whose job runs, for the manifests of map outputs.
+    private var master = ""
     private var job: AnyJob?
     private var settings: TaskSettings?
     private let shuffle: ShuffleServer
@@ -21,12 +25,13 @@ actor Worker {
     private var running: [AttemptID: RunningAttempt] = [:]
 
     init(
-        id: String, jobs: [AnyJob], workDirectory: String, shuffle: ShuffleServer, secret: Secret,
+        id: String, jobs: [AnyJob], workDirectory: String, adopted: [String], shuffle: ShuffleServer, secret: Secret,
         outbox: AsyncStream<Message>.Continuation, logger: Logger
     ) {
         self.id = id
         self.jobs = jobs
         self.workDirectory = workDirectory
+        self.adopted = adopted
         self.shuffle = shuffle
         self.secret = secret
         self.outbox = outbox
@@ -91,7 +96,12 @@ actor Worker {
         try FileSystem.makeDirectory(settings.workDirectory)
         self.job = job
         self.settings = settings
+        self.master = start.master
         self.logger.info("job started", metadata: ["job": "\(job.name)", "number": "\(start.number)"])
+        let recovered = RecoveredMapOutputs.find(in: self.adopted, master: start.master, job: start.number)
+        guard !recovered.isEmpty else { return }
+        for (attempt, output) in recovered { self.shuffle.add(output, of: attempt) }
+        self.outbox.yield(.mapOutputsRecovered(MapOutputsRecovered(attempts: recovered.keys.sorted { $0.description < $1.description })))
     }
 
     private func start(_ task: MapTask) {
@@ -101,10 +111,13 @@ actor Worker {
         // A map attempt keeps its spills and output in a directory of its own, which goes unless it succeeds.
         settings.workDirectory = "\(settings.workDirectory)/\(task.id)"
         let directory = settings.workDirectory
+        let master = self.master
         Task { [settings] in
             let result = await BlockingWork.run {
                 try FileSystem.makeDirectory(directory)
-                return try job.runMapTask(task, settings, entry.control)
+                let result = try job.runMapTask(task, settings, entry.control)
+                try RecoveredMapOutputs.record(task.id, of: master, in: directory)
+                return result
             }
             self.finished(
                 task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters, outputPath: nil) }, leftovers: [directory]

@@ -56,7 +56,8 @@ public enum WorkerService {
             var logger = logger
             logger[metadataKey: "worker"] = "\(registered.workerID)"
             let worker = Worker(
-                id: registered.workerID, jobs: jobs, workDirectory: workDirectory, shuffle: shuffle, secret: secret,
+                id: registered.workerID, jobs: jobs, workDirectory: workDirectory, adopted: directory.adopted, shuffle: shuffle,
+                secret: secret,
                 outbox: continuation, logger: logger)
             logger.info("registered", metadata: ["shuffle": "\(advertised):\(shuffle.port)"])
             let lastHeard = LastHeard()
