@@ -95,8 +95,10 @@ final class WorkerPool: Sendable {
 
     private func exited(_ processID: Int32, status: Int32) {
         let pending = self.state.withLock { state -> Set<Int32>? in
+            // Its pipe goes with it: a run whose workers die by the thousand must not run out of descriptors.
+            state.children.first { $0.processIdentifier == processID }?.closeLifeline()
             guard !state.stopping else { return nil }
-            state.children.removeAll { !$0.isRunning }
+            state.children.removeAll { $0.processIdentifier == processID || !$0.isRunning }
             return state.unconfirmed.union([processID])
         }
         guard let pending else { return }

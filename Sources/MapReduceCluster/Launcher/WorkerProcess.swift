@@ -46,7 +46,8 @@ final class WorkerProcess: Sendable {
         }
     }
 
-    private func closeLifeline() {
+    /// Closes the write end of the child's standard input, once: the child takes it as its parent going away.
+    func closeLifeline() {
         self.lifelineClosed.withLock { closed in
             guard !closed else { return }
             closed = true
