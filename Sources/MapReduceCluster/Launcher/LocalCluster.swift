@@ -26,7 +26,12 @@ public struct LocalCluster: Sendable {
             "worker", "--master", "127.0.0.1:\(server.port)", "--slots", "1", "--log-level", self.logLevel, "--stop-with-parent",
             "--idle-timeout", "\(self.options.idleTimeout.seconds)",
         ]
-        if let workDirectory = self.workDirectory { arguments += ["--work-dir", workDirectory] }
+        // The workers share a directory of the run's own, so that a replacement takes over only
+        // this run's dead workers' directories, and whatever is left goes with the run.
+        let workDirectory = FileSystem.freshDirectoryName(in: self.workDirectory, prefix: "mapreduce-run")
+        try FileSystem.makeDirectory(workDirectory)
+        defer { FileSystem.removeTree(workDirectory) }
+        arguments += ["--work-dir", workDirectory]
         let pool = WorkerPool(
             executable: WorkerProcess.currentExecutable, arguments: arguments, secret: secret, master: server.master,
             earlyExitLimit: 3 * self.workers, logger: logger)
