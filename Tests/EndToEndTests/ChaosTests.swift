@@ -72,14 +72,13 @@ struct ChaosTests {
 
     @Test func killingOneOfThreeWorkersEveryHalfSecondChangesNothing() async throws {
         let directory = try TemporaryDirectory()
-        // 32 maps and 4 reducers with short tasks: a third of the finished map outputs that
-        // reducers still need is lost with every kill. (`scripts/chaos kill` runs 64 maps
-        // and 6 reducers on 256 MB.)
-        let expectedLines = try Faults.makeInputs(directory, files: 8, size: 12_000)
-        let expected = try await Faults.undisturbed(directory, reducers: 4)
+        // 64 maps and 6 reducers, as `scripts/chaos kill` runs on 256 MB, with maps slow enough
+        // for several kills. A killed worker's replacement serves its finished map outputs.
+        let expectedLines = try Faults.makeInputs(directory, files: 16, size: 12_000)
+        let expected = try await Faults.undisturbed(directory, reducers: 6)
         let run = try ChildProcess("testjobs", [
-            "run", "--job", "paced", "--workers", "3", "--reducers", "4", "--split-size", "3K", "--worker-timeout", "3",
-            "--param", "map-ms=20", "--param", "reduce-ms=50", "--log-level", "info",
+            "run", "--job", "paced", "--workers", "3", "--reducers", "6", "--split-size", "3K", "--worker-timeout", "3",
+            "--param", "map-ms=100", "--param", "reduce-ms=100", "--log-level", "info",
             "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         var kills = 0

@@ -31,8 +31,9 @@ struct MasterWorkerCommandTests {
         #expect(intruder.standardError.contains("authentication failed"), "\(intruder.standardError)")
         _ = try await master.waitForStandardError(matching: "(failed to authenticate \\(wrong secret\\))")
 
+        let work = "\(directory.path)/work"
         let workers = try (0..<2).map { _ in
-            try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
+            try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--work-dir", work])
         }
         _ = try await master.waitForStandardError(matching: "(worker registered(.|\\n)*){2}")
         FileManager.default.createFile(atPath: gate, contents: nil)
@@ -45,8 +46,7 @@ struct MasterWorkerCommandTests {
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
         #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
         #expect(FileManager.default.fileExists(atPath: "\(out)/_job.json"))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
-            .filter { name in workers.contains { name.hasPrefix("mapreduce-worker-\($0.processIdentifier)-") } }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: work)
         #expect(leftovers.isEmpty, "work directories left behind: \(leftovers)")
     }
 

@@ -15,9 +15,12 @@ extension Scheduler {
             for index in self.maps.indices where self.maps[index].outputLost { self.rerun(index, because: .outputLost) }
         }
         if self.options.speculation, lookingForStragglers { self.markStragglers(at: now) }
-        var waiting = self.placeIdle(.map, on: usable, at: now, lastResort: lastResort)
-        waiting += self.placeBackups(.map, on: usable, at: now)
-        self.preempt(for: waiting, at: now)
+        // A map preempts only after waiting a while: the replacement of a dead worker may yet
+        // recover its output. A backup has waited long enough already.
+        let waiting = self.placeIdle(.map, on: usable, at: now, lastResort: lastResort).filter { waiting in
+            now - self.maps[waiting.task].waitingSince! >= Self.preemptionDelay
+        }
+        self.preempt(for: waiting + self.placeBackups(.map, on: usable, at: now), at: now)
         if self.mapsDone >= self.slowStartMaps {
             self.placeIdle(.reduce, on: usable, at: now, lastResort: lastResort)
         }
@@ -63,6 +66,10 @@ extension Scheduler {
                 continue
             }
             self.start(AttemptID(kind, task: index, attempt: 0), on: worker, at: now, lastResort: lastResort)
+        }
+        for (index, _) in waiting {
+            let task = AttemptID(kind, task: index, attempt: 0)
+            if self[task].waitingSince == nil { self[task].waitingSince = now }
         }
         return waiting
     }
@@ -140,6 +147,7 @@ extension Scheduler {
     /// Starts the next attempt of `task`'s task (its attempt number is ignored) on `worker`.
     private mutating func start(_ task: AttemptID, on worker: WorkerID, at now: Duration, isBackup: Bool = false, lastResort: Bool = false) {
         self[task].attemptsStarted += 1
+        self[task].waitingSince = nil
         let attempt = AttemptID(task.kind, task: task.task, attempt: self[task].attemptsStarted, job: self.job)
         self[attempt].running[attempt] = RunningAttempt(worker: worker, started: now, isBackup: isBackup, isLastResort: lastResort)
         self.workers[worker]!.running.insert(attempt)

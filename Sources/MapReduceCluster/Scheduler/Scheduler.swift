@@ -29,6 +29,8 @@ struct Scheduler: Sendable {
     /// A worker excluded for failing tasks gets tasks again only when every worker left is
     /// excluded, and not before this long after its exclusion.
     static let exclusionProbation: Duration = .seconds(5)
+    /// How long a map waits for a free slot before it preempts a reduce (Hadoop waits too).
+    static let preemptionDelay: Duration = .seconds(3)
 
     init(maps: Int, reduces: Int, job: Int, options: MasterOptions) {
         self.options = options
@@ -195,6 +197,7 @@ struct Scheduler: Sendable {
         self.maps[index].done = nil
         self.maps[index].outputLost = false
         self.maps[index].fetchFailures = 0
+        self.maps[index].waitingSince = nil
         self.mapsDone -= 1
     }
 

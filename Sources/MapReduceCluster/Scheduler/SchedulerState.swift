@@ -23,6 +23,8 @@ extension Scheduler {
         var failedOn: Set<WorkerID> = []
         /// For a map: how many attempts each record (by number within the split) made fail.
         var recordFailures: [Int64: Int] = [:]
+        /// Since when the idle task has found no free slot.
+        var waitingSince: Duration?
         /// Whether the task straggles and waits for a slot for its backup attempt.
         var wantsBackup = false
         /// Whether a backup attempt was ever started; a task gets at most one.
