@@ -9,7 +9,7 @@ import TestSupport
 /// scheduler, and checks after every step what must always hold. Worker 1 never fails and never dies; other workers fail
 /// attempts and die, but never so often that a task must be given up.
 @Suite struct SchedulerInterleavingTests {
-    @Test(arguments: 0..<400)
+    @Test(arguments: 0..<2000)
     func everyInterleavingCommitsEachReduceOnceAndKeepsToSlots(seed: Int) throws {
         var simulation = Simulation(seed: UInt64(seed))
         try simulation.run()
