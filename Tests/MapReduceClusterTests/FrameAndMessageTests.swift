@@ -39,7 +39,7 @@ import Testing
         .heartbeat(Heartbeat()),
         .taskSucceeded(TaskSucceeded(attempt: AttemptID(.reduce, task: 0, attempt: 2), counters: Counters(), outputPath: "/o/p")),
         .taskFailed(TaskFailed(attempt: AttemptID(.map, task: 1, attempt: 1), message: "boom", record: 3)),
-        .fetchFailed(FetchFailed(reduceAttempt: AttemptID(.reduce, task: 1, attempt: 1), mapAttempt: AttemptID(.map, task: 0, attempt: 1), message: "refused", corrupt: false)),
+        .fetchFailed(FetchFailed(reduceAttempt: AttemptID(.reduce, task: 1, attempt: 1), mapAttempt: AttemptID(.map, task: 0, attempt: 1), host: "127.0.0.1", port: 9, message: "refused", corrupt: false)),
         .runMap(RunMap(task: MapTask(id: AttemptID(.map, task: 0, attempt: 1), split: InputSplit(path: "a", start: 5, length: 10)))),
         .runReduce(RunReduce(attempt: AttemptID(.reduce, task: 4, attempt: 1), mapCount: 9)),
         .mapOutputs(MapOutputs(reduceAttempt: AttemptID(.reduce, task: 4, attempt: 1), locations: [

@@ -23,9 +23,9 @@ public struct FileDescriptor: ~Copyable {
         try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
     }
 
-    /// Opens `path`, creating it if need be, to hold a lock on.
-    public static func open(locking path: String) throws(SystemError) -> FileDescriptor {
-        try FileDescriptor(path: path, flags: O_RDWR | O_CREAT | O_CLOEXEC)
+    /// Opens `path` to hold a lock on; with `creating`, makes it if it is not there.
+    public static func open(locking path: String, creating: Bool) throws(SystemError) -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_RDWR | O_CLOEXEC | (creating ? O_CREAT : 0))
     }
 
     /// Takes an exclusive `flock` on the file without waiting; false if another open file holds one.

@@ -13,11 +13,14 @@ public enum FileSystem {
     }
 
     /// Removes `path` and everything below it, if it exists. The tree is first
-    /// renamed out of the way, so that a thread still making files by their paths
-    /// under `path` gets "no such file" instead of making the removal fail half-way.
-    /// What cannot be removed is named in a warning on standard error.
+    /// renamed out of the way, to a hidden name, so that a thread still making
+    /// files by their paths under `path` gets "no such file" instead of making the
+    /// removal fail half-way, and nobody looking for `path`'s siblings by name
+    /// finds it half-removed. What cannot be removed is named in a warning on
+    /// standard error.
     public static func removeTree(_ path: String) {
-        var target = "\(path).removing-\(UInt32.random(in: 0...UInt32.max))"
+        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        var target = "\(path[..<slash]).\(path[slash...]).removing-\(UInt32.random(in: 0...UInt32.max))"
         if Foundation.rename(path, target) != 0 {
             guard errno != ENOENT, errno != ENOTDIR else { return }  // nothing there to remove
             target = path

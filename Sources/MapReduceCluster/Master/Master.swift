@@ -191,16 +191,26 @@ public actor Master {
             self.logger.info(
                 "map outputs recovered from a dead worker", metadata: ["worker": "\(id)", "attempts": "\(recovered.attempts)"])
             self.apply(.outputsRecovered(recovered.attempts, on: id))
-        case .fetchFailed(let failure):
+        case .fetchFailed(let failure) where !self.isStale(failure):
             self.logger.warning(
                 "fetch failed",
                 metadata: ["map": "\(failure.mapAttempt)", "reduce": "\(failure.reduceAttempt)", "error": "\(failure.message)"])
             self.apply(
                 .fetchFailed(
                     map: failure.mapAttempt, reduce: failure.reduceAttempt, corrupt: failure.corrupt, message: failure.message))
+        case .fetchFailed:
+            break
         default:
             self.logger.warning("unexpected message from a worker", metadata: ["worker": "\(id)", "message": "\(message.name)"])
         }
+    }
+
+    /// Whether `failure` is about where a map's output was before a worker recovered it elsewhere.
+    private func isStale(_ failure: FetchFailed) -> Bool {
+        guard let scheduler = self.scheduler, scheduler.isKnown(failure.mapAttempt),
+            let done = scheduler.maps[failure.mapAttempt.task].done, let server = self.workers[done.worker]
+        else { return false }
+        return server.shuffleEndpoint != Endpoint(host: failure.host, port: failure.port)
     }
 
     // MARK: Scheduling

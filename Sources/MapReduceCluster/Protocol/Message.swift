@@ -190,6 +190,9 @@ public struct TaskFailed: Codable, Sendable, Equatable {
 public struct FetchFailed: Codable, Sendable, Equatable {
     public var reduceAttempt: AttemptID
     public var mapAttempt: AttemptID
+    /// The shuffle service it was fetched from: a report about a location since replaced is stale.
+    public var host: String
+    public var port: Int
     public var message: String
     /// Whether the output arrived corrupt (a CRC-32 or length mismatch), rather than not at all.
     public var corrupt: Bool

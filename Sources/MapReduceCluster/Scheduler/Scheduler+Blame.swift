@@ -43,8 +43,11 @@ extension Scheduler {
         let alone = worker.running.count + worker.stopping.count == 1
         for attempt in worker.running.sorted(by: { $0.description < $1.description }) {
             let records = self[attempt].running[attempt]?.records
-            // A reduce attempt still fetching map outputs has not run user code yet: it cannot be the cause.
-            let shuffling = attempt.kind == .reduce && self.fetched[attempt, default: []].count < self.maps.count
+            // A reduce attempt that lacks the output of a map not yet done has run no user code: it
+            // cannot be the cause. (One that lacks only finished outputs may have them by now.)
+            let shuffling =
+                attempt.kind == .reduce
+                && self.maps.indices.contains { self.maps[$0].done == nil && self.fetched[attempt]?.contains($0) != true }
             self.end(attempt, at: now, outcome: .killed)
             self.counters.add(.killedAttempts, 1)
             guard alone, !shuffling else { continue }

@@ -84,13 +84,14 @@ extension Scheduler {
     /// outputs is preempted.
     private mutating func preempt(for waiting: [(task: Int, candidates: [WorkerID])], at now: Duration) {
         var promised: [WorkerID: Int] = [:]
-        for (_, candidates) in waiting {
+        for (map, candidates) in waiting {
             if let worker = candidates.first(where: { promised[$0, default: 0] < self.workers[$0]!.stopping.count }) {
                 promised[worker, default: 0] += 1
                 continue
             }
+            // Only a reduce that still lacks this very map's output cannot finish before it.
             let victims = candidates.flatMap { worker in
-                self.workers[worker]!.running.filter { $0.kind == .reduce && self.fetched[$0, default: []].count < self.maps.count }
+                self.workers[worker]!.running.filter { $0.kind == .reduce && self.fetched[$0]?.contains(map) != true }
             }
             guard let victim = victims.max(by: { self.reduces[$0.task].running[$0]!.started < self.reduces[$1.task].running[$1]!.started })
             else { continue }

@@ -136,6 +136,8 @@ struct Scheduler: Sendable {
                 guard done.attempt == attempt, self.workers[done.worker] == nil else { continue }
                 self.maps[attempt.task].done!.worker = id
                 self.maps[attempt.task].outputLost = false
+                self.maps[attempt.task].fetchFailures = 0
+                self.announce(MapOutputAt(attempt: attempt, worker: id))
             } else {
                 self.maps[attempt.task].done = Done(attempt: attempt, worker: id, duration: duration)
                 self.mapsDone += 1
@@ -175,6 +177,8 @@ struct Scheduler: Sendable {
     /// Ends running attempt `attempt`: its task and its worker forget it, and the report remembers it.
     mutating func end(_ attempt: AttemptID, at now: Duration, outcome: FinishedAttempt.Outcome) {
         guard let running = self[attempt].running.removeValue(forKey: attempt) else { return }
+        // A backup is for a straggling attempt; with none left running, a new one starts afresh.
+        if self[attempt].running.isEmpty { self[attempt].wantsBackup = false }
         self.workers[running.worker]?.running.remove(attempt)
         self.fetched[attempt] = nil
         self.history.append(

@@ -38,10 +38,15 @@ actor ReduceFetcher {
         self.report = report
     }
 
-    /// Learns where map outputs are; a newer attempt of a map replaces an older one.
+    /// Learns where map outputs are; a newer attempt of a map replaces an older one, and so
+    /// does the same attempt served elsewhere (recovered by a worker that took over its host's files).
     func add(_ newLocations: [MapOutputLocation]) {
         for location in newLocations where self.fetched[location.map] == nil {
-            if let known = self.locations[location.map], known.attempt.attempt >= location.attempt.attempt { continue }
+            if let known = self.locations[location.map],
+                known.attempt.attempt > location.attempt.attempt || known == location
+            {
+                continue
+            }
             self.locations[location.map] = location
             self.inFlight.removeValue(forKey: location.map)?.cancel()
         }
@@ -101,7 +106,8 @@ actor ReduceFetcher {
                     self.report(
                         .fetchFailed(
                             FetchFailed(
-                                reduceAttempt: self.attempt, mapAttempt: location.attempt, message: "\(error)", corrupt: corrupt)))
+                                reduceAttempt: self.attempt, mapAttempt: location.attempt, host: location.host, port: location.port,
+                                message: "\(error)", corrupt: corrupt)))
                 }
                 try? await Task.sleep(for: .milliseconds(100 << min(failures, 4)))
             }

@@ -26,9 +26,8 @@ final class WorkDirectory {
         /// Locks `directory`'s lock file, if nobody holds it; with `creating`, makes it first.
         init?(in directory: String, creating: Bool = false) {
             let path = "\(directory)/\(WorkDirectory.lockName)"
-            guard creating || FileSystem.exists(path), let file = try? FileDescriptor.open(locking: path), file.tryLock() else {
-                return nil
-            }
+            // Never made when taking over: a lock file that is gone belongs to a directory being removed.
+            guard let file = try? FileDescriptor.open(locking: path, creating: creating), file.tryLock() else { return nil }
             self.file = file
         }
     }
