@@ -40,6 +40,21 @@ import TestSupport
         #expect(names(harness.on(.attemptStopped(attempt(.map, 1, 1), on: worker(2)))) == ["run r-00001-a1 on w-2"])
     }
 
+    @Test func attemptsOfTheLastJobHoldTheirSlotsUntilTheyHaveStopped() {
+        var last = SchedulerHarness(maps: 2, reduces: 1)
+        last.register(1)
+        last.on(.attemptSucceeded(attempt(.map, 0, 1), on: worker(1)))
+        // The job ends (given up) with m-00001 still running; it stops only when its worker says so.
+        last.scheduler.abandon()
+        #expect(last.on(.attemptFailed(attempt(.map, 1, 1), on: worker(1), message: "late", record: nil)).isEmpty)
+        #expect(last.scheduler.workers[worker(1)]?.running.isEmpty == true)
+        var next = SchedulerHarness(maps: 1, reduces: 1)
+        next.scheduler = Scheduler(maps: 1, reduces: 1, job: 2, options: MasterOptions())
+        let old = attempt(.map, 1, 2)
+        #expect(next.on(.workerRegistered(worker(1), slots: 1, stopping: [old])).isEmpty)
+        #expect(names(next.on(.attemptStopped(old, on: worker(1)))) == ["run j2-m-00000-a1 on w-1"])
+    }
+
     // MARK: Fair blame
 
     @Test func attemptsLostWithABusyWorkerAreKilledNotCharged() {

@@ -58,6 +58,9 @@ public actor Master {
     /// Starts `plan`'s job on the workers there are and those that come.
     public func begin(_ plan: JobPlan) {
         precondition(self.plan == nil || self.outcome != nil, "a job is still running")
+        // Attempts of the last job that its end killed, or that still ran when it failed, stop
+        // at their next record; their slots are taken until their workers say so.
+        let busy = self.scheduler?.workers.mapValues { $0.running.union($0.stopping) } ?? [:]
         self.plan = plan
         self.jobNumber += 1
         self.started = .now
@@ -69,7 +72,7 @@ public actor Master {
         if let fatal = self.fatal { return self.finish(.failed(fatal)) }
         for worker in self.workers.values.sorted(by: { $0.id < $1.id }) {
             worker.send(self.startJob)
-            self.apply(.workerRegistered(worker.id, slots: worker.registration.slots))
+            self.apply(.workerRegistered(worker.id, slots: worker.registration.slots, stopping: busy[worker.id] ?? []))
         }
         self.apply(.tick)
     }
@@ -141,8 +144,7 @@ public actor Master {
     func lost(_ id: WorkerID, reason: String) {
         guard let worker = self.workers.removeValue(forKey: id) else { return }
         worker.outbox.finish()
-        guard self.outcome == nil else { return }
-        self.logger.warning("worker lost", metadata: ["worker": "\(id)", "reason": "\(reason)"])
+        if self.outcome == nil { self.logger.warning("worker lost", metadata: ["worker": "\(id)", "reason": "\(reason)"]) }
         self.apply(.workerLost(id, reason: reason))
     }
 
@@ -170,7 +172,7 @@ public actor Master {
         case .taskSucceeded(let success):
             // The first attempt of a task to finish wins; its result counts even if a map's output is lost later.
             let task = AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)
-            if self.scheduler?.runningAttempt(success.attempt)?.worker == id {
+            if self.outcome == nil, self.scheduler?.runningAttempt(success.attempt)?.worker == id {
                 if self.results[task] == nil { self.results[task] = success }
                 if task.kind == .map {
                     self.logger.info("map output ready", metadata: ["attempt": "\(success.attempt)", "worker": "\(id)"])
@@ -215,9 +217,10 @@ public actor Master {
 
     // MARK: Scheduling
 
-    /// Hands `event` to the current job's scheduler and carries out its commands.
+    /// Hands `event` to the current job's scheduler and carries out its commands. After the
+    /// job, the scheduler only learns which slots are free again.
     private func apply(_ event: Scheduler.Event) {
-        guard self.outcome == nil, self.scheduler != nil else { return }
+        guard self.scheduler != nil else { return }
         let commands = self.scheduler!.handle(event, at: ContinuousClock.now - self.started)
         for command in commands { self.perform(command) }
     }
@@ -301,6 +304,7 @@ public actor Master {
     private func finish(_ outcome: Outcome) {
         guard self.outcome == nil else { return }
         self.outcome = outcome
+        self.scheduler?.abandon()
         for waiter in self.waiters { waiter.resume(returning: outcome) }
         self.waiters = []
     }

@@ -3,8 +3,9 @@ import MapReduce
 extension Scheduler {
     /// Something that happened to the job, as the master learnt it.
     enum Event: Sendable, Equatable {
-        /// A worker joined with `slots` slots.
-        case workerRegistered(WorkerID, slots: Int)
+        /// A worker joined with `slots` slots; `stopping` are attempts of an earlier job that
+        /// still hold some of them until it says they have stopped.
+        case workerRegistered(WorkerID, slots: Int, stopping: Set<AttemptID> = [])
         /// A worker died, froze (missed heartbeats) or was cut off.
         case workerLost(WorkerID, reason: String)
         case attemptSucceeded(AttemptID, on: WorkerID)

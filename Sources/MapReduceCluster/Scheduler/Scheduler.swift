@@ -41,10 +41,13 @@ struct Scheduler: Sendable {
 
     /// Acts on `event`, which happened at `now`, and returns what the master must do.
     mutating func handle(_ event: Event, at now: Duration) -> [Command] {
-        guard !self.isOver else { return [] }
+        guard !self.isOver else {
+            self.release(event)
+            return []
+        }
         switch event {
-        case .workerRegistered(let id, let slots):
-            if self.workers[id] == nil { self.workers[id] = WorkerState(slots: slots) }
+        case .workerRegistered(let id, let slots, let stopping):
+            if self.workers[id] == nil { self.workers[id] = WorkerState(slots: slots, stopping: stopping) }
         case .workerLost(let id, let reason):
             self.lose(id, reason: reason, at: now)
         case .attemptSucceeded(let attempt, let id):
@@ -67,6 +70,25 @@ struct Scheduler: Sendable {
         if !self.isOver { self.place(at: now, lookingForStragglers: event == .tick) }
         defer { self.commands = [] }
         return self.commands
+    }
+
+    /// Ends the job from outside (the master aborted it): from now on, events only free slots.
+    mutating func abandon() {
+        self.isOver = true
+    }
+
+    /// Once the job is over, attempts that still ran only give their slots back, for the
+    /// next job of a chain to know which are free.
+    private mutating func release(_ event: Event) {
+        switch event {
+        case .attemptSucceeded(let attempt, let id), .attemptFailed(let attempt, let id, _, _), .attemptStopped(let attempt, let id):
+            self.workers[id]?.running.remove(attempt)
+            self.workers[id]?.stopping.remove(attempt)
+        case .workerLost(let id, _):
+            self.workers[id] = nil
+        default:
+            break
+        }
     }
 
     /// Notes how far an attempt has got; heartbeats bring this, and it schedules nothing.

@@ -86,9 +86,13 @@ actor Worker {
         guard let job = self.jobs.first(where: { $0.name == start.job }) else {
             throw ProtocolError("the master runs job \(start.job), which this executable does not have")
         }
-        // The last job's attempts stop and clean up after themselves, unreported: that job is over.
-        for attempt in self.running.values { attempt.stop() }
-        self.running = [:]
+        // The last job's attempts stop and clean up after themselves, and say `taskKilled`:
+        // until then, their slots are taken.
+        for (attempt, var entry) in self.running where !entry.killed {
+            entry.killed = true
+            entry.stop()
+            self.running[attempt] = entry
+        }
         self.shuffle.removeAll()
         if let previous = self.settings { FileSystem.removeTree(previous.workDirectory) }
         var settings = start.settings
