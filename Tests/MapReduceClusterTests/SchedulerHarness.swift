@@ -9,10 +9,10 @@ struct SchedulerHarness {
     /// Every command so far, in order.
     var log: [Scheduler.Command] = []
 
-    init(maps: Int, reduces: Int, _ configure: (inout MasterOptions) -> Void = { _ in }) {
+    init(maps: Int, reduces: Int, job: Int = 1, _ configure: (inout MasterOptions) -> Void = { _ in }) {
         var options = MasterOptions()
         configure(&options)
-        self.scheduler = Scheduler(maps: maps, reduces: reduces, job: 1, options: options)
+        self.scheduler = Scheduler(maps: maps, reduces: reduces, job: job, options: options)
     }
 
     /// Handles `event` at the current time and returns its commands.
