@@ -18,6 +18,7 @@ struct MasterCommand: AsyncParsableCommand {
 
     @OptionGroup var options: JobOptions
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var tls: TLSOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -28,7 +29,8 @@ struct MasterCommand: AsyncParsableCommand {
             let entry = try JobRegistry.entry(named: command.options.job)
             let configuration = try command.options.configuration()
             let server = try await MasterServer.start(
-                secret: secret, listen: command.listen, options: command.cluster.masterOptions, logger: logger)
+                secret: secret, listen: command.listen, options: command.cluster.masterOptions,
+                security: try command.tls.transportSecurity(), logger: logger)
             CommandFailure.standardError("\(entry.name): master listening on \(Endpoint(host: command.listen.host, port: server.port))")
             let report = try await JobLauncher.guardingOutput(configuration) {
                 try await server.serve { server in

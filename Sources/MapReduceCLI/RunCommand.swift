@@ -23,8 +23,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where intermediate files go (default: under $TMPDIR or /tmp; removed at the end).")
     var workDir: String?
 
+    @Flag(help: "Make every connection TLS, with a CA made at start (unless --tls-cert, --tls-key and --tls-ca are given).")
+    var tls = false
+
     @OptionGroup var options: JobOptions
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var tlsFiles: TLSOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -32,6 +36,8 @@ struct RunCommand: AsyncParsableCommand {
         try await CommandFailure.reporting {
             let workers = command.workers ?? ProcessInfo.processInfo.activeProcessorCount
             guard workers >= 1 else { throw JobError("--workers must be at least 1, not \(workers)") }
+            let tls: LocalCluster.TLS = command.tlsFiles.files.map { .files($0) } ?? (command.tls ? .throwaway : .off)
+            guard !command.inProcess || tls == .off else { throw JobError("--in-process makes no connections: TLS options do not apply") }
             let logger = command.logging.bootstrap("mapreduce.run")
             let entry = try JobRegistry.entry(named: command.options.job)
             var configuration = try command.options.configuration()
@@ -44,6 +50,7 @@ struct RunCommand: AsyncParsableCommand {
                 cluster.options = command.cluster.masterOptions
                 cluster.logLevel = command.logging.logLevel.rawValue
                 cluster.workDirectory = command.workDir
+                cluster.tls = tls
                 return try await cluster.run(logger: logger) { server in
                     try await JobLauncher.runOnCluster(entry, settings, server: server, progress: ProgressLine())
                 }

@@ -36,6 +36,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(help: .hidden)
     var stopWithParent = false
 
+    @OptionGroup var tls: TLSOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -59,6 +60,7 @@ struct WorkerCommand: AsyncParsableCommand {
             options.advertise = command.advertise
             options.connectTimeout = .milliseconds(Int64(command.connectTimeout * 1000))
             options.idleTimeout = .milliseconds(Int64(command.idleTimeout * 1000))
+            options.security = try command.tls.transportSecurity()
             try await WorkerService.run(jobs: JobRegistry.allJobs, options: options, secret: secret, logger: logger)
         }
     }

@@ -10,6 +10,17 @@ public struct LocalCluster: Sendable {
     public var logLevel = "warning"
     /// Where workers make their work directories.
     public var workDirectory: String?
+    /// TLS for every connection of the cluster.
+    public var tls = TLS.off
+
+    /// Whether a local cluster's connections are TLS, and with which certificates.
+    public enum TLS: Sendable, Equatable {
+        case off
+        /// A CA made at start, with one certificate for every process, kept in the run's work directory until the end.
+        case throwaway
+        /// Given certificate, key and CA files, which every process uses.
+        case files(TLSFiles)
+    }
 
     public init(workers: Int) {
         self.workers = workers
@@ -20,18 +31,27 @@ public struct LocalCluster: Sendable {
     /// `MasterServer.serve`) and returns only once every worker process has exited.
     public func run<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (MasterServer) async throws -> T) async throws -> T {
         let secret = Secret.random()
-        let server = try await MasterServer.start(
-            secret: secret, listen: Endpoint(host: "127.0.0.1", port: 0), options: self.options, logger: logger)
-        var arguments = [
-            "worker", "--master", "127.0.0.1:\(server.port)", "--slots", "1", "--log-level", self.logLevel, "--stop-with-parent",
-            "--idle-timeout", "\(self.options.idleTimeout.seconds)",
-        ]
         // The workers share a directory of the run's own, so that a replacement takes over only
         // this run's dead workers' directories, and whatever is left goes with the run.
         let workDirectory = FileSystem.freshDirectoryName(in: self.workDirectory, prefix: "mapreduce-run")
         try FileSystem.makeDirectory(workDirectory)
         defer { FileSystem.removeTree(workDirectory) }
-        arguments += ["--work-dir", workDirectory]
+        let tlsFiles: TLSFiles?
+        switch self.tls {
+        case .off: tlsFiles = nil
+        case .throwaway: tlsFiles = try ThrowawayCertificates().write(in: "\(workDirectory)/tls")
+        case .files(let files): tlsFiles = files
+        }
+        let server = try await MasterServer.start(
+            secret: secret, listen: Endpoint(host: "127.0.0.1", port: 0), options: self.options,
+            security: try tlsFiles.map(TransportSecurity.init(files:)), logger: logger)
+        var arguments = [
+            "worker", "--master", "127.0.0.1:\(server.port)", "--slots", "1", "--log-level", self.logLevel, "--stop-with-parent",
+            "--idle-timeout", "\(self.options.idleTimeout.seconds)", "--work-dir", workDirectory,
+        ]
+        if let tlsFiles {
+            arguments += ["--tls-cert", tlsFiles.certificate, "--tls-key", tlsFiles.key, "--tls-ca", tlsFiles.ca]
+        }
         let pool = WorkerPool(
             executable: WorkerProcess.currentExecutable, arguments: arguments, secret: secret, master: server.master,
             earlyExitLimit: 3 * self.workers, logger: logger)

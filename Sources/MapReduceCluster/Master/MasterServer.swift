@@ -20,9 +20,11 @@ public final class MasterServer: Sendable {
         self.logger = logger
     }
 
-    /// Binds the control port.
-    public static func start(secret: Secret, listen: Endpoint, options: MasterOptions, logger: Logger) async throws -> MasterServer {
-        let listener = try await Network.listen(on: listen, idleTimeout: .init(options.idleTimeout))
+    /// Binds the control port (TLS with `security`).
+    public static func start(
+        secret: Secret, listen: Endpoint, options: MasterOptions, security: TransportSecurity? = nil, logger: Logger
+    ) async throws -> MasterServer {
+        let listener = try await Network.listen(on: listen, idleTimeout: .init(options.idleTimeout), security: security)
         return MasterServer(master: Master(options: options, logger: logger), listener: listener, secret: secret, logger: logger)
     }
 

@@ -15,7 +15,13 @@ public struct Connection {
 
     /// The next message, or nil when the peer closed the connection.
     public mutating func receive() async throws -> Message? {
-        guard let frame = try await self.inbound.next() else { return nil }
+        let frame: ByteBuffer?
+        do {
+            frame = try await self.inbound.next()
+        } catch {
+            throw TransportSecurityError.explaining(error, peer: self.peer)
+        }
+        guard let frame else { return nil }
         return try Message(decoding: frame)
     }
 
@@ -27,6 +33,10 @@ public struct Connection {
     }
 
     public func send(_ message: Message) async throws {
-        try await self.outbound.write(message.encoded())
+        do {
+            try await self.outbound.write(message.encoded())
+        } catch {
+            throw TransportSecurityError.explaining(error, peer: self.peer)
+        }
     }
 }

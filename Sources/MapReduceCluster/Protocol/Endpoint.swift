@@ -68,9 +68,10 @@ public enum Network {
     /// Listens on `endpoint` (port 0 picks a free port). An accepted
     /// connection takes frames of at most 64 KiB until its peer has
     /// authenticated, and is closed after `idleTimeout` with nothing read or
-    /// written (a peer that went silent, or stopped reading).
+    /// written (a peer that went silent, or stopped reading). With
+    /// `security`, every connection is TLS.
     public static func listen(
-        on endpoint: Endpoint, idleTimeout: TimeAmount = .seconds(60),
+        on endpoint: Endpoint, idleTimeout: TimeAmount = .seconds(60), security: TransportSecurity? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Listener {
         do {
@@ -80,6 +81,7 @@ public enum Network {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try security?.secureAccepted(channel)
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                         try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
                         let limit = FrameLimit(FrameLimits.unauthenticatedFrameLength)
@@ -92,15 +94,18 @@ public enum Network {
     }
 
     /// Connects to `endpoint`; with `readTimeout`, the connection closes when
-    /// the peer sends nothing for that long (a frozen or vanished peer).
+    /// the peer sends nothing for that long (a frozen or vanished peer). With
+    /// `security`, the connection is TLS.
     public static func connect(
-        to endpoint: Endpoint, readTimeout: TimeAmount? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        to endpoint: Endpoint, readTimeout: TimeAmount? = nil, security: TransportSecurity? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> FramedChannel {
         try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(5))
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try security?.secureOutgoing(channel)
                     if let readTimeout {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: readTimeout))
                         try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())

@@ -25,7 +25,13 @@ public enum Handshake {
 
     /// The client's side: returns once the server has proven it holds the secret.
     public static func connect(_ connection: inout Connection, secret: Secret) async throws {
-        guard case .challenge(let challenge) = try await connection.expect() else {
+        let opening: Message
+        do {
+            opening = try await connection.expect()
+        } catch let error as ProtocolError where error == .closed {
+            throw ProtocolError("\(connection.peer) closed the connection before the handshake: it may be busy, or TLS may be on at one end only")
+        }
+        guard case .challenge(let challenge) = opening else {
             throw ProtocolError("\(connection.peer) did not start the handshake")
         }
         try await Self.check(challenge.version, of: &connection)

@@ -12,15 +12,15 @@ public enum ShuffleClient {
     /// A shuffle service that sends nothing for this long is given up on.
     static let readTimeout = TimeAmount.seconds(10)
 
-    /// Fetches partition `partition` of the map output at `location`, and
-    /// checks its length and CRC-32. `destination` chooses where the bytes
-    /// go once the segment's size is known.
+    /// Fetches partition `partition` of the map output at `location` (over
+    /// TLS with `security`), and checks its length and CRC-32. `destination`
+    /// chooses where the bytes go once the segment's size is known.
     public static func fetch(
-        _ location: MapOutputLocation, partition: Int, secret: Secret,
+        _ location: MapOutputLocation, partition: Int, secret: Secret, security: TransportSecurity? = nil,
         destination: @Sendable (Segment) -> Destination
     ) async throws -> ReduceInput {
         let endpoint = Endpoint(host: location.host, port: location.port)
-        let channel = try await Network.connect(to: endpoint, readTimeout: Self.readTimeout)
+        let channel = try await Network.connect(to: endpoint, readTimeout: Self.readTimeout, security: security)
         return try await channel.executeThenClose { inbound, outbound in
             var connection = Connection(inbound, outbound, peer: "shuffle service \(endpoint)")
             try await Handshake.connect(&connection, secret: secret)

@@ -14,8 +14,11 @@ public final class ShuffleServer: Sendable {
     /// The port reducers fetch from.
     public var port: Int { self.listener.boundPort ?? 0 }
 
-    public init(listen: Endpoint, secret: Secret, idleTimeout: Duration = .seconds(60), logger: Logger) async throws {
-        self.listener = try await Network.listen(on: listen, idleTimeout: .init(idleTimeout))
+    /// Binds the shuffle port (TLS with `security`).
+    public init(
+        listen: Endpoint, secret: Secret, idleTimeout: Duration = .seconds(60), security: TransportSecurity? = nil, logger: Logger
+    ) async throws {
+        self.listener = try await Network.listen(on: listen, idleTimeout: .init(idleTimeout), security: security)
         self.secret = secret
         self.logger = logger
     }

@@ -8,6 +8,7 @@ actor ReduceFetcher {
     let attempt: AttemptID
     let mapCount: Int
     private let secret: Secret
+    private let security: TransportSecurity?
     private let directory: String
     private let report: @Sendable (Message) -> Void
     private let logger: Logger
@@ -26,12 +27,13 @@ actor ReduceFetcher {
     static let triesBeforeReport = 3
 
     init(
-        attempt: AttemptID, mapCount: Int, secret: Secret, directory: String, memoryBudget: Int64, logger: Logger,
-        report: @escaping @Sendable (Message) -> Void
+        attempt: AttemptID, mapCount: Int, secret: Secret, security: TransportSecurity?, directory: String, memoryBudget: Int64,
+        logger: Logger, report: @escaping @Sendable (Message) -> Void
     ) {
         self.attempt = attempt
         self.mapCount = mapCount
         self.secret = secret
+        self.security = security
         self.directory = directory
         self.memory = MemoryBudget(memoryBudget)
         self.logger = logger
@@ -88,7 +90,7 @@ actor ReduceFetcher {
             let reservation = MemoryBudget.Reservation()
             do {
                 let path = "\(self.directory)/\(location.attempt).segment"
-                let input = try await ShuffleClient.fetch(location, partition: self.attempt.task, secret: self.secret) { segment in
+                let input = try await ShuffleClient.fetch(location, partition: self.attempt.task, secret: self.secret, security: self.security) { segment in
                     self.memory.reserve(segment.length, into: reservation) ? .memory : .file(path)
                 }
                 guard !Task.isCancelled else { break }

@@ -19,6 +19,7 @@ actor Worker {
     private var settings: TaskSettings?
     private let shuffle: ShuffleServer
     private let secret: Secret
+    private let security: TransportSecurity?
     private let outbox: AsyncStream<Message>.Continuation
     private let logger: Logger
     /// The current job's attempts that have not been reported on yet.
@@ -26,7 +27,7 @@ actor Worker {
 
     init(
         id: String, jobs: [AnyJob], workDirectory: String, adopted: [String], shuffle: ShuffleServer, secret: Secret,
-        outbox: AsyncStream<Message>.Continuation, logger: Logger
+        security: TransportSecurity?, outbox: AsyncStream<Message>.Continuation, logger: Logger
     ) {
         self.id = id
         self.jobs = jobs
@@ -34,6 +35,7 @@ actor Worker {
         self.adopted = adopted
         self.shuffle = shuffle
         self.secret = secret
+        self.security = security
         self.outbox = outbox
         self.logger = logger
     }
@@ -137,7 +139,7 @@ actor Worker {
         let directory = "\(settings.workDirectory)/\(attempt)"
         let outbox = self.outbox
         let fetcher = ReduceFetcher(
-            attempt: attempt, mapCount: run.mapCount, secret: self.secret, directory: directory,
+            attempt: attempt, mapCount: run.mapCount, secret: self.secret, security: self.security, directory: directory,
             memoryBudget: Int64(settings.sortBufferBytes), logger: self.logger
         ) { outbox.yield($0) }
         let entry = RunningAttempt(fetcher: fetcher)

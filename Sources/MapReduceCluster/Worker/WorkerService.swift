@@ -18,6 +18,8 @@ public struct WorkerOptions: Sendable {
     public var connectTimeout: Duration = .seconds(30)
     /// A shuffle connection with nothing read or written for this long is closed.
     public var idleTimeout: Duration = .seconds(60)
+    /// TLS for the connection to the master and for the shuffle, both ways; none without.
+    public var security: TransportSecurity?
 
     public init(master: Endpoint) {
         self.master = master
@@ -40,8 +42,9 @@ public enum WorkerService {
         // Removed however the service ends, stopped (cancelled) included: a
         // task still running on another thread cannot make files in it then.
         defer { directory.remove() }
-        let shuffle = try await ShuffleServer(listen: options.listen, secret: secret, idleTimeout: options.idleTimeout, logger: logger)
-        let channel = try await self.connect(to: options.master, within: options.connectTimeout)
+        let shuffle = try await ShuffleServer(
+            listen: options.listen, secret: secret, idleTimeout: options.idleTimeout, security: options.security, logger: logger)
+        let channel = try await self.connect(to: options.master, security: options.security, within: options.connectTimeout)
         try await channel.executeThenClose { inbound, outbound in
             var connection = Connection(inbound, outbound, peer: "master \(options.master)")
             try await Handshake.connect(&connection, secret: secret)
@@ -57,7 +60,7 @@ public enum WorkerService {
             logger[metadataKey: "worker"] = "\(registered.workerID)"
             let worker = Worker(
                 id: registered.workerID, jobs: jobs, workDirectory: workDirectory, adopted: directory.adopted, shuffle: shuffle,
-                secret: secret,
+                secret: secret, security: options.security,
                 outbox: continuation, logger: logger)
             logger.info("registered", metadata: ["shuffle": "\(advertised):\(shuffle.port)"])
             let lastHeard = LastHeard()
@@ -95,11 +98,11 @@ public enum WorkerService {
     }
 
     /// Connects to the master, trying again until `timeout` has passed.
-    private static func connect(to master: Endpoint, within timeout: Duration) async throws -> FramedChannel {
+    private static func connect(to master: Endpoint, security: TransportSecurity?, within timeout: Duration) async throws -> FramedChannel {
         let deadline = ContinuousClock.now + timeout
         while true {
             do {
-                return try await Network.connect(to: master)
+                return try await Network.connect(to: master, security: security)
             } catch {
                 guard ContinuousClock.now < deadline else { throw ProtocolError("cannot reach the master at \(master): \(error)") }
                 try await Task.sleep(for: .milliseconds(100))

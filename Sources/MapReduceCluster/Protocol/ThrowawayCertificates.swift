@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+import MapReduce
+import SwiftASN1
+import X509
+
+/// A certificate authority made for one run and forgotten after it, and one
+/// certificate it signed, which every process of the run presents: what
+/// `run --tls` uses when no certificates are given. The certificate names
+/// 127.0.0.1 and localhost, the addresses a local cluster uses.
+public struct ThrowawayCertificates: Sendable {
+    /// The CA's certificate, as PEM.
+    public let caPEM: String
+    /// The certificate the CA signed, as PEM.
+    public let certificatePEM: String
+    /// The certificate's private key, as PEM.
+    public let privateKeyPEM: String
+
+    /// Makes a new CA (a P-256 key, valid for a day) and signs a new certificate with it.
+    public init() throws {
+        let now = Date()
+        let validity = (before: now - 3600, after: now + 24 * 3600)
+        let caKey = P256.Signing.PrivateKey()
+        let caName = try DistinguishedName { CommonName("mapreduce throwaway CA") }
+        let ca = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(caKey.publicKey),
+            notValidBefore: validity.before, notValidAfter: validity.after, issuer: caName, subject: caName,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true))
+            },
+            issuerPrivateKey: .init(caKey))
+        let key = P256.Signing.PrivateKey()
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
+            notValidBefore: validity.before, notValidAfter: validity.after, issuer: caName,
+            subject: try DistinguishedName { CommonName("mapreduce local cluster") },
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.serverAuth, .clientAuth])
+                SubjectAlternativeNames([.ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])), .dnsName("localhost")])
+            },
+            issuerPrivateKey: .init(caKey))
+        self.caPEM = try ca.serializeAsPEM().pemString
+        self.certificatePEM = try certificate.serializeAsPEM().pemString
+        self.privateKeyPEM = key.pemRepresentation
+    }
+
+    /// Makes `directory` (mode 0700; it must not exist) and writes the three
+    /// in it as `ca.pem`, `cert.pem` and `key.pem` (mode 0600); returns their paths.
+    public func write(in directory: String) throws(SystemError) -> TLSFiles {
+        guard mkdir(directory, 0o700) == 0 else { throw SystemError("create directory", path: directory, errno: errno) }
+        let files = TLSFiles(certificate: "\(directory)/cert.pem", key: "\(directory)/key.pem", ca: "\(directory)/ca.pem")
+        for (path, text) in [(files.ca, self.caPEM), (files.certificate, self.certificatePEM), (files.key, self.privateKeyPEM)] {
+            try Self.writePrivately(Array(text.utf8), to: path)
+        }
+        return files
+    }
+
+    /// Creates `path` (it must not exist) with mode 0600 and writes `bytes` to it.
+    private static func writePrivately(_ bytes: [UInt8], to path: String) throws(SystemError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SystemError("create", path: path, errno: errno) }
+        defer { close(descriptor) }
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw SystemError("write", path: path, errno: written < 0 ? errno : EIO) }
+    }
+}
