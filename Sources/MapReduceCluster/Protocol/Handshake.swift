@@ -11,7 +11,14 @@ public enum Handshake {
     /// The server's side: returns once the client has proven it holds the secret.
     public static func accept(_ connection: inout Connection, secret: Secret) async throws {
         let serverNonce = randomNonce()
-        try await connection.send(.challenge(Challenge(version: ProtocolVersion.current, nonce: serverNonce)))
+        do {
+            try await connection.send(.challenge(Challenge(version: ProtocolVersion.current, nonce: serverNonce)))
+        } catch {
+            // A connection whose TLS handshake failed is closed before anything can be sent:
+            // why it failed is what reading it throws.
+            _ = try await connection.receive()
+            throw error
+        }
         guard case .authenticate(let answer) = try await connection.expect() else {
             throw ProtocolError("\(connection.peer) did not authenticate")
         }

@@ -21,7 +21,8 @@ public struct ThrowawayCertificates: Sendable {
         let now = Date()
         let validity = (before: now - 3600, after: now + 24 * 3600)
         let caKey = P256.Signing.PrivateKey()
-        let caName = try DistinguishedName { CommonName("mapreduce throwaway CA") }
+        // A name of its own: a verifier looks the issuer up by name.
+        let caName = try DistinguishedName { CommonName("mapreduce throwaway CA \(UInt64.random(in: 0...UInt64.max))") }
         let ca = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(caKey.publicKey),
             notValidBefore: validity.before, notValidAfter: validity.after, issuer: caName, subject: caName,
@@ -51,21 +52,21 @@ public struct ThrowawayCertificates: Sendable {
 
     /// Makes `directory` (mode 0700; it must not exist) and writes the three
     /// in it as `ca.pem`, `cert.pem` and `key.pem` (mode 0600); returns their paths.
-    public func write(in directory: String) throws(SystemError) -> TLSFiles {
+    public func write(in directory: String) throws -> TLSFiles {
         guard mkdir(directory, 0o700) == 0 else { throw SystemError("create directory", path: directory, errno: errno) }
         let files = TLSFiles(certificate: "\(directory)/cert.pem", key: "\(directory)/key.pem", ca: "\(directory)/ca.pem")
         for (path, text) in [(files.ca, self.caPEM), (files.certificate, self.certificatePEM), (files.key, self.privateKeyPEM)] {
-            try Self.writePrivately(Array(text.utf8), to: path)
+            try Self.writePrivately(text, to: path)
         }
         return files
     }
 
-    /// Creates `path` (it must not exist) with mode 0600 and writes `bytes` to it.
-    private static func writePrivately(_ bytes: [UInt8], to path: String) throws(SystemError) {
+    /// Creates `path` (it must not exist) with mode 0600 and writes `text` to it.
+    private static func writePrivately(_ text: String, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemError("create", path: path, errno: errno) }
-        defer { close(descriptor) }
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw SystemError("write", path: path, errno: written < 0 ? errno : EIO) }
+        let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        try file.write(contentsOf: Data(text.utf8))
+        try file.close()
     }
 }

@@ -29,7 +29,8 @@ public struct TransportSecurityError: Error, Hashable, CustomStringConvertible {
         let name = Self.failureName(in: reason)
         if name.contains("CERTIFICATE_VERIFY_FAILED") {
             self.init("certificate verify failed: \(peer) presented a certificate that the CA of --tls-ca did not sign")
-        } else if name.contains("ALERT") && (name.contains("CERTIFICATE") || name.contains("UNKNOWN_CA")) {
+        } else if name.contains("ALERT") && ["CERTIFICATE", "UNKNOWN_CA", "DECRYPT_ERROR"].contains(where: name.contains) {
+            // DECRYPT_ERROR: a CA of the same name as the peer's own, whose signature did not verify.
             self.init("\(peer) refused this process's certificate (\(name)): is it signed by the CA the peer trusts?")
         } else if name.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE") {
             self.init("\(peer) presented no certificate: is TLS set up on it?")
@@ -40,9 +41,10 @@ public struct TransportSecurityError: Error, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The names of the failures in BoringSSL's error stack, joined by commas; the whole text if it names none.
     private static func failureName(in reason: String) -> String {
-        guard let marker = reason.range(of: "OPENSSL_internal:") else { return reason }
-        let rest = reason[marker.upperBound...]
-        return String(rest.prefix { $0 != " " && $0 != "]" && $0 != "," })
+        let marker = "OPENSSL_internal:"
+        let names = reason.components(separatedBy: marker).dropFirst().map { String($0.prefix { $0 != " " && $0 != "]" && $0 != "," }) }
+        return names.isEmpty ? reason : names.joined(separator: ", ")
     }
 }
