@@ -14,9 +14,11 @@ struct HandshakeAndShuffleTests {
     static let wrongSecret = try! Secret(text: "a wrong secret, also long")
     static let loopback = Endpoint(host: "127.0.0.1", port: 0)
 
-    /// Accepts one connection on a fresh port and runs `body` on it; returns the port and the server's task.
-    static func serveOnce(_ body: @escaping @Sendable (inout Connection) async throws -> Void) async throws -> (Int, Task<Void, any Error>) {
-        let listener = try await Network.listen(on: loopback)
+    /// Accepts one connection (TLS with `security`) on a fresh port and runs `body` on it; returns the port and the server's task.
+    static func serveOnce(
+        security: TransportSecurity? = nil, _ body: @escaping @Sendable (inout Connection) async throws -> Void
+    ) async throws -> (Int, Task<Void, any Error>) {
+        let listener = try await Network.listen(on: loopback, security: security)
         let port = listener.boundPort!
         let task = Task {
             try await listener.executeThenClose { inbound in

@@ -17,21 +17,10 @@ struct TransportSecurityTests {
 
     /// Accepts one TLS connection, runs the handshake and echoes one message back; returns the port and the server's task.
     static func serveOnce(_ security: TransportSecurity) async throws -> (Int, Task<Void, any Error>) {
-        let listener = try await Network.listen(on: Endpoint(host: "127.0.0.1", port: 0), security: security)
-        let port = listener.boundPort!
-        let task = Task {
-            try await listener.executeThenClose { inbound in
-                for try await accepted in inbound {
-                    try await accepted.take().executeThenClose { inbound, outbound in
-                        var connection = Connection(inbound, outbound, peer: "client")
-                        try await Handshake.accept(&connection, secret: Self.secret)
-                        try await connection.send(try await connection.expect())
-                    }
-                    return
-                }
-            }
+        try await HandshakeAndShuffleTests.serveOnce(security: security) { connection in
+            try await Handshake.accept(&connection, secret: Self.secret)
+            try await connection.send(try await connection.expect())
         }
-        return (port, task)
     }
 
     /// Connects with `security`, runs the handshake, and returns what the server echoes of a heartbeat.

@@ -34,8 +34,10 @@ public struct TransportSecurityError: Error, Hashable, CustomStringConvertible {
             self.init("\(peer) refused this process's certificate (\(name)): is it signed by the CA the peer trusts?")
         } else if name.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE") {
             self.init("\(peer) presented no certificate: is TLS set up on it?")
-        } else if name.contains("WRONG_VERSION_NUMBER") || name.contains("HTTP_REQUEST") || name.contains("EOF during handshake") {
+        } else if name.contains("WRONG_VERSION_NUMBER") || name.contains("HTTP_REQUEST") {
             self.init("\(peer) does not speak TLS (\(name)): give --tls-cert, --tls-key and --tls-ca to every process, or to none")
+        } else if name.contains("EOF during handshake") {
+            self.init("\(peer) closed the connection in the TLS handshake: it may be busy, or not speak TLS")
         } else {
             self.init("TLS with \(peer) failed: \(name)")
         }
