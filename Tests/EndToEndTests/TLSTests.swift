@@ -139,6 +139,8 @@ struct TLSTests {
         let finished = try await master.wait(timeout: 60)
         #expect(finished.status == 0, "\(name): \(finished.standardError)")
         #expect(try await worker.wait(timeout: 30).status == 0, "\(name)")
+        proxying.cancel()
+        await proxying.value
         return (control.bytes, shuffle.bytes)
     }
 

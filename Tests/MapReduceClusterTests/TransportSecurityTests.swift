@@ -85,7 +85,7 @@ struct TransportSecurityTests {
             _ = try TransportSecurity(files: wrongKey)
             Issue.record("a key that is not the certificate's was taken")
         } catch {
-            #expect(error.description.hasPrefix("cannot set up TLS with \(cluster.certificate), \(other.key) and \(cluster.ca)"))
+            #expect(error.description == "cannot set up TLS with \(cluster.certificate), \(other.key) and \(cluster.ca): --tls-key is not the key of --tls-cert")
         }
         // The files are this user's alone.
         let mode = try FileManager.default.attributesOfItem(atPath: cluster.key)[.posixPermissions] as? Int

@@ -56,12 +56,14 @@ public struct TransportSecurity: Sendable {
         client.certificateVerification = .noHostnameVerification
         server.minimumTLSVersion = .tlsv13
         client.minimumTLSVersion = .tlsv13
-        // A key that is not the certificate's fails here.
+        let setUp = "cannot set up TLS with \(files.certificate), \(files.key) and \(files.ca)"
         do {
             self.serverContext = try NIOSSLContext(configuration: server)
             self.clientContext = try NIOSSLContext(configuration: client)
+        } catch NIOSSLError.failedToLoadPrivateKey {
+            throw TransportSecurityError("\(setUp): --tls-key is not the key of --tls-cert")
         } catch {
-            throw TransportSecurityError("cannot set up TLS with \(files.certificate), \(files.key) and \(files.ca): \(error)")
+            throw TransportSecurityError("\(setUp): \(error)")
         }
     }
 
