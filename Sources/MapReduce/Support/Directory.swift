@@ -50,7 +50,15 @@ public struct Directory: ~Copyable, Sendable {
     private func openChild(_ name: [CChar]) throws(SystemError) -> Directory {
         let path = self.pathOf(Self.string(name))
         let fd = openat(self.descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemError("open directory", path: path, errno: errno) }
+        guard fd >= 0 else {
+            var error = errno
+            // Some systems say "not a directory" of a link: make it "too many links" everywhere.
+            var info = stat()
+            if error == ENOTDIR, fstatat(self.descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                error = ELOOP
+            }
+            throw SystemError("open directory", path: path, errno: error)
+        }
         return Directory(descriptor: fd, path: path)
     }
 

@@ -108,6 +108,11 @@ public struct SecretError: Error, Hashable, CustomStringConvertible {
     public var source: String
     public var problem: Problem
 
+    public init(source: String, problem: Problem) {
+        self.source = source
+        self.problem = problem
+    }
+
     public var description: String {
         switch self.problem {
         case .tooShort(let bytes):
