@@ -97,7 +97,7 @@ actor Worker {
         if let previous = self.settings { FileSystem.removeTree(previous.workDirectory) }
         var settings = start.settings
         settings.workDirectory = "\(self.workDirectory)/job-\(start.number)"
-        try FileSystem.makeDirectory(settings.workDirectory)
+        try FileSystem.makeDirectory(settings.workDirectory, access: .ownerOnly)
         self.job = job
         self.settings = settings
         self.master = start.master
@@ -118,7 +118,7 @@ actor Worker {
         let master = self.master
         Task { [settings] in
             let result = await BlockingWork.run {
-                try FileSystem.makeDirectory(directory)
+                try FileSystem.makeDirectory(directory, access: .ownerOnly)
                 let result = try job.runMapTask(task, settings, entry.control)
                 try RecoveredMapOutputs.record(task.id, of: master, in: directory)
                 return result
@@ -146,7 +146,7 @@ actor Worker {
         Task {
             let result: Result<TaskSucceeded, any Error>
             do {
-                try FileSystem.makeDirectory(directory)
+                try FileSystem.makeDirectory(directory, access: .ownerOnly)
                 let task = ReduceTask(id: attempt, inputs: try await fetcher.inputs())
                 result = await BlockingWork.run { try job.runReduceTask(task, settings, entry.control) }.map {
                     TaskSucceeded(attempt: attempt, counters: $0.counters)
