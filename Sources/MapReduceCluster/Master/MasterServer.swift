@@ -23,7 +23,15 @@ public final class MasterServer: Sendable {
     /// Binds the control port.
     public static func start(secret: Secret, listen: Endpoint, options: MasterOptions, logger: Logger) async throws -> MasterServer {
         let listener = try await Network.listen(on: listen, idleTimeout: .init(options.idleTimeout))
-        return MasterServer(master: Master(options: options, logger: logger), listener: listener, secret: secret, logger: logger)
+        let master = Master(options: options, logger: logger) { location, partition in
+            do {
+                _ = try await ShuffleClient.fetch(location, partition: partition, secret: secret) { _ in .discard }
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        return MasterServer(master: master, listener: listener, secret: secret, logger: logger)
     }
 
     /// Serves workers while `body` runs jobs (with `runJob`), then tells them to exit.
