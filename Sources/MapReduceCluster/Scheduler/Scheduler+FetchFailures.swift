@@ -13,11 +13,11 @@ import MapReduce
 extension Scheduler {
     /// Why a fetch failure report does not count, or nil if it does.
     func whyIgnored(fetchFailureOf map: AttemptID, by reduce: AttemptID, on id: WorkerID) -> String? {
-        guard map.kind == .map, self.isKnown(map), self.maps[map.task].done?.attempt == map else {
-            return "the output is not the map's current one"
-        }
         guard reduce.kind == .reduce, self.runningAttempt(reduce)?.worker == id else {
             return "the reduce attempt does not run on the sender"
+        }
+        guard map.kind == .map, self.isKnown(map), self.maps[map.task].done?.attempt == map else {
+            return "the output is not the map's current one"
         }
         guard self.announced[reduce]?.contains(map) == true else { return "the reduce attempt was not told of that output" }
         guard self.fetched[reduce]?.contains(map.task) != true else { return "the reduce attempt said it fetched that output" }
