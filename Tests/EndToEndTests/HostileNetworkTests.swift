@@ -100,9 +100,14 @@ struct HostileNetworkTests {
             await #expect(throws: (any Error).self) { _ = try await connection.expect() }
         }
         try await Self.authenticated(port: shufflePort, secret: secret) { connection in
-            try await connection.send(.fetch(Fetch(mapAttempt: AttemptID(.map, task: -1, attempt: 1, job: 1), partition: -5)))
+            try await connection.send(.fetch(Fetch(mapAttempt: AttemptID(.map, task: 500, attempt: 1, job: 1), partition: 0)))
             guard case .error(let error) = try await connection.receive() else { Issue.record("no error answer"); return }
             #expect(error.message.contains("no output of"))
+        }
+        // Numbers out of range are refused whole: the connection is closed.
+        try await Self.authenticated(port: shufflePort, secret: secret) { connection in
+            try await connection.send(.fetch(Fetch(mapAttempt: AttemptID(.map, task: -1, attempt: 1, job: 1), partition: -5)))
+            #expect((try? await connection.receive()) == nil)
         }
         let silentStart = ContinuousClock.now
         try await Self.authenticated(port: shufflePort, secret: secret) { connection in
