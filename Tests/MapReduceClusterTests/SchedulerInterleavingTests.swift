@@ -101,7 +101,7 @@ private struct Simulation {
         case 90..<95:
             if self.nextWorker <= 8 { self.register() }
         case 95..<98:
-            self.reportFetchFailure(forged: self.random.next() % 3 == 0)
+            self.forgeFetchFailure()
         default:
             // The master's check of an output ends; it finds a problem while the map can afford one.
             guard !self.pendingChecks.isEmpty else { return }
@@ -113,33 +113,38 @@ private struct Simulation {
         }
     }
 
-    /// A reduce attempt says it cannot fetch a finished map's output; or a worker that does not
-    /// run it says so, which must change nothing.
-    private mutating func reportFetchFailure(forged: Bool) {
+    /// A worker that does not run a reduce attempt says it cannot fetch a finished map's output,
+    /// which must change nothing.
+    private mutating func forgeFetchFailure() {
         let done = self.harness.scheduler.maps.compactMap(\.done?.attempt)
         let reduces = self.harness.scheduler.runningReduces()
-        guard let map = done.randomElement(using: &self.random), let (reduce, host) = reduces.randomElement(using: &self.random)
+        guard let map = done.randomElement(using: &self.random), let (reduce, host) = reduces.randomElement(using: &self.random),
+            let liar = self.processes.keys.filter({ $0 != host }).randomElement(using: &self.random)
         else { return }
-        if forged {
-            guard let liar = self.processes.keys.filter({ $0 != host }).randomElement(using: &self.random) else { return }
-            let commands = self.harness.on(.fetchFailed(map: map, reduce: reduce, on: liar, message: "forged"))
-            #expect(!names(commands).contains { $0.hasPrefix("rerun") || $0.hasPrefix("check") || $0.hasPrefix("kill") })
-            return self.deliver(commands)
-        }
+        let commands = self.harness.on(.fetchFailed(map: map, reduce: reduce, on: liar, message: "forged"))
+        #expect(!names(commands).contains { $0.hasPrefix("rerun") || $0.hasPrefix("check") || $0.hasPrefix("kill") })
+        self.deliver(commands)
+    }
+
+    /// Running reduce attempt `reduce` says it cannot fetch a finished map's output.
+    private mutating func reportFetchFailure(by reduce: AttemptID, on host: WorkerID) {
+        guard let map = self.harness.scheduler.maps.compactMap(\.done?.attempt).randomElement(using: &self.random) else { return }
         let mapTask = AttemptID(.map, task: map.task, attempt: 0)
         let reduceTask = AttemptID(.reduce, task: reduce.task, attempt: 0)
         if self.reportsLeft[reduceTask] == nil, self.failuresLeft[reduceTask, default: 2] > 0 {
             self.failuresLeft[reduceTask, default: 2] -= 1
             self.reportsLeft[reduceTask] = 5
         }
-        guard self.reportsLeft[reduceTask, default: 0] > 0, self.failuresLeft[mapTask, default: 2] > 0 else { return }
+        // A report from a second worker re-runs the map, which is charged for it.
+        let reporters = Set(self.harness.scheduler.maps[map.task].output.failures.values.map(\.worker) + [host])
+        guard self.reportsLeft[reduceTask, default: 0] > 0, reporters.count < 2 || self.failuresLeft[mapTask, default: 2] > 0 else { return }
         self.reportsLeft[reduceTask]! -= 1
-        self.failuresLeft[mapTask, default: 2] -= 1
+        if reporters.count >= 2 { self.failuresLeft[mapTask, default: 2] -= 1 }
         self.deliver(self.harness.on(.fetchFailed(map: map, reduce: reduce, on: host, message: "unreachable")))
     }
 
     /// A running attempt ends: it fails (while its task can afford it, never on worker 1),
-    /// reports fetched map outputs (a reduce), or succeeds.
+    /// reports fetched map outputs or one it cannot fetch (a reduce), or succeeds.
     private mutating func finish(_ attempt: AttemptID, on id: WorkerID) {
         let task = AttemptID(attempt.kind, task: attempt.task, attempt: 0)
         let roll = self.random.next() % 100
@@ -150,6 +155,8 @@ private struct Simulation {
         } else if roll < 45, attempt.kind == .reduce {
             let maps = self.harness.scheduler.maps.indices.filter { _ in self.random.next() % 2 == 0 }
             self.deliver(self.harness.on(.outputsFetched(reduce: attempt, maps: maps, on: id)))
+        } else if roll < 60, attempt.kind == .reduce {
+            self.reportFetchFailure(by: attempt, on: id)
         } else {
             self.processes[id]!.active.remove(attempt)
             if attempt.kind == .reduce { self.succeededReduces.insert(attempt) } else { self.outputs[id, default: []].append(attempt) }
