@@ -69,6 +69,11 @@ public final class MasterServer: Sendable {
     /// Runs one job on the workers: on success commits its output and returns
     /// its report; on failure removes what it wrote and throws.
     public func runJob(_ plan: JobPlan, progress: ProgressLine? = nil) async throws -> JobReport {
+        // Workers refuse task numbers beyond the protocol's limit.
+        for (count, what) in [(plan.splits.count, "map tasks"), (plan.settings.partitions, "reduce tasks")] where count > PeerInputLimits.maxTasks {
+            plan.committer.abort()
+            throw JobError("the job has \(count) \(what); a cluster runs at most \(PeerInputLimits.maxTasks)")
+        }
         await self.master.begin(plan)
         let reporting = progress.map { progress in Task { await progress.run(self.master) } }
         let outcome = await self.master.outcome()
