@@ -12,15 +12,8 @@ extension EndToEnd {
 struct FakeWorkerTests {
     @Test func aLyingWorkerCannotTrapTheMasterNorSpoilTheJob() async throws {
         let directory = try TemporaryDirectory()
-        var texts: [[UInt8]] = []
-        for (index, name) in ["a", "b", "c"].enumerated() {
-            var random = RandomText(seed: 71 + UInt64(index))
-            texts.append(random.make(size: 20_000))
-            try directory.write("input/\(name).txt", texts.last!)
-        }
-        let secretText = "a secret a liar holds too"
-        let secretFile = try directory.write("secret", Array(secretText.utf8))
-        let secret = try Secret(text: secretText)
+        let texts = try HostileNetworkTests.writeInputs(directory, ["a", "b", "c"], seed: 71)
+        let (secretFile, secret) = try HostileNetworkTests.writeSecret(directory, "a secret a liar holds too")
         let gate = "\(directory.path)/gate"
         let master = try ChildProcess("testjobs", [
             "master", "--job", "paced", "--secret-file", secretFile, "--reducers", "1", "--split-size", "64K", "--log-level", "info",
