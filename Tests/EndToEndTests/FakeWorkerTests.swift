@@ -71,7 +71,7 @@ struct FakeWorkerTests {
                     .fetchFailed(FetchFailed(reduceAttempt: reduce, mapAttempt: AttemptID(.map, task: 1, attempt: 1, job: 1), host: "127.0.0.1", port: 1, message: "lie", corrupt: true)))
             }
             for attempt in [AttemptID(.map, task: 1, attempt: 1, job: 1), AttemptID(.map, task: 999, attempt: 1, job: 1)] {
-                try await connection.send(.taskSucceeded(TaskSucceeded(attempt: attempt, counters: huge, outputPath: nil)))
+                try await connection.send(.taskSucceeded(TaskSucceeded(attempt: attempt, counters: huge)))
             }
             try await connection.send(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: reduce, maps: [999])))
             try await connection.send(.taskKilled(TaskKilled(attempt: AttemptID(.reduce, task: 7, attempt: 3, job: 1))))
@@ -79,7 +79,7 @@ struct FakeWorkerTests {
             // Once the reduce runs on a real worker, its own map "succeeds", with counters at the top of 64 bits, but it serves nothing (its
             // shuffle port is closed): the reducer cannot fetch the output, nor can the master.
             _ = try await master.waitForStandardError(matching: "attempt=m-00002-a1 worker=w-[23] \\[MapReduceCluster\\] map output ready")
-            try await connection.send(.taskSucceeded(TaskSucceeded(attempt: map!, counters: huge, outputPath: nil)))
+            try await connection.send(.taskSucceeded(TaskSucceeded(attempt: map!, counters: huge)))
             _ = try await master.waitForStandardError(matching: "map output unusable; running the map again")
             // Then it goes, with whatever it was given since.
         }

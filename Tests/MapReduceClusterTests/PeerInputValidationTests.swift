@@ -17,7 +17,7 @@ import Testing
         var counters = Counters()
         counters.framework = framework
         counters.user = user
-        return .taskSucceeded(TaskSucceeded(attempt: attempt, counters: counters, outputPath: nil))
+        return .taskSucceeded(TaskSucceeded(attempt: attempt, counters: counters))
     }
 
     static func location(map: Int = 0, port: Int = 4000) -> MapOutputLocation {

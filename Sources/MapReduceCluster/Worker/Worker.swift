@@ -124,7 +124,7 @@ actor Worker {
                 return result
             }
             self.finished(
-                task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters, outputPath: nil) }, leftovers: [directory]
+                task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters) }, leftovers: [directory]
             ) {
                 if case .success(let output) = result { self.shuffle.add(output.output, of: task.id) }
             }
@@ -149,7 +149,7 @@ actor Worker {
                 try FileSystem.makeDirectory(directory)
                 let task = ReduceTask(id: attempt, inputs: try await fetcher.inputs())
                 result = await BlockingWork.run { try job.runReduceTask(task, settings, entry.control) }.map {
-                    TaskSucceeded(attempt: attempt, counters: $0.counters, outputPath: $0.outputPath)
+                    TaskSucceeded(attempt: attempt, counters: $0.counters)
                 }
             } catch {
                 result = .failure(error)
