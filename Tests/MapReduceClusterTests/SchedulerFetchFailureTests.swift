@@ -64,7 +64,7 @@ import Testing
         harness.on(.fetchFailed(map: output, reduce: reduce, on: reducer, message: "refused"))
         #expect(harness.on(.outputChecked(Scheduler.MapOutputAt(attempt: output, worker: worker(1)), problem: nil)).isEmpty)
         let third = names(harness.on(.fetchFailed(map: output, reduce: reduce, on: reducer, message: "refused")))
-        #expect(third.contains("kill r-00000-a1 on \(reducer)"))
+        #expect(third.contains("kill r-00000-a1 on \(reducer)") && third.contains("blame r-00000-a1 on \(reducer)"))
         #expect(!third.contains { $0.hasPrefix("rerun") })
         #expect(harness.scheduler.counters[.failedReduceAttempts] == 1)
         #expect(harness.scheduler.reduces[0].failures == 1 && harness.scheduler.maps[0].failures == 0)

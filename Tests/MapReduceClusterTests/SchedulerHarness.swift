@@ -64,6 +64,7 @@ func names(_ commands: [Scheduler.Command]) -> [String] {
         case .announce(_, let attempt, let worker): "announce to \(attempt.description) on \(worker)"
         case .kill(let attempt, let worker): "kill \(attempt.description) on \(worker)"
         case .exclude(let worker): "exclude \(worker)"
+        case .blame(let attempt, let worker, _): "blame \(attempt.description) on \(worker)"
         case .rerun(let map, _): "rerun m-\(map)"
         case .checkOutput(let output, let partition): "check \(output.attempt.description) partition \(partition) on \(output.worker)"
         case .failJob(let givenUp): "fail \(givenUp.attempt.description)"

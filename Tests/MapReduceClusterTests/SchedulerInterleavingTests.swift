@@ -192,7 +192,7 @@ private struct Simulation {
                 Issue.record("a job with transient failures only was given up: \(givenUp)")
             case .checkOutput(let output, _):
                 self.pendingChecks.append(output)
-            case .announce, .exclude, .rerun:
+            case .announce, .exclude, .blame, .rerun:
                 break
             }
         }

@@ -203,6 +203,7 @@ public actor Master {
         case .fetchFailed(let failure) where !self.isStale(failure):
             let metadata: Logger.Metadata = [
                 "map": "\(failure.mapAttempt)", "reduce": "\(failure.reduceAttempt)", "worker": "\(id)", "error": "\(failure.message)",
+                "corrupt": "\(failure.corrupt)",
             ]
             guard let scheduler = self.scheduler, self.outcome == nil else { return }
             if let reason = scheduler.whyIgnored(fetchFailureOf: failure.mapAttempt, by: failure.reduceAttempt, on: id) {
@@ -278,6 +279,8 @@ public actor Master {
             self.logger.info("map output lost with its worker; running the map again", metadata: ["map": "\(map)"])
         case .rerun(let map, .outputUnusable):
             self.logger.warning("map output unusable; running the map again", metadata: ["map": "\(map)"])
+        case .blame(let attempt, let id, let reason):
+            self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(reason)"])
         case .exclude(let id):
             self.logger.warning("worker excluded from the job: it failed several of its tasks", metadata: ["worker": "\(id)"])
         case .failJob(let givenUp):

@@ -40,6 +40,9 @@ extension Scheduler {
         case rerun(map: Int, because: RerunCause)
         /// A worker gets no more tasks of this job (for the log; the scheduler already acts on it).
         case exclude(WorkerID)
+        /// A reduce attempt failed because it keeps reporting map outputs that others fetch as
+        /// unfetchable (for the log; its `kill` follows).
+        case blame(AttemptID, on: WorkerID, reason: String)
         /// A task is given up, and with it the job.
         case failJob(TaskGivenUp)
         /// Every reduce task is done: commit these winning attempts, by partition.

@@ -78,9 +78,9 @@ extension Scheduler {
             sum + (map.output.isFine(for: reduce) ? map.output.failures[reduce]?.count ?? 0 : 0)
         }
         guard count >= MasterOptions.fetchFailuresBeforeBlame else { return }
-        self.failed(
-            reduce, on: running.worker, message: "it could not fetch \(count) times map outputs that others fetched", record: nil,
-            at: now)
+        let reason = "it reported \(count) times that it could not fetch map outputs that others fetched"
+        self.emit(.blame(reduce, on: running.worker, reason: reason))
+        self.failed(reduce, on: running.worker, message: reason, record: nil, at: now)
         // Its code still runs: it keeps its slot until it has stopped.
         guard self.workers[running.worker] != nil else { return }
         self.workers[running.worker]!.stopping.insert(reduce)
