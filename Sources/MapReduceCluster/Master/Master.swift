@@ -273,7 +273,7 @@ public actor Master {
             let check = self.checkOutput
             Task {
                 let problem = await check(location, partition)
-                await self.checked(output, problem: problem)
+                self.checked(output, problem: problem)
             }
         case .rerun(let map, .outputLost):
             self.logger.info("map output lost with its worker; running the map again", metadata: ["map": "\(map)"])
