@@ -50,9 +50,15 @@ public actor Master {
     private var outcome: Outcome?
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
 
-    public init(options: MasterOptions, logger: Logger) {
+    /// Fetches a partition of a map output as a reducer would, discarding it: nil if it
+    /// arrived intact, or what went wrong.
+    public typealias OutputCheck = @Sendable (MapOutputLocation, _ partition: Int) async -> String?
+    private let checkOutput: OutputCheck
+
+    public init(options: MasterOptions, logger: Logger, checkOutput: @escaping OutputCheck) {
         self.options = options
         self.logger = logger
+        self.checkOutput = checkOutput
     }
 
     /// Starts `plan`'s job on the workers there are and those that come.
@@ -95,7 +101,7 @@ public actor Master {
             mapsDone: self.scheduler?.mapsDone ?? 0, maps: self.scheduler?.maps.count ?? 0,
             reducesDone: self.scheduler?.reducesDone ?? 0, reduces: self.scheduler?.reduces.count ?? 0,
             workers: self.workers.count,
-            bytesRead: self.results.values.reduce(0) { $0 + ($1.attempt.kind == .map ? $1.counters[.mapInputBytes] : 0) },
+            bytesRead: self.results.values.reduce(0) { Counters.sum($0, $1.attempt.kind == .map ? $1.counters[.mapInputBytes] : 0) },
             elapsed: ContinuousClock.now - self.started)
     }
 
@@ -163,6 +169,7 @@ public actor Master {
     func received(_ message: Message, from id: WorkerID) {
         guard self.workers[id] != nil else { return }
         self.workers[id]!.lastHeard = .now
+        self.noteForeignAttempts(in: message, from: id)
         switch message {
         case .heartbeat(let heartbeat):
             self.workers[id]!.send(.heartbeat(Heartbeat()))
@@ -198,12 +205,16 @@ public actor Master {
                 "map outputs recovered from a dead worker", metadata: ["worker": "\(id)", "attempts": "\(recovered.attempts)"])
             self.apply(.outputsRecovered(recovered.attempts, on: id))
         case .fetchFailed(let failure) where !self.isStale(failure):
-            self.logger.warning(
-                "fetch failed",
-                metadata: ["map": "\(failure.mapAttempt)", "reduce": "\(failure.reduceAttempt)", "error": "\(failure.message)"])
-            self.apply(
-                .fetchFailed(
-                    map: failure.mapAttempt, reduce: failure.reduceAttempt, corrupt: failure.corrupt, message: failure.message))
+            let metadata: Logger.Metadata = [
+                "map": "\(failure.mapAttempt)", "reduce": "\(failure.reduceAttempt)", "worker": "\(id)", "error": "\(failure.message)",
+                "corrupt": "\(failure.corrupt)",
+            ]
+            guard let scheduler = self.scheduler, self.outcome == nil else { return }
+            if let reason = scheduler.whyIgnored(fetchFailureOf: failure.mapAttempt, by: failure.reduceAttempt, on: id) {
+                return self.logger.warning("fetch failure report ignored: \(reason)", metadata: metadata)
+            }
+            self.logger.warning("fetch failed", metadata: metadata)
+            self.apply(.fetchFailed(map: failure.mapAttempt, reduce: failure.reduceAttempt, on: id, message: failure.message))
         case .fetchFailed:
             break
         default:
@@ -221,6 +232,25 @@ public actor Master {
             self.logger.warning("reduce output refused", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(error)"])
             return "\(error)"
         }
+    }
+
+    /// Logs a message that names attempts its sender does not run (nor is stopping) in the
+    /// current job; the scheduler ignores what it says of them.
+    private func noteForeignAttempts(in message: Message, from id: WorkerID) {
+        guard let scheduler = self.scheduler, self.outcome == nil else { return }
+        let named: [AttemptID] =
+            switch message {
+            case .heartbeat(let heartbeat): heartbeat.progress.map(\.attempt)
+            case .taskSucceeded(let success): [success.attempt]
+            case .taskFailed(let failure): [failure.attempt]
+            case .taskKilled(let killed): [killed.attempt]
+            case .mapOutputsFetched(let fetched): [fetched.reduceAttempt]
+            default: []
+            }
+        guard let foreign = named.first(where: { !scheduler.holds($0, on: id) }) else { return }
+        self.logger.warning(
+            "ignored what a worker said of an attempt it does not run",
+            metadata: ["worker": "\(id)", "message": "\(message.name)", "attempt": "\(foreign)"])
     }
 
     /// Whether `failure` is about where a map's output was before a worker recovered it elsewhere.
@@ -253,10 +283,20 @@ public actor Master {
             self.noteMapPhase()
         case .kill(let attempt, let id):
             self.workers[id]?.send(.killTask(KillTask(attempt: attempt)))
+        case .checkOutput(let output, let partition):
+            guard let location = self.locations([output]).first else { return }
+            self.logger.info("a reducer cannot fetch a map output; fetching it to check", metadata: ["map": "\(output.attempt)"])
+            let check = self.checkOutput
+            Task {
+                let problem = await check(location, partition)
+                self.checked(output, problem: problem)
+            }
         case .rerun(let map, .outputLost):
             self.logger.info("map output lost with its worker; running the map again", metadata: ["map": "\(map)"])
         case .rerun(let map, .outputUnusable):
             self.logger.warning("map output unusable; running the map again", metadata: ["map": "\(map)"])
+        case .blame(let attempt, let id, let reason):
+            self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(reason)"])
         case .exclude(let id):
             self.logger.warning("worker excluded from the job: it failed several of its tasks", metadata: ["worker": "\(id)"])
         case .failJob(let givenUp):
@@ -264,6 +304,16 @@ public actor Master {
         case .commit:
             self.succeed()
         }
+    }
+
+    /// The master's own fetch of `output` is over.
+    private func checked(_ output: Scheduler.MapOutputAt, problem: String?) {
+        if let problem {
+            self.logger.warning("the master could not fetch the map output either", metadata: ["map": "\(output.attempt)", "error": "\(problem)"])
+        } else {
+            self.logger.info("the map output arrived intact", metadata: ["map": "\(output.attempt)"])
+        }
+        self.apply(.outputChecked(output, problem: problem))
     }
 
     private func locations(_ outputs: [Scheduler.MapOutputAt]) -> [MapOutputLocation] {
@@ -302,7 +352,10 @@ public actor Master {
     private func succeed() {
         guard let scheduler = self.scheduler else { return }
         var counters = scheduler.counters
-        for result in self.results.values { counters.merge(result.counters) }
+        for result in self.results.values.sorted(by: { $0.attempt.description < $1.attempt.description })
+        where !counters.merge(result.counters) {
+            self.logger.warning("a counter reached the limit of a 64-bit count; it stays there", metadata: ["attempt": "\(result.attempt)"])
+        }
         let attempts = scheduler.history.map { finished in
             JobReport.Attempt(
                 id: finished.attempt.description, worker: finished.worker.description, startSeconds: finished.started.seconds,

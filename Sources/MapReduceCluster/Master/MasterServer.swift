@@ -23,7 +23,15 @@ public final class MasterServer: Sendable {
     /// Binds the control port.
     public static func start(secret: Secret, listen: Endpoint, options: MasterOptions, logger: Logger) async throws -> MasterServer {
         let listener = try await Network.listen(on: listen, idleTimeout: .init(options.idleTimeout))
-        return MasterServer(master: Master(options: options, logger: logger), listener: listener, secret: secret, logger: logger)
+        let master = Master(options: options, logger: logger) { location, partition in
+            do {
+                _ = try await ShuffleClient.fetch(location, partition: partition, secret: secret) { _ in .discard }
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        return MasterServer(master: master, listener: listener, secret: secret, logger: logger)
     }
 
     /// Serves workers while `body` runs jobs (with `runJob`), then tells them to exit.
@@ -61,6 +69,11 @@ public final class MasterServer: Sendable {
     /// Runs one job on the workers: on success commits its output and returns
     /// its report; on failure removes what it wrote and throws.
     public func runJob(_ plan: JobPlan, progress: ProgressLine? = nil) async throws -> JobReport {
+        // Workers refuse task numbers beyond the protocol's limit.
+        for (count, what) in [(plan.splits.count, "map tasks"), (plan.settings.partitions, "reduce tasks")] where count > PeerInputLimits.maxTasks {
+            plan.committer.abort()
+            throw JobError("the job has \(count) \(what); a cluster runs at most \(PeerInputLimits.maxTasks)")
+        }
         await self.master.begin(plan)
         let reporting = progress.map { progress in Task { await progress.run(self.master) } }
         let outcome = await self.master.outcome()
