@@ -21,6 +21,21 @@ struct HostileNetworkTests {
         return withUnsafeBytes(of: UInt32(payload.count).bigEndian) { Array($0) } + payload
     }
 
+    /// Writes `input/NAME.txt` of 20 kB of random words for each name; returns their texts.
+    static func writeInputs(_ directory: TemporaryDirectory, _ names: [String], seed: UInt64) throws -> [[UInt8]] {
+        try names.enumerated().map { index, name in
+            var random = RandomText(seed: seed + UInt64(index))
+            let text = random.make(size: 20_000)
+            try directory.write("input/\(name).txt", text)
+            return text
+        }
+    }
+
+    /// Writes the secret file; returns its path and the secret.
+    static func writeSecret(_ directory: TemporaryDirectory, _ text: String) throws -> (file: String, secret: Secret) {
+        (try directory.write("secret", Array(text.utf8)), try Secret(bytes: Array(text.utf8)))
+    }
+
     /// Connects with the secret, as a legitimate peer would, and hands over the connection.
     static func authenticated(port: Int, secret: Secret, _ body: (inout Connection) async throws -> Void) async throws {
         try await Network.connect(to: Endpoint(host: "127.0.0.1", port: port)).executeThenClose { inbound, outbound in
@@ -32,15 +47,8 @@ struct HostileNetworkTests {
 
     @Test func badPeersAreClosedAndTheJobFinishesRight() async throws {
         let directory = try TemporaryDirectory()
-        var texts: [[UInt8]] = []
-        for name in ["a", "b"] {
-            var random = RandomText(seed: name == "a" ? 91 : 92)
-            texts.append(random.make(size: 20_000))
-            try directory.write("input/\(name).txt", texts.last!)
-        }
-        let secretText = "a secret for a hostile network"
-        let secretFile = try directory.write("secret", Array(secretText.utf8))
-        let secret = try Secret(text: secretText)
+        let texts = try Self.writeInputs(directory, ["a", "b"], seed: 91)
+        let (secretFile, secret) = try Self.writeSecret(directory, "a secret for a hostile network")
         let gate = "\(directory.path)/gate"
         let master = try ChildProcess("testjobs", [
             "master", "--job", "paced", "--secret-file", secretFile, "--reducers", "2", "--idle-timeout", "3", "--worker-timeout", "2",
@@ -100,9 +108,14 @@ struct HostileNetworkTests {
             await #expect(throws: (any Error).self) { _ = try await connection.expect() }
         }
         try await Self.authenticated(port: shufflePort, secret: secret) { connection in
-            try await connection.send(.fetch(Fetch(mapAttempt: AttemptID(.map, task: -1, attempt: 1, job: 1), partition: -5)))
+            try await connection.send(.fetch(Fetch(mapAttempt: AttemptID(.map, task: 500, attempt: 1, job: 1), partition: 0)))
             guard case .error(let error) = try await connection.receive() else { Issue.record("no error answer"); return }
             #expect(error.message.contains("no output of"))
+        }
+        // Numbers out of range are refused whole: the connection is closed.
+        try await Self.authenticated(port: shufflePort, secret: secret) { connection in
+            try await connection.send(.fetch(Fetch(mapAttempt: AttemptID(.map, task: -1, attempt: 1, job: 1), partition: -5)))
+            #expect((try? await connection.receive()) == nil)
         }
         let silentStart = ContinuousClock.now
         try await Self.authenticated(port: shufflePort, secret: secret) { connection in

@@ -61,6 +61,10 @@ struct MasterWorkerCommandTests {
         #expect(unreachable.status != 0)
         #expect(unreachable.errorLines.count == 1)
         #expect(unreachable.standardError.contains("cannot reach the master at 127.0.0.1:1"))
+        let badAddress = try await ChildProcess.run(
+            "wordcount", ["worker", "--master", "127.0.0.1:1", "--secret-file", secret, "--advertise", "my host"])
+        #expect(badAddress.status != 0)
+        #expect(badAddress.errorLines == ["wordcount: error: my host is not a host name or address other workers can reach"])
     }
 }
 }

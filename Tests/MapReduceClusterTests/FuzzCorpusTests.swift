@@ -11,11 +11,12 @@ import Testing
         switch name {
         case "frames": FuzzTargets.frames
         case "spill": FuzzTargets.spillFile
+        case "commit": FuzzTargets.commit
         default: FuzzTargets.splitter
         }
     }
 
-    @Test(arguments: ["frames", "spill", "splitter"])
+    @Test(arguments: ["frames", "spill", "splitter", "commit"])
     func committedInputsStillPass(name: String) throws {
         let run = Self.target(name)
         let directory = Self.corpus.appendingPathComponent(name)

@@ -10,8 +10,8 @@ import TestSupport
 /// Handshakes and shuffle fetches over real loopback connections.
 @Suite(.timeLimit(.minutes(1)))
 struct HandshakeAndShuffleTests {
-    static let secret = try! Secret(text: "the right secret for tests")
-    static let wrongSecret = try! Secret(text: "a wrong secret, also long")
+    static let secret = try! Secret(bytes: Array("the right secret for tests".utf8))
+    static let wrongSecret = try! Secret(bytes: Array("a wrong secret, also long".utf8))
     static let loopback = Endpoint(host: "127.0.0.1", port: 0)
 
     /// Accepts one connection (TLS with `security`) on a fresh port and runs `body` on it; returns the port and the server's task.
@@ -110,10 +110,10 @@ struct HandshakeAndShuffleTests {
             let segment = output.index.segments[partition]
             let expected = Array(file[Int(segment.offset)..<Int(segment.offset + segment.length)])
             let location = MapOutputLocation(map: 0, attempt: AttemptID(.map, task: 0, attempt: 1), host: "127.0.0.1", port: shuffle.port)
-            let inMemory = try await ShuffleClient.fetch(location, partition: partition, secret: Self.secret) { _ in .memory }
+            let inMemory = try await ShuffleClient.fetch(location, partition: partition, secret: Self.secret, security: nil) { _ in .memory }
             #expect(inMemory.source == .memory(expected))
             let path = "\(directory.path)/fetched\(partition)"
-            let onDisk = try await ShuffleClient.fetch(location, partition: partition, secret: Self.secret) { _ in .file(path) }
+            let onDisk = try await ShuffleClient.fetch(location, partition: partition, secret: Self.secret, security: nil) { _ in .file(path) }
             #expect(onDisk.source == .file(path))
             #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == expected)
             #expect(onDisk.segment.records == segment.records)
@@ -126,15 +126,15 @@ struct HandshakeAndShuffleTests {
         defer { serving.cancel() }
         let known = MapOutputLocation(map: 0, attempt: AttemptID(.map, task: 0, attempt: 1), host: "127.0.0.1", port: shuffle.port)
         await #expect(throws: ProtocolError.self) {
-            try await ShuffleClient.fetch(known, partition: 0, secret: Self.wrongSecret) { _ in .memory }
+            try await ShuffleClient.fetch(known, partition: 0, secret: Self.wrongSecret, security: nil) { _ in .memory }
         }
         var unknown = known
         unknown.attempt = AttemptID(.map, task: 7, attempt: 1)
         await #expect(throws: ProtocolError("shuffle service 127.0.0.1:\(shuffle.port) said: no output of m-00007-a1 on this worker")) {
-            try await ShuffleClient.fetch(unknown, partition: 0, secret: Self.secret) { _ in .memory }
+            try await ShuffleClient.fetch(unknown, partition: 0, secret: Self.secret, security: nil) { _ in .memory }
         }
         await #expect(throws: ProtocolError("shuffle service 127.0.0.1:\(shuffle.port) said: m-00000-a1 has no partition 3")) {
-            try await ShuffleClient.fetch(known, partition: 3, secret: Self.secret) { _ in .memory }
+            try await ShuffleClient.fetch(known, partition: 3, secret: Self.secret, security: nil) { _ in .memory }
         }
     }
 }

@@ -30,6 +30,7 @@ struct SchedulerHarness {
         return self.on(.tick)
     }
 
+    @discardableResult
     mutating func register(_ number: Int, slots: Int = 1) -> [Scheduler.Command] {
         self.on(.workerRegistered(WorkerID(number: number), slots: slots))
     }
@@ -63,7 +64,9 @@ func names(_ commands: [Scheduler.Command]) -> [String] {
         case .announce(_, let attempt, let worker): "announce to \(attempt.description) on \(worker)"
         case .kill(let attempt, let worker): "kill \(attempt.description) on \(worker)"
         case .exclude(let worker): "exclude \(worker)"
+        case .blame(let attempt, let worker, _): "blame \(attempt.description) on \(worker)"
         case .rerun(let map, _): "rerun m-\(map)"
+        case .checkOutput(let output, let partition): "check \(output.attempt.description) partition \(partition) on \(output.worker)"
         case .failJob(let givenUp): "fail \(givenUp.attempt.description)"
         case .commit(let winners): "commit \(winners.map { $0.description }.joined(separator: ","))"
         }

@@ -5,8 +5,8 @@ import TestSupport
 @testable import MapReduceCluster
 
 /// Replays random interleavings of worker deaths, freezes, slow, failing and
-/// crossing attempts, and map outputs recovered from dead workers, against the
-/// scheduler, and checks after every step what must always hold. Worker 1 never fails and never dies; other workers fail
+/// crossing attempts, map outputs recovered from dead workers, and fetch failure
+/// reports (true, forged, and checked by the master), against the scheduler, and checks after every step what must always hold. Worker 1 never fails and never dies; other workers fail
 /// attempts and die, but never so often that a task must be given up.
 @Suite struct SchedulerInterleavingTests {
     @Test(arguments: 0..<2000)
@@ -37,6 +37,11 @@ private struct Simulation {
     /// Outputs of dead workers, for the next worker to recover.
     var abandoned: [AttemptID] = []
     var commits: [[AttemptID]] = []
+    /// Checks of map outputs the master was told to make, not answered yet.
+    var pendingChecks: [Scheduler.MapOutputAt] = []
+    /// Fetch failure reports each reduce task may still send; its first takes one of its failures,
+    /// as five reports can get at most one of its attempts blamed.
+    var reportsLeft: [AttemptID: Int] = [:]
     var succeededReduces: Set<AttemptID> = []
     let mapCount: Int
     let reduceCount: Int
@@ -95,19 +100,51 @@ private struct Simulation {
             self.deliver(self.harness.on(.workerLost(id, reason: "lost")))
         case 90..<95:
             if self.nextWorker <= 8 { self.register() }
+        case 95..<98:
+            self.forgeFetchFailure()
         default:
-            let done = self.harness.scheduler.maps.compactMap(\.done?.attempt)
-            let reduces = self.harness.scheduler.runningReduces()
-            guard let map = done.randomElement(using: &self.random), let (reduce, _) = reduces.randomElement(using: &self.random)
-            else { return }
-            guard self.failuresLeft[AttemptID(.map, task: map.task, attempt: 0), default: 2] > 0 else { return }
-            self.failuresLeft[AttemptID(.map, task: map.task, attempt: 0), default: 2] -= 1
-            self.deliver(self.harness.on(.fetchFailed(map: map, reduce: reduce, corrupt: true, message: "crc")))
+            // The master's check of an output ends; it finds a problem while the map can afford one.
+            guard !self.pendingChecks.isEmpty else { return }
+            let output = self.pendingChecks.remove(at: Int(self.random.next() % UInt64(self.pendingChecks.count)))
+            let map = AttemptID(.map, task: output.attempt.task, attempt: 0)
+            let broken = self.random.next() % 2 == 0 && self.failuresLeft[map, default: 2] > 0
+            if broken { self.failuresLeft[map, default: 2] -= 1 }
+            self.deliver(self.harness.on(.outputChecked(output, problem: broken ? "unreachable" : nil)))
         }
     }
 
+    /// A worker that does not run a reduce attempt says it cannot fetch a finished map's output,
+    /// which must change nothing.
+    private mutating func forgeFetchFailure() {
+        let done = self.harness.scheduler.maps.compactMap(\.done?.attempt)
+        let reduces = self.harness.scheduler.runningReduces()
+        guard let map = done.randomElement(using: &self.random), let (reduce, host) = reduces.randomElement(using: &self.random),
+            let liar = self.processes.keys.filter({ $0 != host }).randomElement(using: &self.random)
+        else { return }
+        let commands = self.harness.on(.fetchFailed(map: map, reduce: reduce, on: liar, message: "forged"))
+        #expect(!names(commands).contains { $0.hasPrefix("rerun") || $0.hasPrefix("check") || $0.hasPrefix("kill") })
+        self.deliver(commands)
+    }
+
+    /// Running reduce attempt `reduce` says it cannot fetch a finished map's output.
+    private mutating func reportFetchFailure(by reduce: AttemptID, on host: WorkerID) {
+        guard let map = self.harness.scheduler.maps.compactMap(\.done?.attempt).randomElement(using: &self.random) else { return }
+        let mapTask = AttemptID(.map, task: map.task, attempt: 0)
+        let reduceTask = AttemptID(.reduce, task: reduce.task, attempt: 0)
+        if self.reportsLeft[reduceTask] == nil, self.failuresLeft[reduceTask, default: 2] > 0 {
+            self.failuresLeft[reduceTask, default: 2] -= 1
+            self.reportsLeft[reduceTask] = 5
+        }
+        // A report from a second worker re-runs the map, which is charged for it.
+        let reporters = Set(self.harness.scheduler.maps[map.task].output.failures.values.map(\.worker) + [host])
+        guard self.reportsLeft[reduceTask, default: 0] > 0, reporters.count < 2 || self.failuresLeft[mapTask, default: 2] > 0 else { return }
+        self.reportsLeft[reduceTask]! -= 1
+        if reporters.count >= 2 { self.failuresLeft[mapTask, default: 2] -= 1 }
+        self.deliver(self.harness.on(.fetchFailed(map: map, reduce: reduce, on: host, message: "unreachable")))
+    }
+
     /// A running attempt ends: it fails (while its task can afford it, never on worker 1),
-    /// reports fetched map outputs (a reduce), or succeeds.
+    /// reports fetched map outputs or one it cannot fetch (a reduce), or succeeds.
     private mutating func finish(_ attempt: AttemptID, on id: WorkerID) {
         let task = AttemptID(attempt.kind, task: attempt.task, attempt: 0)
         let roll = self.random.next() % 100
@@ -118,6 +155,8 @@ private struct Simulation {
         } else if roll < 45, attempt.kind == .reduce {
             let maps = self.harness.scheduler.maps.indices.filter { _ in self.random.next() % 2 == 0 }
             self.deliver(self.harness.on(.outputsFetched(reduce: attempt, maps: maps, on: id)))
+        } else if roll < 60, attempt.kind == .reduce {
+            self.reportFetchFailure(by: attempt, on: id)
         } else {
             self.processes[id]!.active.remove(attempt)
             if attempt.kind == .reduce { self.succeededReduces.insert(attempt) } else { self.outputs[id, default: []].append(attempt) }
@@ -151,7 +190,9 @@ private struct Simulation {
                 self.commits.append(winners)
             case .failJob(let givenUp):
                 Issue.record("a job with transient failures only was given up: \(givenUp)")
-            case .announce, .exclude, .rerun:
+            case .checkOutput(let output, _):
+                self.pendingChecks.append(output)
+            case .announce, .exclude, .blame, .rerun:
                 break
             }
         }

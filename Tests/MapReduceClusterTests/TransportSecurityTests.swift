@@ -8,7 +8,7 @@ import TestSupport
 /// Mutual TLS under the handshake, over real loopback connections.
 @Suite(.timeLimit(.minutes(1)))
 struct TransportSecurityTests {
-    static let secret = try! Secret(text: "the right secret for tests")
+    static let secret = try! Secret(bytes: Array("the right secret for tests".utf8))
 
     /// Two CAs, each with a certificate it signed, as files.
     static func authorities(in directory: TemporaryDirectory) throws -> (cluster: TLSFiles, other: TLSFiles) {

@@ -30,7 +30,7 @@ struct WorkerPoolTests {
         let plan = try JobPlan(
             job: AnyJob(LineCount.self), configuration: JobConfiguration(inputs: [input], outputDirectory: "\(directory.path)/out"),
             workDirectory: "\(directory.path)/work")
-        let master = Master(options: MasterOptions(), logger: Logger(label: "test"))
+        let master = Master(options: MasterOptions(), logger: Logger(label: "test")) { _, _ in nil }
         await master.begin(plan)
         // "Workers" that note that they started, and exit at once, never having registered.
         let starts = "\(directory.path)/starts"

@@ -1,5 +1,6 @@
 /// Named 64-bit counts: the framework's own (input records, spilled
-/// records, ...) and the ones user code increments.
+/// records, ...) and the ones user code increments. Sums saturate at
+/// `Int64.min` and `Int64.max` rather than overflow.
 public struct Counters: Hashable, Sendable, Codable {
     /// The framework's counters, by name.
     public var framework: [String: Int64] = [:]
@@ -10,12 +11,12 @@ public struct Counters: Hashable, Sendable, Codable {
 
     /// Adds `amount` to the user counter `name`.
     public mutating func increment(_ name: String, by amount: Int64 = 1) {
-        self.user[name, default: 0] += amount
+        self.user[name, default: 0] = Self.sum(self.user[name, default: 0], amount)
     }
 
     /// Adds `amount` to a framework counter.
     public mutating func add(_ counter: FrameworkCounter, _ amount: Int) {
-        self.framework[counter.rawValue, default: 0] += Int64(amount)
+        self.framework[counter.rawValue, default: 0] = Self.sum(self.framework[counter.rawValue, default: 0], Int64(amount))
     }
 
     /// The value of a framework counter.
@@ -23,10 +24,29 @@ public struct Counters: Hashable, Sendable, Codable {
         self.framework[counter.rawValue, default: 0]
     }
 
-    /// Adds every count of `other` to this one.
-    public mutating func merge(_ other: Counters) {
-        self.framework.merge(other.framework, uniquingKeysWith: +)
-        self.user.merge(other.user, uniquingKeysWith: +)
+    /// Adds every count of `other` to this one; returns false if a sum saturated.
+    @discardableResult
+    public mutating func merge(_ other: Counters) -> Bool {
+        var exact = true
+        func add(_ a: Int64, _ b: Int64) -> Int64 {
+            let (sum, saturated) = Self.saturatingSum(a, b)
+            if saturated { exact = false }
+            return sum
+        }
+        self.framework.merge(other.framework, uniquingKeysWith: add)
+        self.user.merge(other.user, uniquingKeysWith: add)
+        return exact
+    }
+
+    /// `a + b`, or the nearest bound where that overflows.
+    public static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+        self.saturatingSum(a, b).sum
+    }
+
+    /// `a + b`, or the nearest bound and `saturated` where that overflows.
+    public static func saturatingSum(_ a: Int64, _ b: Int64) -> (sum: Int64, saturated: Bool) {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min, true) : (sum, false)
     }
 }
 

@@ -8,8 +8,8 @@ import MapReduce
 public actor Master {
     /// How a job ended.
     public enum Outcome: Sendable {
-        /// Every reduce task finished; `attemptFiles` are their outputs, by partition, to commit.
-        case succeeded(JobReport, attemptFiles: [String])
+        /// Every reduce task finished, and its output is task-committed, ready for the job commit.
+        case succeeded(JobReport)
         case failed(String)
     }
 
@@ -50,9 +50,15 @@ public actor Master {
     private var outcome: Outcome?
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
 
-    public init(options: MasterOptions, logger: Logger) {
+    /// Fetches a partition of a map output as a reducer would, discarding it: nil if it
+    /// arrived intact, or what went wrong.
+    public typealias OutputCheck = @Sendable (MapOutputLocation, _ partition: Int) async -> String?
+    private let checkOutput: OutputCheck
+
+    public init(options: MasterOptions, logger: Logger, checkOutput: @escaping OutputCheck) {
         self.options = options
         self.logger = logger
+        self.checkOutput = checkOutput
     }
 
     /// Starts `plan`'s job on the workers there are and those that come.
@@ -95,7 +101,7 @@ public actor Master {
             mapsDone: self.scheduler?.mapsDone ?? 0, maps: self.scheduler?.maps.count ?? 0,
             reducesDone: self.scheduler?.reducesDone ?? 0, reduces: self.scheduler?.reduces.count ?? 0,
             workers: self.workers.count,
-            bytesRead: self.results.values.reduce(0) { $0 + ($1.attempt.kind == .map ? $1.counters[.mapInputBytes] : 0) },
+            bytesRead: self.results.values.reduce(0) { Counters.sum($0, $1.attempt.kind == .map ? $1.counters[.mapInputBytes] : 0) },
             elapsed: ContinuousClock.now - self.started)
     }
 
@@ -163,6 +169,7 @@ public actor Master {
     func received(_ message: Message, from id: WorkerID) {
         guard self.workers[id] != nil else { return }
         self.workers[id]!.lastHeard = .now
+        self.noteForeignAttempts(in: message, from: id)
         switch message {
         case .heartbeat(let heartbeat):
             self.workers[id]!.send(.heartbeat(Heartbeat()))
@@ -173,6 +180,10 @@ public actor Master {
             // The first attempt of a task to finish wins; its result counts even if a map's output is lost later.
             let task = AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)
             if self.outcome == nil, self.scheduler?.runningAttempt(success.attempt)?.worker == id {
+                if task.kind == .reduce, let refused = self.commitTask(success.attempt, of: id) {
+                    self.apply(.attemptFailed(success.attempt, on: id, message: refused, record: nil))
+                    break
+                }
                 if self.results[task] == nil { self.results[task] = success }
                 if task.kind == .map {
                     self.logger.info("map output ready", metadata: ["attempt": "\(success.attempt)", "worker": "\(id)"])
@@ -194,17 +205,52 @@ public actor Master {
                 "map outputs recovered from a dead worker", metadata: ["worker": "\(id)", "attempts": "\(recovered.attempts)"])
             self.apply(.outputsRecovered(recovered.attempts, on: id))
         case .fetchFailed(let failure) where !self.isStale(failure):
-            self.logger.warning(
-                "fetch failed",
-                metadata: ["map": "\(failure.mapAttempt)", "reduce": "\(failure.reduceAttempt)", "error": "\(failure.message)"])
-            self.apply(
-                .fetchFailed(
-                    map: failure.mapAttempt, reduce: failure.reduceAttempt, corrupt: failure.corrupt, message: failure.message))
+            let metadata: Logger.Metadata = [
+                "map": "\(failure.mapAttempt)", "reduce": "\(failure.reduceAttempt)", "worker": "\(id)", "error": "\(failure.message)",
+                "corrupt": "\(failure.corrupt)",
+            ]
+            guard let scheduler = self.scheduler, self.outcome == nil else { return }
+            if let reason = scheduler.whyIgnored(fetchFailureOf: failure.mapAttempt, by: failure.reduceAttempt, on: id) {
+                return self.logger.warning("fetch failure report ignored: \(reason)", metadata: metadata)
+            }
+            self.logger.warning("fetch failed", metadata: metadata)
+            self.apply(.fetchFailed(map: failure.mapAttempt, reduce: failure.reduceAttempt, on: id, message: failure.message))
         case .fetchFailed:
             break
         default:
             self.logger.warning("unexpected message from a worker", metadata: ["worker": "\(id)", "message": "\(message.name)"])
         }
+    }
+
+    /// The task commit of a reduce attempt that says it succeeded; nil if it went
+    /// well, otherwise why the attempt fails instead (its file is missing, say, or a link).
+    private func commitTask(_ attempt: AttemptID, of id: WorkerID) -> String? {
+        do {
+            try self.plan!.committer.commitTask(attempt)
+            return nil
+        } catch {
+            self.logger.warning("reduce output refused", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(error)"])
+            return "\(error)"
+        }
+    }
+
+    /// Logs a message that names attempts its sender does not run (nor is stopping) in the
+    /// current job; the scheduler ignores what it says of them.
+    private func noteForeignAttempts(in message: Message, from id: WorkerID) {
+        guard let scheduler = self.scheduler, self.outcome == nil else { return }
+        let named: [AttemptID] =
+            switch message {
+            case .heartbeat(let heartbeat): heartbeat.progress.map(\.attempt)
+            case .taskSucceeded(let success): [success.attempt]
+            case .taskFailed(let failure): [failure.attempt]
+            case .taskKilled(let killed): [killed.attempt]
+            case .mapOutputsFetched(let fetched): [fetched.reduceAttempt]
+            default: []
+            }
+        guard let foreign = named.first(where: { !scheduler.holds($0, on: id) }) else { return }
+        self.logger.warning(
+            "ignored what a worker said of an attempt it does not run",
+            metadata: ["worker": "\(id)", "message": "\(message.name)", "attempt": "\(foreign)"])
     }
 
     /// Whether `failure` is about where a map's output was before a worker recovered it elsewhere.
@@ -237,17 +283,37 @@ public actor Master {
             self.noteMapPhase()
         case .kill(let attempt, let id):
             self.workers[id]?.send(.killTask(KillTask(attempt: attempt)))
+        case .checkOutput(let output, let partition):
+            guard let location = self.locations([output]).first else { return }
+            self.logger.info("a reducer cannot fetch a map output; fetching it to check", metadata: ["map": "\(output.attempt)"])
+            let check = self.checkOutput
+            Task {
+                let problem = await check(location, partition)
+                self.checked(output, problem: problem)
+            }
         case .rerun(let map, .outputLost):
             self.logger.info("map output lost with its worker; running the map again", metadata: ["map": "\(map)"])
         case .rerun(let map, .outputUnusable):
             self.logger.warning("map output unusable; running the map again", metadata: ["map": "\(map)"])
+        case .blame(let attempt, let id, let reason):
+            self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(reason)"])
         case .exclude(let id):
             self.logger.warning("worker excluded from the job: it failed several of its tasks", metadata: ["worker": "\(id)"])
         case .failJob(let givenUp):
             self.finish(.failed(self.describe(givenUp)))
-        case .commit(let winners):
-            self.succeed(committing: winners)
+        case .commit:
+            self.succeed()
         }
+    }
+
+    /// The master's own fetch of `output` is over.
+    private func checked(_ output: Scheduler.MapOutputAt, problem: String?) {
+        if let problem {
+            self.logger.warning("the master could not fetch the map output either", metadata: ["map": "\(output.attempt)", "error": "\(problem)"])
+        } else {
+            self.logger.info("the map output arrived intact", metadata: ["map": "\(output.attempt)"])
+        }
+        self.apply(.outputChecked(output, problem: problem))
     }
 
     private func locations(_ outputs: [Scheduler.MapOutputAt]) -> [MapOutputLocation] {
@@ -282,13 +348,14 @@ public actor Master {
 
     // MARK: The end of a job
 
-    /// Ends the job as a success whose output is the winning reduce attempts' files.
-    private func succeed(committing winners: [AttemptID]) {
+    /// Ends the job as a success; the winning reduce attempts' files were taken by their task commits.
+    private func succeed() {
         guard let scheduler = self.scheduler else { return }
         var counters = scheduler.counters
-        for result in self.results.values { counters.merge(result.counters) }
-        // The master names the files to commit itself, from the winning attempts.
-        let files = winners.map { ReduceTask.attemptOutputPath(for: $0, in: self.plan!.settings.outputDirectory) }
+        for result in self.results.values.sorted(by: { $0.attempt.description < $1.attempt.description })
+        where !counters.merge(result.counters) {
+            self.logger.warning("a counter reached the limit of a 64-bit count; it stays there", metadata: ["attempt": "\(result.attempt)"])
+        }
         let attempts = scheduler.history.map { finished in
             JobReport.Attempt(
                 id: finished.attempt.description, worker: finished.worker.description, startSeconds: finished.started.seconds,
@@ -298,7 +365,7 @@ public actor Master {
             job: self.plan!.job.name, maps: scheduler.maps.count, reduces: scheduler.reduces.count,
             elapsedSeconds: (ContinuousClock.now - self.started).seconds, counters: counters,
             attempts: attempts.sorted { $0.startSeconds < $1.startSeconds })
-        self.finish(.succeeded(report, attemptFiles: files))
+        self.finish(.succeeded(report))
     }
 
     private func finish(_ outcome: Outcome) {

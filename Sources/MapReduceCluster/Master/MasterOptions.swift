@@ -21,8 +21,9 @@ public struct MasterOptions: Sendable {
 
     /// Distinct tasks a worker fails in a job after which it gets no more of its tasks.
     static let failuresBeforeExclusion = 2
-    /// Reports of a map output being unreachable after which the map runs again.
-    static let fetchFailuresBeforeRerun = 3
+    /// Reports by one reduce attempt that it cannot fetch map outputs others fetch (another
+    /// reducer, or the master checking) after which that attempt fails.
+    static let fetchFailuresBeforeBlame = 3
     /// Failures of one record after which later attempts skip it.
     static let failuresBeforeSkipping = 2
     /// A running attempt is a straggler when it has run this many times the

@@ -20,12 +20,20 @@ public final class MasterServer: Sendable {
         self.logger = logger
     }
 
-    /// Binds the control port (TLS with `security`).
+    /// Binds the control port (TLS with `security`, which the master's own fetches use too).
     public static func start(
         secret: Secret, listen: Endpoint, options: MasterOptions, security: TransportSecurity? = nil, logger: Logger
     ) async throws -> MasterServer {
         let listener = try await Network.listen(on: listen, idleTimeout: .init(options.idleTimeout), security: security)
-        return MasterServer(master: Master(options: options, logger: logger), listener: listener, secret: secret, logger: logger)
+        let master = Master(options: options, logger: logger) { location, partition in
+            do {
+                _ = try await ShuffleClient.fetch(location, partition: partition, secret: secret, security: security) { _ in .discard }
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        return MasterServer(master: master, listener: listener, secret: secret, logger: logger)
     }
 
     /// Serves workers while `body` runs jobs (with `runJob`), then tells them to exit.
@@ -63,6 +71,11 @@ public final class MasterServer: Sendable {
     /// Runs one job on the workers: on success commits its output and returns
     /// its report; on failure removes what it wrote and throws.
     public func runJob(_ plan: JobPlan, progress: ProgressLine? = nil) async throws -> JobReport {
+        // Workers refuse task numbers beyond the protocol's limit.
+        for (count, what) in [(plan.splits.count, "map tasks"), (plan.settings.partitions, "reduce tasks")] where count > PeerInputLimits.maxTasks {
+            plan.committer.abort()
+            throw JobError("the job has \(count) \(what); a cluster runs at most \(PeerInputLimits.maxTasks)")
+        }
         await self.master.begin(plan)
         let reporting = progress.map { progress in Task { await progress.run(self.master) } }
         let outcome = await self.master.outcome()
@@ -70,10 +83,10 @@ public final class MasterServer: Sendable {
         progress?.finish()
         do {
             switch outcome {
-            case .succeeded(let report, let files):
+            case .succeeded(let report):
                 // A stopped master commits nothing, even a job that has just finished.
                 try Task.checkCancellation()
-                try plan.commit(attemptFiles: files, report: report)
+                try plan.commit(report: report)
                 return report
             case .failed(let message):
                 throw JobError(message)

@@ -48,12 +48,26 @@ extension Message {
         return buffer
     }
 
-    /// Decodes one frame's payload.
+    /// Decodes one frame's payload, and checks it against `PeerInputLimits` (see `validated()`).
     public init(decoding frame: ByteBuffer) throws {
+        self = try Self.parse(frame).validated()
+    }
+
+    private static func parse(_ frame: ByteBuffer) throws -> Message {
         var frame = frame
         guard let byte = frame.readInteger(as: UInt8.self) else { throw ProtocolError("empty frame") }
         guard let kind = Kind(rawValue: byte) else { throw ProtocolError("unknown message type \(byte)") }
         func json<T: Decodable>(_ type: T.Type) throws -> T {
+            // A worker's messages are small; any body nests only a few levels, and deeper
+            // nesting is refused before a recursive decoder sees it.
+            if (Kind.register.rawValue..<Kind.registered.rawValue).contains(byte),
+                frame.readableBytes > PeerInputLimits.maxWorkerMessageLength
+            {
+                throw ProtocolError("\(kind) message of \(frame.readableBytes) bytes is larger than the limit of \(PeerInputLimits.maxWorkerMessageLength)")
+            }
+            guard !JSONNesting.exceeds(PeerInputLimits.maxJSONDepth, in: frame.readableBytesView) else {
+                throw ProtocolError("\(kind) message nests deeper than \(PeerInputLimits.maxJSONDepth) levels")
+            }
             do {
                 return try JSONDecoder().decode(T.self, from: Data(frame.readableBytesView))
             } catch {
@@ -61,29 +75,29 @@ extension Message {
             }
         }
         switch kind {
-        case .challenge: self = .challenge(try json(Challenge.self))
-        case .authenticate: self = .authenticate(try json(Authenticate.self))
-        case .welcome: self = .welcome(try json(Welcome.self))
-        case .error: self = .error(try json(ErrorMessage.self))
-        case .register: self = .register(try json(Register.self))
-        case .heartbeat: self = .heartbeat(try json(Heartbeat.self))
-        case .taskSucceeded: self = .taskSucceeded(try json(TaskSucceeded.self))
-        case .taskFailed: self = .taskFailed(try json(TaskFailed.self))
-        case .fetchFailed: self = .fetchFailed(try json(FetchFailed.self))
-        case .taskKilled: self = .taskKilled(try json(TaskKilled.self))
-        case .mapOutputsFetched: self = .mapOutputsFetched(try json(MapOutputsFetched.self))
-        case .mapOutputsRecovered: self = .mapOutputsRecovered(try json(MapOutputsRecovered.self))
-        case .registered: self = .registered(try json(Registered.self))
-        case .startJob: self = .startJob(try json(StartJob.self))
-        case .runMap: self = .runMap(try json(RunMap.self))
-        case .runReduce: self = .runReduce(try json(RunReduce.self))
-        case .mapOutputs: self = .mapOutputs(try json(MapOutputs.self))
-        case .killTask: self = .killTask(try json(KillTask.self))
-        case .shutdown: self = .shutdown(try json(Shutdown.self))
-        case .fetch: self = .fetch(try json(Fetch.self))
-        case .segmentHeader: self = .segmentHeader(try json(SegmentHeader.self))
-        case .segmentChunk: self = .segmentChunk(frame)
-        case .segmentEnd: self = .segmentEnd
+        case .challenge: return .challenge(try json(Challenge.self))
+        case .authenticate: return .authenticate(try json(Authenticate.self))
+        case .welcome: return .welcome(try json(Welcome.self))
+        case .error: return .error(try json(ErrorMessage.self))
+        case .register: return .register(try json(Register.self))
+        case .heartbeat: return .heartbeat(try json(Heartbeat.self))
+        case .taskSucceeded: return .taskSucceeded(try json(TaskSucceeded.self))
+        case .taskFailed: return .taskFailed(try json(TaskFailed.self))
+        case .fetchFailed: return .fetchFailed(try json(FetchFailed.self))
+        case .taskKilled: return .taskKilled(try json(TaskKilled.self))
+        case .mapOutputsFetched: return .mapOutputsFetched(try json(MapOutputsFetched.self))
+        case .mapOutputsRecovered: return .mapOutputsRecovered(try json(MapOutputsRecovered.self))
+        case .registered: return .registered(try json(Registered.self))
+        case .startJob: return .startJob(try json(StartJob.self))
+        case .runMap: return .runMap(try json(RunMap.self))
+        case .runReduce: return .runReduce(try json(RunReduce.self))
+        case .mapOutputs: return .mapOutputs(try json(MapOutputs.self))
+        case .killTask: return .killTask(try json(KillTask.self))
+        case .shutdown: return .shutdown(try json(Shutdown.self))
+        case .fetch: return .fetch(try json(Fetch.self))
+        case .segmentHeader: return .segmentHeader(try json(SegmentHeader.self))
+        case .segmentChunk: return .segmentChunk(frame)
+        case .segmentEnd: return .segmentEnd
         }
     }
 }

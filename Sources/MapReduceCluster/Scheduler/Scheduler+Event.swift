@@ -17,8 +17,10 @@ extension Scheduler {
         case outputsFetched(reduce: AttemptID, maps: [Int], on: WorkerID)
         /// A worker serves these finished map attempts' outputs, found where a dead worker left them.
         case outputsRecovered([AttemptID], on: WorkerID)
-        /// A reduce attempt could not fetch a map attempt's output.
-        case fetchFailed(map: AttemptID, reduce: AttemptID, corrupt: Bool, message: String)
+        /// Worker `on` says its reduce attempt could not fetch a map attempt's output.
+        case fetchFailed(map: AttemptID, reduce: AttemptID, on: WorkerID, message: String)
+        /// The master's own fetch of a map output (`checkOutput`) arrived intact (`problem` nil), or did not.
+        case outputChecked(MapOutputAt, problem: String?)
         /// Time passed: exclusions may lapse and stragglers may need backups.
         case tick
     }
@@ -31,10 +33,16 @@ extension Scheduler {
         /// Tell a running reduce attempt where more map outputs are.
         case announce([MapOutputAt], to: AttemptID, on: WorkerID)
         case kill(AttemptID, on: WorkerID)
+        /// Fetch partition `partition` of a map output as a reducer would, and say how it went
+        /// (`outputChecked`): a reducer could not.
+        case checkOutput(MapOutputAt, partition: Int)
         /// A finished map runs again: its output is gone with its worker, or cannot be fetched.
         case rerun(map: Int, because: RerunCause)
         /// A worker gets no more tasks of this job (for the log; the scheduler already acts on it).
         case exclude(WorkerID)
+        /// A reduce attempt failed because it keeps reporting map outputs that others fetch as
+        /// unfetchable (for the log; its `kill` follows).
+        case blame(AttemptID, on: WorkerID, reason: String)
         /// A task is given up, and with it the job.
         case failJob(TaskGivenUp)
         /// Every reduce task is done: commit these winning attempts, by partition.
@@ -45,7 +53,7 @@ extension Scheduler {
     enum RerunCause: Sendable, Equatable {
         /// Its worker is gone and some reduce attempt still needs the output.
         case outputLost
-        /// Reducers could not fetch the output, or it arrived corrupt.
+        /// Reducers on two workers, or a reducer and the master, could not fetch the output intact.
         case outputUnusable
     }
 

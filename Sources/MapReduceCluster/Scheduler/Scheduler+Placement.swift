@@ -163,6 +163,7 @@ extension Scheduler {
             for index in self.maps.indices where self.maps[index].outputLost { self.rerun(index, because: .outputLost) }
             self.fetched[attempt] = []
             let outputs = self.maps.compactMap { $0.done.map { MapOutputAt(attempt: $0.attempt, worker: $0.worker) } }
+            self.announced[attempt] = Set(outputs.map(\.attempt))
             self.emit(.runReduce(attempt, on: worker, mapOutputs: outputs))
         }
     }

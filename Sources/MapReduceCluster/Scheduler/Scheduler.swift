@@ -15,6 +15,8 @@ struct Scheduler: Sendable {
     var workers: [WorkerID: WorkerState] = [:]
     /// For each running reduce attempt: the maps whose outputs it holds.
     var fetched: [AttemptID: Set<Int>] = [:]
+    /// For each running reduce attempt: the map attempts whose outputs it was told of.
+    var announced: [AttemptID: Set<AttemptID>] = [:]
     /// The scheduler's counters: failed, killed and backup attempts.
     var counters = Counters()
     /// Every attempt that ended, in the order they ended.
@@ -57,12 +59,13 @@ struct Scheduler: Sendable {
         case .attemptStopped(let attempt, let id):
             self.workers[id]?.stopping.remove(attempt)
         case .outputsFetched(let reduce, let maps, let id):
-            guard self.runningAttempt(reduce)?.worker == id else { break }
-            self.fetched[reduce, default: []].formUnion(maps.filter { self.maps.indices.contains($0) })
+            self.outputsFetched(maps, by: reduce, on: id, at: now)
         case .outputsRecovered(let attempts, let id):
             self.recovered(attempts, on: id, at: now)
-        case .fetchFailed(let map, let reduce, let corrupt, let message):
-            self.fetchFailed(map, by: reduce, corrupt: corrupt, message: message)
+        case .fetchFailed(let map, let reduce, let id, let message):
+            self.fetchFailed(map, by: reduce, on: id, message: message, at: now)
+        case .outputChecked(let output, let problem):
+            self.outputChecked(output, problem: problem, at: now)
         case .tick:
             break
         }
@@ -111,6 +114,11 @@ struct Scheduler: Sendable {
             && attempt.task < (attempt.kind == .map ? self.maps.count : self.reduces.count)
     }
 
+    /// Whether `attempt` runs on worker `id`, or was killed there and has not stopped yet.
+    func holds(_ attempt: AttemptID, on id: WorkerID) -> Bool {
+        self.runningAttempt(attempt)?.worker == id || self.workers[id]?.stopping.contains(attempt) == true
+    }
+
     /// Whether worker `id` is excluded from the job.
     func isExcluded(_ id: WorkerID) -> Bool { self.workers[id]?.excludedAt != nil }
 
@@ -128,7 +136,7 @@ struct Scheduler: Sendable {
         guard let running = self.runningAttempt(attempt), running.worker == id else { return }
         self.end(attempt, at: now, outcome: .succeeded)
         self[attempt].done = Done(attempt: attempt, worker: id, duration: now - running.started)
-        self[attempt].fetchFailures = 0
+        self[attempt].output = OutputReports()
         // A task that finished has shown it does not take its worker down: should its output be
         // lost and the map run again, only deaths from then on count.
         self[attempt].deaths = 0
@@ -158,7 +166,7 @@ struct Scheduler: Sendable {
                 guard done.attempt == attempt, self.workers[done.worker] == nil else { continue }
                 self.maps[attempt.task].done!.worker = id
                 self.maps[attempt.task].outputLost = false
-                self.maps[attempt.task].fetchFailures = 0
+                self.maps[attempt.task].output = OutputReports()
                 self.announce(MapOutputAt(attempt: attempt, worker: id))
             } else {
                 self.maps[attempt.task].done = Done(attempt: attempt, worker: id, duration: duration)
@@ -173,7 +181,10 @@ struct Scheduler: Sendable {
 
     /// Tells every running reduce attempt where a map output is.
     private mutating func announce(_ output: MapOutputAt) {
-        for (reduce, worker) in self.runningReduces() { self.emit(.announce([output], to: reduce, on: worker)) }
+        for (reduce, worker) in self.runningReduces() {
+            self.announced[reduce, default: []].insert(output.attempt)
+            self.emit(.announce([output], to: reduce, on: worker))
+        }
     }
 
     /// Every reduce task is done: what still runs (backups, maps no longer needed) is killed, and the winners committed.
@@ -185,15 +196,6 @@ struct Scheduler: Sendable {
         self.isOver = true
     }
 
-    private mutating func fetchFailed(_ map: AttemptID, by reduce: AttemptID, corrupt: Bool, message: String) {
-        guard map.kind == .map, self.isKnown(map), let done = self.maps[map.task].done, done.attempt == map else { return }
-        self.maps[map.task].fetchFailures += 1
-        guard corrupt || self.maps[map.task].fetchFailures >= MasterOptions.fetchFailuresBeforeRerun else { return }
-        self.maps[map.task].finished[map] = nil
-        self.rerun(map.task, because: .outputUnusable)
-        self.charge(map, message: "its output could not be fetched: \(message)")
-    }
-
     // MARK: Bookkeeping
 
     /// Ends running attempt `attempt`: its task and its worker forget it, and the report remembers it.
@@ -203,6 +205,7 @@ struct Scheduler: Sendable {
         if self[attempt].running.isEmpty { self[attempt].wantsBackup = false }
         self.workers[running.worker]?.running.remove(attempt)
         self.fetched[attempt] = nil
+        self.announced[attempt] = nil
         self.history.append(
             FinishedAttempt(attempt: attempt, worker: running.worker, started: running.started, ended: now, outcome: outcome))
     }
@@ -222,7 +225,7 @@ struct Scheduler: Sendable {
         self.emit(.rerun(map: index, because: cause))
         self.maps[index].done = nil
         self.maps[index].outputLost = false
-        self.maps[index].fetchFailures = 0
+        self.maps[index].output = OutputReports()
         self.maps[index].waitingSince = nil
         self.mapsDone -= 1
     }

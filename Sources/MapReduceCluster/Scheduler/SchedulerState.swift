@@ -29,8 +29,8 @@ extension Scheduler {
         var wantsBackup = false
         /// Whether a backup attempt was ever started; a task gets at most one.
         var backedUp = false
-        /// Fetch failures reported against the output of `done`.
-        var fetchFailures = 0
+        /// For a finished map: what reducers and the master found of the output of `done`.
+        var output = OutputReports()
 
         var isIdle: Bool { self.done == nil && self.running.isEmpty }
     }

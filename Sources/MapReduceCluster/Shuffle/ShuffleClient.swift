@@ -3,10 +3,12 @@ import NIOCore
 
 /// Fetches one partition of one map output from the worker that holds it.
 public enum ShuffleClient {
-    /// Where a fetched segment goes: kept in memory, or written to a file at this path.
+    /// Where a fetched segment goes: kept in memory, written to a file at this path, or
+    /// nowhere (its length and CRC-32 are checked all the same).
     public enum Destination: Sendable {
         case memory
         case file(String)
+        case discard
     }
 
     /// A shuffle service that sends nothing for this long is given up on.
@@ -16,7 +18,7 @@ public enum ShuffleClient {
     /// TLS with `security`), and checks its length and CRC-32. `destination`
     /// chooses where the bytes go once the segment's size is known.
     public static func fetch(
-        _ location: MapOutputLocation, partition: Int, secret: Secret, security: TransportSecurity? = nil,
+        _ location: MapOutputLocation, partition: Int, secret: Secret, security: TransportSecurity?,
         destination: @Sendable (Segment) -> Destination
     ) async throws -> ReduceInput {
         let endpoint = Endpoint(host: location.host, port: location.port)
@@ -58,33 +60,27 @@ public enum ShuffleClient {
     }
 }
 
-/// Collects a fetched segment's bytes in memory or in a file.
+/// Collects a fetched segment's bytes in memory or in a file, or lets them go.
 private struct SegmentSink: ~Copyable {
+    private let destination: ShuffleClient.Destination
     private var bytes: [UInt8] = []
     private var file: FileWriter?
-    private let path: String?
 
     init(_ destination: ShuffleClient.Destination) throws {
-        switch destination {
-        case .memory:
-            self.file = nil
-            self.path = nil
-        case .file(let path):
-            self.file = try FileWriter(path: path)
-            self.path = path
-        }
+        self.destination = destination
+        if case .file(let path) = destination { self.file = try FileWriter(path: path, access: .ownerOnly) } else { self.file = nil }
     }
 
     mutating func write(_ chunk: UnsafeRawBufferPointer) throws {
-        if self.path != nil {
-            try self.file!.write(chunk)
-        } else {
-            self.bytes.append(contentsOf: chunk)
+        switch self.destination {
+        case .memory: self.bytes.append(contentsOf: chunk)
+        case .file: try self.file!.write(chunk)
+        case .discard: break
         }
     }
 
     consuming func finish() throws -> ReduceInput.Source {
-        guard let path = self.path else { return .memory(self.bytes) }
+        guard case .file(let path) = self.destination else { return .memory(self.bytes) }
         try self.file.take()!.close()
         return .file(path)
     }

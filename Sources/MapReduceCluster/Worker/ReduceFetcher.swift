@@ -42,8 +42,13 @@ actor ReduceFetcher {
 
     /// Learns where map outputs are; a newer attempt of a map replaces an older one, and so
     /// does the same attempt served elsewhere (recovered by a worker that took over its host's files).
+    /// A location of a map beyond `mapCount` is not one of this job's and is ignored.
     func add(_ newLocations: [MapOutputLocation]) {
         for location in newLocations where self.fetched[location.map] == nil {
+            guard location.map < self.mapCount else {
+                self.logger.warning("ignored the location of a map the job does not have", metadata: ["map": "\(location.attempt)"])
+                continue
+            }
             if let known = self.locations[location.map],
                 known.attempt.attempt > location.attempt.attempt || known == location
             {

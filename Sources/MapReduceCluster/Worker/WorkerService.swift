@@ -37,6 +37,9 @@ public enum WorkerService {
         guard !["0.0.0.0", "::"].contains(advertised) else {
             throw ProtocolError("a worker listening on \(options.listen.host) needs --advertise with an address other workers can reach")
         }
+        guard PeerText.isHostName(advertised) else {
+            throw ProtocolError("\(advertised) is not a host name or address other workers can reach")
+        }
         let directory = try WorkDirectory(in: options.workDirectory)
         let workDirectory = directory.path
         // Removed however the service ends, stopped (cancelled) included: a
@@ -50,7 +53,7 @@ public enum WorkerService {
             try await Handshake.connect(&connection, secret: secret)
             let registration = Register(
                 shuffleHost: advertised, shufflePort: shuffle.port, slots: options.slots,
-                hostName: ProcessInfo.processInfo.hostName, processID: ProcessInfo.processInfo.processIdentifier)
+                hostName: Self.hostName, processID: ProcessInfo.processInfo.processIdentifier)
             try await connection.send(.register(registration))
             guard case .registered(let registered) = try await connection.expect() else {
                 throw ProtocolError("the master did not accept the registration")
@@ -95,6 +98,12 @@ public enum WorkerService {
                 throw ProtocolError("the master closed the connection")
             }
         }
+    }
+
+    /// This host's name for the master's logs, or `unnamed` if it is not one the protocol accepts.
+    private static var hostName: String {
+        let name = ProcessInfo.processInfo.hostName
+        return PeerText.isHostName(name) ? name : "unnamed"
     }
 
     /// Connects to the master, trying again until `timeout` has passed.
