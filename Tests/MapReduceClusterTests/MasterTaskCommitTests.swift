@@ -20,7 +20,7 @@ struct MasterTaskCommitTests {
         let plan = try JobPlan(
             job: AnyJob(WorkerPoolTests.LineCount.self), configuration: JobConfiguration(inputs: [input], outputDirectory: output),
             workDirectory: "\(directory.path)/work")
-        let master = Master(options: MasterOptions(), logger: Logger(label: "test"))
+        let master = Master(options: MasterOptions(), logger: Logger(label: "test")) { _, _ in nil }
         await master.begin(plan)
         let (messages, outbox) = AsyncStream<Message>.makeStream()
         let id = await master.register(
@@ -32,7 +32,7 @@ struct MasterTaskCommitTests {
         for await message in messages {
             switch message {
             case .runMap(let run):
-                await master.received(.taskSucceeded(TaskSucceeded(attempt: run.task.id, counters: Counters(), outputPath: nil)), from: id)
+                await master.received(.taskSucceeded(TaskSucceeded(attempt: run.task.id, counters: Counters())), from: id)
             case .runReduce(let run):
                 reduces.append(run.attempt)
                 let task = ReduceTask(id: run.attempt, inputs: [])
@@ -45,7 +45,7 @@ struct MasterTaskCommitTests {
                         outside: outside)
                     outsideBefore = try snapshot(outside)
                 }
-                await master.received(.taskSucceeded(TaskSucceeded(attempt: run.attempt, counters: Counters(), outputPath: path)), from: id)
+                await master.received(.taskSucceeded(TaskSucceeded(attempt: run.attempt, counters: Counters())), from: id)
             default:
                 continue
             }

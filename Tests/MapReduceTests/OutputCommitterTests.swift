@@ -137,7 +137,7 @@ import TestSupport
         try FileSystem.makeDirectory("\(directory.path)/made/work", access: .ownerOnly)
         #expect(try Self.permissions(of: "\(directory.path)/made/work") == 0o700)
         #expect(try Self.permissions(of: "\(directory.path)/made") == 0o777 & ~Self.currentUmask())
-        var writer = try FileWriter(path: "\(directory.path)/spill", access: .ownerOnly)
+        let writer = try FileWriter(path: "\(directory.path)/spill", access: .ownerOnly)
         try writer.close()
         #expect(try Self.permissions(of: "\(directory.path)/spill") == 0o600)
         try FileSystem.writeAtomically([1, 2, 3], to: "\(directory.path)/manifest", access: .ownerOnly)
