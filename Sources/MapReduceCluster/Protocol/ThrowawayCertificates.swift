@@ -16,10 +16,11 @@ public struct ThrowawayCertificates: Sendable {
     /// The certificate's private key, as PEM.
     public let privateKeyPEM: String
 
-    /// Makes a new CA (a P-256 key, valid for a day) and signs a new certificate with it.
+    /// Makes a new CA (a P-256 key) and signs a new certificate with it, both valid
+    /// for a year: a run may last long, and its key goes with it anyway.
     public init() throws {
         let now = Date()
-        let validity = (before: now - 3600, after: now + 24 * 3600)
+        let validity = (before: now - 3600, after: now + 365 * 24 * 3600)
         let caKey = P256.Signing.PrivateKey()
         // A name of its own: a verifier looks the issuer up by name.
         let caName = try DistinguishedName { CommonName("mapreduce throwaway CA \(UInt64.random(in: 0...UInt64.max))") }
