@@ -71,6 +71,7 @@ let package = Package(
         .executableTarget(name: "fuzz-frames", dependencies: ["FuzzTargets"], path: "Fuzz/Frames"),
         .executableTarget(name: "fuzz-spill", dependencies: ["FuzzTargets"], path: "Fuzz/Spill"),
         .executableTarget(name: "fuzz-splitter", dependencies: ["FuzzTargets"], path: "Fuzz/Splitter"),
+        .executableTarget(name: "fuzz-handshake", dependencies: ["FuzzTargets"], path: "Fuzz/Handshake"),
         .executableTarget(name: "testjobs", dependencies: ["MapReduce", "MapReduceCLI"], path: "Tests/TestJobs"),
         .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
         .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),

@@ -29,6 +29,16 @@ public final class RawClient {
         _ = bytes.withUnsafeBytes { Glibc.send(self.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Whether the server has closed the connection (or reset it); reads and discards what it sent, without waiting.
+    public var isClosed: Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(self.socket, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count > 0 { continue }
+            return count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)
+        }
+    }
+
     /// Reads and discards what the server sends until it closes the connection; true if it did
     /// within `timeout` seconds. Waiting suspends the task, so other tests keep their threads.
     public func closedByPeer(within timeout: Double) async -> Bool {

@@ -1,0 +1,61 @@
+import Logging
+import MapReduce
+import NIOCore
+
+/// One listening port's `HandshakeGate`, shared by its accept loop and its
+/// handshake tasks: it closes the connections the gate evicts, and logs
+/// failed handshakes within a `LogBudget` (ten lines in ten seconds, then a count).
+final class HandshakeAdmission: Sendable {
+    typealias Ticket = HandshakeGate<AcceptedChannel>.Ticket
+
+    /// The time a peer has to pass the handshake: many round trips, however far away it is.
+    static let deadline = TimeAmount.seconds(3)
+
+    private struct State: Sendable {
+        var gate = HandshakeGate<AcceptedChannel>()
+        var budget = LogBudget(linesPerInterval: 10, interval: .seconds(10))
+    }
+
+    private let state = Locked(State())
+    private let logger: Logger
+    private let port: String
+
+    init(logger: Logger, port name: String) {
+        self.logger = logger
+        self.port = name
+    }
+
+    /// Lets `accepted` into the handshake, closing the connection it evicts;
+    /// nil if it is refused (dropped untaken, it is closed at once).
+    func admit(_ accepted: AcceptedChannel) -> Ticket? {
+        let origin = PeerOrigin(accepted.remoteAddress)
+        switch self.state.withLock({ $0.gate.admit(accepted, from: origin) }) {
+        case .admitted(let ticket, let evicted):
+            evicted?.close()
+            return ticket
+        case .refused:
+            self.log("refused: the handshake is full of connections from origins that authenticated before", peer: "\(origin)")
+            return nil
+        }
+    }
+
+    /// The peer of `ticket` proved it holds the secret.
+    func authenticated(_ ticket: Ticket) {
+        self.state.withLock { $0.gate.authenticated(ticket) }
+    }
+
+    /// The peer of `ticket` did not pass the handshake (it failed, gave up, ran out of time or was evicted).
+    func failed(_ ticket: Ticket, peer: String, error: any Error) {
+        let waiting = self.state.withLock { $0.gate.failed(ticket) }
+        self.log(waiting ? "\(error)" : "evicted to make room for a newer connection", peer: peer)
+    }
+
+    private func log(_ problem: String, peer: String) {
+        let decision = self.state.withLock { $0.budget.spend(at: ContinuousClock.now) }
+        guard case .log(let leftOut) = decision else { return }
+        if leftOut > 0 {
+            self.logger.warning("\(self.port) port: \(leftOut) more connections failed the handshake, not logged one by one")
+        }
+        self.logger.warning("\(self.port) connection failed the handshake", metadata: ["peer": "\(peer)", "error": "\(problem)"])
+    }
+}
