@@ -84,7 +84,7 @@ public enum Network {
         do {
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.backlog, value: HandshakeAdmission.backlog)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {

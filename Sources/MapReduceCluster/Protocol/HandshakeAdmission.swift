@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MapReduce
 import NIOCore
@@ -11,8 +12,28 @@ final class HandshakeAdmission: Sendable {
     /// The time a peer has to pass the handshake: many round trips, however far away it is.
     static let deadline = TimeAmount.seconds(3)
 
+    /// Connections the kernel queues until they are accepted (it may cap this
+    /// lower: `net.core.somaxconn`). Larger than the connections a flood holds
+    /// open, so a peer's connection still finds a place in the queue, where it
+    /// waits only for those ahead of it to be accepted, not for them to end.
+    static let backlog: Int32 = 4096
+
+    /// Connections that may wait in the handshake on one port: 1,024, more
+    /// than a flood of a thousand held open, or a quarter of the files this
+    /// process may open if that is fewer (but at least 64).
+    static let capacity: Int = {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0 else { return 256 }
+        return Int(clamping: min(1024, max(64, limit.rlim_cur / 4)))
+    }()
+
     private struct State: Sendable {
-        var gate = HandshakeGate<AcceptedChannel>()
+        var gate = HandshakeGate<AcceptedChannel>(capacity: HandshakeAdmission.capacity)
         var budget = LogBudget(linesPerInterval: 10, interval: .seconds(10))
     }
 

@@ -46,8 +46,8 @@ struct HandshakeGate<Handle> {
     private var trusted: [PeerOrigin: UInt64] = [:]
     private var nextNumber: UInt64 = 0
 
-    /// 256 waiting connections, 32 of them from one remote origin, 1,024 trusted origins remembered.
-    init(capacity: Int = 256, originShare: Int = 32, rememberedOrigins: Int = 1024) {
+    /// `capacity` waiting connections, `originShare` of them from one remote origin, `rememberedOrigins` trusted origins remembered.
+    init(capacity: Int, originShare: Int = 32, rememberedOrigins: Int = 1024) {
         precondition(capacity > 0 && originShare > 0 && rememberedOrigins > 0)
         self.capacity = capacity
         self.originShare = originShare
