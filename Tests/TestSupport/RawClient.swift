@@ -15,14 +15,13 @@ public final class RawClient {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(self.socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else {
-            close(self.socket)
-            throw Failure(description: "connect to \(port): \(errno)")
-        }
+        // The socket is closed by `deinit`, which runs when an initializer throws once every property is set:
+        // closing it here too could close a descriptor some other code has been given meanwhile.
+        guard connected == 0 else { throw Failure(description: "connect to \(port): \(errno)") }
     }
 
     deinit {
-        close(self.socket)
+        if self.socket >= 0 { close(self.socket) }
     }
 
     public func send(_ bytes: [UInt8]) {

@@ -4,8 +4,9 @@ import MapReduce
 import NIOCore
 
 /// One listening port's `HandshakeGate`, shared by its accept loop and its
-/// handshake tasks: it closes the connections the gate evicts, and logs
-/// failed handshakes within a `LogBudget` (ten lines in ten seconds, then a count).
+/// handshake tasks: it closes the connections the gate evicts, says that it
+/// evicts in a line every ten seconds at most, and logs other failed
+/// handshakes within a `LogBudget` (ten lines in ten seconds, then a count).
 final class HandshakeAdmission: Sendable {
     typealias Ticket = HandshakeGate<AcceptedChannel>.Ticket
 
@@ -34,7 +35,8 @@ final class HandshakeAdmission: Sendable {
 
     private struct State: Sendable {
         var gate = HandshakeGate<AcceptedChannel>(capacity: HandshakeAdmission.capacity)
-        var budget = LogBudget(linesPerInterval: 10, interval: .seconds(10))
+        var failures = LogBudget(linesPerInterval: 10, interval: .seconds(10))
+        var evictions = LogBudget(linesPerInterval: 1, interval: .seconds(10))
     }
 
     private let state = Locked(State())
@@ -52,7 +54,10 @@ final class HandshakeAdmission: Sendable {
         let origin = PeerOrigin(accepted.remoteAddress)
         switch self.state.withLock({ $0.gate.admit(accepted, from: origin) }) {
         case .admitted(let ticket, let evicted):
-            evicted?.close()
+            if let evicted {
+                evicted.close()
+                self.logEviction()
+            }
             return ticket
         case .refused:
             self.log("refused: the handshake is full of connections from origins that authenticated before", peer: "\(origin)")
@@ -67,12 +72,21 @@ final class HandshakeAdmission: Sendable {
 
     /// The peer of `ticket` did not pass the handshake (it failed, gave up, ran out of time or was evicted).
     func failed(_ ticket: Ticket, peer: String, error: any Error) {
-        let waiting = self.state.withLock { $0.gate.failed(ticket) }
-        self.log(waiting ? "\(error)" : "evicted to make room for a newer connection", peer: peer)
+        // An evicted connection was counted when it was evicted.
+        guard self.state.withLock({ $0.gate.failed(ticket) }) else { return }
+        self.log("\(error)", peer: peer)
+    }
+
+    private func logEviction() {
+        let decision = self.state.withLock { $0.evictions.spend(at: ContinuousClock.now) }
+        guard case .log(let leftOut) = decision else { return }
+        self.logger.warning(
+            "\(self.port) port: the handshake is full; the oldest waiting connections are evicted for newer ones",
+            metadata: ["evicted since the last such line": "\(leftOut + 1)"])
     }
 
     private func log(_ problem: String, peer: String) {
-        let decision = self.state.withLock { $0.budget.spend(at: ContinuousClock.now) }
+        let decision = self.state.withLock { $0.failures.spend(at: ContinuousClock.now) }
         guard case .log(let leftOut) = decision else { return }
         if leftOut > 0 {
             self.logger.warning("\(self.port) port: \(leftOut) more connections failed the handshake, not logged one by one")
