@@ -140,6 +140,7 @@ extension Network {
             try await listener.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await accepted in inbound {
+                        await admission.waitForRoom()
                         // Refused, it is dropped untaken and closed at once.
                         guard let ticket = admission.admit(accepted) else { continue }
                         group.addTask {

@@ -33,8 +33,15 @@ final class HandshakeAdmission: Sendable {
         return Int(clamping: min(1024, max(64, limit.rlim_cur / 4)))
     }()
 
+    /// Handshakes that may be under way at once, waiting or evicted and not yet closed: beyond
+    /// it the accept loop waits, and the kernel queues new connections. It bounds what a flood
+    /// evicted faster than its connections close can make a process hold.
+    static var runningLimit: Int { 2 * self.capacity }
+
     private struct State: Sendable {
         var gate = HandshakeGate<AcceptedChannel>(capacity: HandshakeAdmission.capacity)
+        var running = 0
+        var waitingForRoom: CheckedContinuation<Void, Never>?
         var failures = LogBudget(linesPerInterval: 10, interval: .seconds(10))
         var evictions = LogBudget(linesPerInterval: 1, interval: .seconds(10))
     }
@@ -48,11 +55,28 @@ final class HandshakeAdmission: Sendable {
         self.port = name
     }
 
+    /// Returns once fewer than `runningLimit` handshakes are under way.
+    func waitForRoom() async {
+        await withCheckedContinuation { continuation in
+            let room = self.state.withLock { state in
+                guard state.running >= Self.runningLimit else { return true }
+                state.waitingForRoom = continuation
+                return false
+            }
+            if room { continuation.resume() }
+        }
+    }
+
     /// Lets `accepted` into the handshake, closing the connection it evicts;
     /// nil if it is refused (dropped untaken, it is closed at once).
     func admit(_ accepted: AcceptedChannel) -> Ticket? {
         let origin = PeerOrigin(accepted.remoteAddress)
-        switch self.state.withLock({ $0.gate.admit(accepted, from: origin) }) {
+        let admission = self.state.withLock { state in
+            let admission = state.gate.admit(accepted, from: origin)
+            if case .admitted = admission { state.running += 1 }
+            return admission
+        }
+        switch admission {
         case .admitted(let ticket, let evicted):
             if let evicted {
                 evicted.close()
@@ -67,14 +91,28 @@ final class HandshakeAdmission: Sendable {
 
     /// The peer of `ticket` proved it holds the secret.
     func authenticated(_ ticket: Ticket) {
-        self.state.withLock { $0.gate.authenticated(ticket) }
+        self.state.withLock { state in
+            state.gate.authenticated(ticket)
+            self.handshakeEnded(&state)
+        }
     }
 
     /// The peer of `ticket` did not pass the handshake (it failed, gave up, ran out of time or was evicted).
     func failed(_ ticket: Ticket, peer: String, error: any Error) {
+        let waiting = self.state.withLock { state in
+            defer { self.handshakeEnded(&state) }
+            return state.gate.failed(ticket)
+        }
         // An evicted connection was counted when it was evicted.
-        guard self.state.withLock({ $0.gate.failed(ticket) }) else { return }
-        self.log("\(error)", peer: peer)
+        if waiting { self.log("\(error)", peer: peer) }
+    }
+
+    private func handshakeEnded(_ state: inout State) {
+        state.running -= 1
+        if state.running < Self.runningLimit, let waiter = state.waitingForRoom {
+            state.waitingForRoom = nil
+            waiter.resume()
+        }
     }
 
     private func logEviction() {
