@@ -34,7 +34,7 @@ extension FuzzTargets {
     /// The `handshake` target, awaited.
     public static func playHandshake(_ script: [UInt8]) async {
         guard let first = script.first else { return }
-        let secret = try! Secret(text: "a secret for fuzzing the handshake")
+        let secret = HandshakePeer.secret
         let (inbound, peer) = NIOAsyncChannelInboundStream<ByteBuffer>.makeTestingStream()
         let (outbound, sent) = NIOAsyncChannelOutboundWriter<ByteBuffer>.makeTestingWriter()
         let isServer = first % 2 == 0
@@ -91,6 +91,10 @@ private struct HandshakePeer {
         case replayed
     }
 
+    /// The secret both ends hold, and one that only this end may use (to forge).
+    static let secret = try! Secret(bytes: Array("a secret for fuzzing the handshake".utf8))
+    static let otherSecret = try! Secret(bytes: Array("not the secret, though long enough".utf8))
+
     let secret: Secret
     /// Whether the side under test is the server (so this end is the client).
     let isServer: Bool
@@ -111,7 +115,7 @@ private struct HandshakePeer {
     /// too early) and then a welcome. Nil when the side under test ended
     /// before saying what the message needs.
     mutating func next(_ kind: Kind, move: Int) async -> ByteBuffer? {
-        let secret = kind == .forged ? try! Secret(text: "not the secret, though long enough") : self.secret
+        let secret = kind == .forged ? Self.otherSecret : self.secret
         let other = String(repeating: "0", count: 64)
         if !self.isServer, move == 0 {
             return kind == .genuine ? self.challenge : self.welcome(secret.proof("server", other, self.nonce))

@@ -13,7 +13,7 @@ public enum FuzzTargets {
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameLength: FrameLimits.unauthenticatedFrameLength)))
         defer { _ = try? channel.finish() }
         guard (try? channel.writeInbound(ByteBuffer(bytes: bytes))) != nil else { return }
-        let secret = try! Secret(text: "a secret for fuzzing the handshake")
+        let secret = try! Secret(bytes: Array("a secret for fuzzing the handshake".utf8))
         while let frame = try? channel.readInbound(as: ByteBuffer.self) {
             guard let message = try? Message(decoding: frame) else { continue }
             if case .authenticate(let answer) = message {

@@ -13,8 +13,10 @@ struct MasterCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on for workers; port 0 picks a free port (printed at start).")
     var listen = Endpoint(host: "127.0.0.1", port: 0)
 
-    @Option(help: "A file holding the shared secret (at least 16 characters) that workers must know.")
+    @Option(help: "A file holding the shared secret (at least 16 bytes) that workers must know.")
     var secretFile: String
+
+    @OptionGroup var secretOptions: SecretOptions
 
     @OptionGroup var options: JobOptions
     @OptionGroup var cluster: ClusterOptions
@@ -24,7 +26,7 @@ struct MasterCommand: AsyncParsableCommand {
         let command = self
         try await CommandFailure.reporting {
             let logger = command.logging.bootstrap("mapreduce.master")
-            let secret = try Secret(file: command.secretFile)
+            let secret = try Secret(file: command.secretFile, allowReadable: command.secretOptions.allowReadableSecretFile)
             let entry = try JobRegistry.entry(named: command.options.job)
             let configuration = try command.options.configuration()
             let server = try await MasterServer.start(

@@ -27,6 +27,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "A file holding the shared secret (or set \(Secret.environmentVariable)).")
     var secretFile: String?
 
+    @OptionGroup var secretOptions: SecretOptions
+
     @Option(help: "Seconds to keep trying to reach the master.")
     var connectTimeout: Double = 30
 
@@ -40,15 +42,17 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = self
+        // Out of the environment before anything else, so that user code and its children never see it.
+        let fromEnvironment = Result { try Secret.takeFromEnvironment() }
         try await CommandFailure.reporting(followingParent: command.stopWithParent) {
             guard command.slots >= 1 else { throw JobError("--slots must be at least 1, not \(command.slots)") }
             guard command.idleTimeout >= 2 else { throw JobError("--idle-timeout must be at least 2 s") }
             let logger = command.logging.bootstrap("mapreduce.worker")
             let secret: Secret
             if let file = command.secretFile {
-                secret = try Secret(file: file)
-            } else if let text = ProcessInfo.processInfo.environment[Secret.environmentVariable] {
-                secret = try Secret(text: text)
+                secret = try Secret(file: file, allowReadable: command.secretOptions.allowReadableSecretFile)
+            } else if let fromEnvironment = try fromEnvironment.get() {
+                secret = fromEnvironment
             } else {
                 throw JobError("a worker needs --secret-file (or \(Secret.environmentVariable) in its environment)")
             }

@@ -40,7 +40,7 @@ struct HostileNetworkTests {
         }
         let secretText = "a secret for a hostile network"
         let secretFile = try directory.write("secret", Array(secretText.utf8))
-        let secret = try Secret(text: secretText)
+        let secret = try Secret(bytes: Array(secretText.utf8))
         let gate = "\(directory.path)/gate"
         let master = try ChildProcess("testjobs", [
             "master", "--job", "paced", "--secret-file", secretFile, "--reducers", "2", "--idle-timeout", "3", "--worker-timeout", "2",

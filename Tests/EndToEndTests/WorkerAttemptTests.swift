@@ -52,7 +52,7 @@ struct WorkerAttemptTests {
         let input = try directory.write("input/a.txt", text)
         let secretText = "a secret for a master played by a test"
         let secretFile = try directory.write("secret", Array(secretText.utf8))
-        let secret = try Secret(text: secretText)
+        let secret = try Secret(bytes: Array(secretText.utf8))
         let work = "\(directory.path)/work"
         let out = "\(directory.path)/out"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)

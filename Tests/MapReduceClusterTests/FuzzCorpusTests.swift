@@ -11,6 +11,7 @@ import Testing
         switch name {
         case "frames": FuzzTargets.frames
         case "spill": FuzzTargets.spillFile
+        case "commit": FuzzTargets.commit
         default: FuzzTargets.splitter
         }
     }
@@ -23,7 +24,7 @@ import Testing
         return files.map { directory.appendingPathComponent($0).path }
     }
 
-    @Test(arguments: ["frames", "spill", "splitter"])
+    @Test(arguments: ["frames", "spill", "splitter", "commit"])
     func committedInputsStillPass(name: String) throws {
         try FuzzReplay.run(Self.inputs(name), Self.target(name))
     }

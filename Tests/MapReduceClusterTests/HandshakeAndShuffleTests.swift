@@ -10,8 +10,8 @@ import TestSupport
 /// Handshakes and shuffle fetches over real loopback connections.
 @Suite(.timeLimit(.minutes(1)))
 struct HandshakeAndShuffleTests {
-    static let secret = try! Secret(text: "the right secret for tests")
-    static let wrongSecret = try! Secret(text: "a wrong secret, also long")
+    static let secret = try! Secret(bytes: Array("the right secret for tests".utf8))
+    static let wrongSecret = try! Secret(bytes: Array("a wrong secret, also long".utf8))
     static let loopback = Endpoint(host: "127.0.0.1", port: 0)
 
     /// Accepts one connection on a fresh port and runs `body` on it; returns the port and the server's task.

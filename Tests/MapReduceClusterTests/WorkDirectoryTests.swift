@@ -32,4 +32,24 @@ import TestSupport
         live.remove()
         #expect(Set(FileSystem.contents(of: parent.path) ?? []) == ["\(WorkDirectory.prefix)3-4", "other"])
     }
+
+    @Test func aWorkDirectoryIsItsUsersAloneAndRemovingOneFollowsNoLink() throws {
+        let parent = try TemporaryDirectory()
+        let outside = try TemporaryDirectory()
+        try outside.write("precious.txt", Array("keep me".utf8))
+        let before = try snapshot(outside.path)
+        let own = try WorkDirectory(in: parent.path)
+        #expect(try FileManager.default.attributesOfItem(atPath: own.path)[.posixPermissions] as? Int == 0o700)
+        // A dead worker's directory holding links to what is not its to remove.
+        let abandoned = "\(parent.path)/\(WorkDirectory.prefix)1-2"
+        _ = try parent.write("\(WorkDirectory.prefix)1-2/\(WorkDirectory.lockName)", [])
+        try FileManager.default.createSymbolicLink(atPath: "\(abandoned)/job-1", withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(atPath: "\(own.path)/file", withDestinationPath: "\(outside.path)/precious.txt")
+        let next = try WorkDirectory(in: parent.path)
+        #expect(next.adopted == [abandoned])
+        next.remove()
+        own.remove()
+        #expect(FileSystem.contents(of: parent.path) == [])
+        #expect(try snapshot(outside.path) == before)
+    }
 }

@@ -1,3 +1,3 @@
 import MapReduceCLI
 
-await MapReduceMain.run(FailingMap.self, Rendezvous.self, Paced.self, Crash.self)
+await MapReduceMain.run(FailingMap.self, Rendezvous.self, Paced.self, Crash.self, Tamper.self, EnvironmentProbe.self)

@@ -14,13 +14,15 @@ public final class TemporaryDirectory: Sendable {
         try? FileManager.default.removeItem(atPath: self.path)
     }
 
-    /// Writes `bytes` to `name` inside the directory and returns the file's path.
+    /// Writes `bytes` to `name` inside the directory, readable by its owner only (as
+    /// a secret file must be), and returns the file's path.
     @discardableResult
     public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         let file = "\(self.path)/\(name)"
         try FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: file))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
         return file
     }
 

@@ -62,8 +62,7 @@ public struct ChainOutput: Sendable {
 
     /// Commits the part files of `directory` (a job's output) and `report` as the chain's output.
     public func publish(_ directory: String, report: JobReport) throws {
-        let parts = (FileSystem.contents(of: directory) ?? []).filter { $0.hasPrefix("part-") }.sorted()
-        try self.committer.commit(attemptFiles: parts.map { "\(directory)/\($0)" }, report: try report.json())
+        try self.committer.commit(partsOf: directory, report: try report.json())
     }
 
     /// Removes what the chain wrote.

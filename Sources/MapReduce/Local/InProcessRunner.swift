@@ -20,7 +20,7 @@ public struct InProcessRunner: Sendable {
         let plan = try JobPlan(job: self.job, configuration: self.configuration, workDirectory: workDirectory)
         defer { FileSystem.removeTree(workDirectory) }
         do {
-            try FileSystem.makeDirectory(workDirectory)
+            try FileSystem.makeDirectory(workDirectory, access: .ownerOnly)
             let settings = plan.settings
             let width = self.configuration.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
             let attempts = Locked<[JobReport.Attempt]>([])
@@ -53,7 +53,10 @@ public struct InProcessRunner: Sendable {
             let reduces = try await ParallelTasks.run(count: settings.partitions, width: width) { r, control in
                 let task = ReduceTask(id: AttemptID(.reduce, task: r, attempt: 1), inputs: outputs.map { ReduceInput($0, partition: r) })
                 var result: ReduceTaskResult?
-                try timed(task.id, "partition \(r)") { result = try job.runReduceTask(task, settings, control) }
+                try timed(task.id, "partition \(r)") {
+                    result = try job.runReduceTask(task, settings, control)
+                    try plan.committer.commitTask(task.id)
+                }
                 return result!
             }
 
@@ -65,7 +68,7 @@ public struct InProcessRunner: Sendable {
                 elapsedSeconds: (ContinuousClock.now - started).seconds, counters: counters,
                 attempts: attempts.withLock { $0 }.sorted { $0.startSeconds < $1.startSeconds })
             try Task.checkCancellation()
-            try plan.commit(attemptFiles: reduces.map(\.outputPath), report: report)
+            try plan.commit(report: report)
             return report
         } catch {
             plan.committer.abort()

@@ -30,8 +30,8 @@ public struct JobPlan: Sendable {
             workDirectory: workDirectory, outputDirectory: self.committer.directory, partitionBoundaries: boundaries)
     }
 
-    /// Commits the reduce attempts' files (one per partition, in order) and writes `report` and `_SUCCESS`.
-    public func commit(attemptFiles: [String], report: JobReport) throws {
-        try self.committer.commit(attemptFiles: attemptFiles, report: try report.json())
+    /// Commits every partition's file, each already taken by a task commit, and writes `report` and `_SUCCESS`.
+    public func commit(report: JobReport) throws {
+        try self.committer.commit(parts: (0..<self.settings.partitions).map(ReduceTask.partFileName), report: try report.json())
     }
 }

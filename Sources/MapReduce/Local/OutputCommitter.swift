@@ -1,27 +1,49 @@
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Owns a job's output directory: refuses to clobber earlier output, and
 /// moves reduce attempts' files into place only when the whole job has
 /// succeeded, so a failed job never leaves `part-*` files behind.
+///
+/// It commits in two steps, as Hadoop's FileOutputCommitter does. The *task
+/// commit* of a reduce attempt that has succeeded moves its file from
+/// `_temporary/<attempt>/` to `_temporary/_committed/`, where only the
+/// committer writes; the *job commit* moves the files from there into the
+/// output directory. Both work relative to open directories and never follow
+/// a symbolic link: only a regular file with one link, owned by this
+/// process's user, is taken, and nothing outside the output directory is
+/// ever moved or removed. What the task commit refuses fails the attempt,
+/// which runs again; the job goes on.
 public final class OutputCommitter: Sendable {
     public let directory: String
+    private let output: Directory
     /// Whether this job created the directory (and so removes it on failure).
     private let created: Bool
     private enum State {
         case open, committed, aborted
     }
 
-    /// Held for the whole of a commit or an abort, so that the two never interleave.
+    /// Held for the whole of a task commit, a job commit or an abort, so that they never interleave.
     private let state = Locked(State.open)
 
-    private init(directory: String, created: Bool) {
+    /// Where task commits put the files that the job commit takes, relative to the output directory.
+    static let committedDirectory = "_temporary/_committed"
+
+    private init(directory: String, output: consuming Directory, created: Bool) {
         self.directory = directory
+        self.output = output
         self.created = created
     }
 
     public var temporaryDirectory: String { "\(self.directory)/_temporary" }
 
-    /// Checks and creates the output directory and its `_temporary`.
+    /// Checks and creates the output directory (as the umask allows) and its
+    /// `_temporary` (for the user only).
     ///
     /// An existing non-empty directory is refused unless `overwrite`; then
     /// only an earlier job's output (`part-*`, `_SUCCESS`, `_job.json`,
@@ -44,39 +66,106 @@ public final class OutputCommitter: Sendable {
             }
         }
         do {
-            try FileSystem.makeDirectory("\(directory)/_temporary")
+            if !existed { try FileSystem.makeDirectory(directory, access: .umask) }
+            let output = try Directory(path: directory)
+            try output.makeDirectory("_temporary", access: .ownerOnly)
+            try output.openDirectory("_temporary").makeDirectory("_committed", access: .ownerOnly)
+            return OutputCommitter(directory: directory, output: output, created: !existed)
         } catch {
             throw JobError("cannot write to output directory \(directory): \(error)")
         }
-        return OutputCommitter(directory: directory, created: !existed)
     }
 
     private static func isJobOutput(_ name: String) -> Bool {
         name.hasPrefix("part-") || ["_SUCCESS", "_job.json", "_temporary"].contains(name)
     }
 
-    /// Moves each partition's committed attempt file into place, writes
-    /// `report` as `_job.json`, removes `_temporary`, and writes `_SUCCESS`
-    /// last. If any step fails, the part files already moved are removed again.
-    public func commit(attemptFiles: [String], report: [UInt8]) throws {
+    /// The task commit of reduce attempt `attempt`, which says it has succeeded:
+    /// takes its part file from `_temporary/<attempt>/`. Throws `CommitError` if
+    /// the file is missing or not one the job commit may take (see above).
+    public func commitTask(_ attempt: AttemptID) throws {
+        let name = ReduceTask.partFileName(attempt.task)
+        try self.whileOpen { try self.take(name, from: "_temporary/\(attempt)") }
+    }
+
+    /// Commits the part files of `directory` (a finished job's output inside
+    /// `_temporary`, as a chain's jobs write) and `report` as this output.
+    public func commit(partsOf directory: String, report: [UInt8]) throws {
+        guard directory.hasPrefix("\(self.temporaryDirectory)/") else {
+            throw JobError("\(directory) is not inside \(self.temporaryDirectory)")
+        }
+        let relative = String(directory.dropFirst(self.directory.count + 1))
+        let parts = try self.whileOpen {
+            let names = try self.output.openDirectory(relative).names().filter { $0.hasPrefix("part-") }.sorted()
+            for name in names { try self.take(name, from: relative) }
+            return names
+        }
+        try self.commit(parts: parts, report: report)
+    }
+
+    /// Runs `body` under the lock, if the output is neither committed nor aborted.
+    private func whileOpen<T>(_ body: () throws -> T) throws -> T {
+        try self.state.withLock { state in
+            guard state == .open else { throw JobError("the output in \(self.directory) was already \(state)") }
+            return try body()
+        }
+    }
+
+    /// Moves the file `name` from the directory `relative` to the committed files, if it
+    /// is a regular file with one link, of this process's user, reached through no link.
+    private func take(_ name: String, from relative: String) throws {
+        let path = "\(self.directory)/\(relative)/\(name)"
+        do {
+            let source = try self.output.openDirectory(relative)
+            let committed = try self.output.openDirectory(Self.committedDirectory)
+            let before = try source.status(of: name)
+            try Self.check(before, path: path)
+            try source.rename(name, to: committed, as: name)
+            // What was checked may have been swapped for something else before the rename.
+            let after = try committed.status(of: name)
+            do {
+                guard after.isSameFile(as: before) else { throw CommitError(path: path, reason: .replaced) }
+                try Self.check(after, path: path)
+            } catch {
+                Self.remove(name, from: committed)
+                throw error
+            }
+        } catch let error as SystemError {
+            throw CommitError(path: path, error)
+        }
+    }
+
+    private static func check(_ status: FileStatus, path: String) throws(CommitError) {
+        guard status.kind == .regularFile else {
+            throw CommitError(path: path, reason: status.kind == .symbolicLink ? .symbolicLink : .notRegularFile(status.kind))
+        }
+        guard status.links == 1 else { throw CommitError(path: path, reason: .hardLinked(links: status.links)) }
+        guard status.owner == geteuid() else { throw CommitError(path: path, reason: .foreignOwner(status.owner)) }
+    }
+
+    /// The job commit: moves the task-committed files `parts` into the output
+    /// directory, writes `report` as `_job.json`, removes `_temporary`, and
+    /// writes `_SUCCESS` last. If any step fails, the part files already moved
+    /// are removed again.
+    public func commit(parts: [String], report: [UInt8]) throws {
         try self.state.withLock { state in
             guard state == .open else { throw JobError("the output in \(self.directory) was already \(state)") }
             var moved: [String] = []
             do {
-                for (partition, path) in attemptFiles.enumerated() {
-                    let destination = "\(self.directory)/\(ReduceTask.partFileName(partition))"
-                    try FileSystem.rename(path, to: destination)
-                    moved.append(destination)
+                let committed = try self.output.openDirectory(Self.committedDirectory)
+                for name in parts {
+                    try Self.check(try committed.status(of: name), path: "\(committed.path)/\(name)")
+                    try committed.rename(name, to: self.output, as: name)
+                    moved.append(name)
                 }
-                try FileSystem.writeAtomically(report, to: "\(self.directory)/_job.json")
-                FileSystem.removeTree(self.temporaryDirectory)
-                try FileSystem.syncDirectory(self.directory)
-                try FileSystem.writeAtomically([], to: "\(self.directory)/_SUCCESS")
-                try FileSystem.syncDirectory(self.directory)
+                try self.output.writeAtomically(report, as: "_job.json", access: .umask)
+                self.output.discard("_temporary")
+                try self.output.sync()
+                try self.output.writeAtomically([], as: "_SUCCESS", access: .umask)
+                try self.output.sync()
                 state = .committed
             } catch {
-                for path in moved { try? FileSystem.remove(path) }
-                try? FileSystem.remove("\(self.directory)/_job.json")
+                for name in moved + ["_job.json"] { Self.remove(name, from: self.output) }
                 self.removeOutput()
                 state = .aborted
                 throw error
@@ -95,7 +184,16 @@ public final class OutputCommitter: Sendable {
     }
 
     private func removeOutput() {
-        FileSystem.removeTree(self.temporaryDirectory)
+        self.output.discard("_temporary")
         if self.created { FileSystem.removeTree(self.directory) }
+    }
+
+    /// Removes `name` from `directory`, saying so on standard error if it cannot.
+    private static func remove(_ name: String, from directory: borrowing Directory) {
+        do {
+            try directory.remove(name)
+        } catch {
+            Directory.warn("\(error)")
+        }
     }
 }

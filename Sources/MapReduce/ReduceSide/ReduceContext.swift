@@ -14,7 +14,7 @@ public struct ReduceContext: ~Copyable {
     @usableFromInline init(parameters: JobParameters, attempt: AttemptID, outputPath: String) throws {
         self.parameters = parameters
         self.attempt = attempt
-        self.file = try FileWriter(path: outputPath)
+        self.file = try FileWriter(path: outputPath, access: .umask)
     }
 
     /// Writes the output line `key<TAB>value`.

@@ -28,7 +28,7 @@ struct SpillWriter: ~Copyable {
     /// Starts a file that will hold `partitions` segments at `path`.
     static func create(path: String, partitions: Int, compressionLevel: Int) throws -> SpillWriter {
         let deflater = try Deflater(level: compressionLevel)
-        var writer = SpillWriter(path: path, partitions: partitions, deflater: deflater, file: try FileWriter(path: path + ".tmp"))
+        var writer = SpillWriter(path: path, partitions: partitions, deflater: deflater, file: try FileWriter(path: path + ".tmp", access: .ownerOnly))
         try SpillFormat.magic.withUnsafeBytes { try writer.file.write($0) }
         writer.segmentStart = writer.file.offset
         return writer

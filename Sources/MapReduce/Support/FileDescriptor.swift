@@ -18,9 +18,9 @@ public struct FileDescriptor: ~Copyable {
         try FileDescriptor(path: path, flags: O_RDONLY | O_CLOEXEC)
     }
 
-    /// Creates or truncates `path` for writing.
-    public static func open(writing path: String) throws(SystemError) -> FileDescriptor {
-        try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
+    /// Creates or truncates `path` for writing; a file it creates gets the permissions `access` allows.
+    public static func open(writing path: String, access: FileAccess) throws(SystemError) -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: access.fileMode)
     }
 
     /// Opens `path` to hold a lock on; with `creating`, makes it if it is not there.
@@ -34,9 +34,14 @@ public struct FileDescriptor: ~Copyable {
         flock(self.rawValue, LOCK_EX | LOCK_NB) == 0
     }
 
-    private init(path: String, flags: Int32) throws(SystemError) {
-        let fd = systemOpen(path, flags, 0o644)
+    private init(path: String, flags: Int32, mode: mode_t = 0) throws(SystemError) {
+        let fd = systemOpen(path, flags, mode)
         guard fd >= 0 else { throw SystemError("open", path: path, errno: errno) }
+        self.init(adopting: fd, path: path)
+    }
+
+    /// Takes ownership of the open descriptor `fd`, opened at `path`.
+    init(adopting fd: Int32, path: String) {
         self.rawValue = fd
         self.path = path
     }
@@ -60,9 +65,14 @@ public struct FileDescriptor: ~Copyable {
 
     /// The file's size in bytes.
     public func size() throws(SystemError) -> Int64 {
+        try self.status().size
+    }
+
+    /// The file's type, links, owner, permissions and size.
+    public func status() throws(SystemError) -> FileStatus {
         var info = stat()
         guard fstat(self.rawValue, &info) == 0 else { throw SystemError("stat", path: self.path, errno: errno) }
-        return Int64(info.st_size)
+        return FileStatus(info)
     }
 
     /// Reads up to `buffer.count` bytes at `offset`; fewer only at the end of the file.
@@ -78,6 +88,21 @@ public struct FileDescriptor: ~Copyable {
             done += n
         }
         return done
+    }
+
+    /// Reads from the current position to the end (of a file, or of what a pipe's writer sends).
+    public func readToEnd() throws(SystemError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { systemRead(self.rawValue, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read", path: self.path, errno: errno)
+            }
+            if n == 0 { return bytes }
+            bytes += chunk[..<n]
+        }
     }
 
     /// Writes all of `bytes` at the current position.
@@ -96,4 +121,5 @@ public struct FileDescriptor: ~Copyable {
 
 // The C functions, under names that the methods above do not shadow.
 private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+private func systemRead(_ fd: Int32, _ bytes: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, bytes, count) }
 private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }

@@ -12,24 +12,29 @@ public enum FileSystem {
         guard unlink(path) == 0 || errno == ENOENT else { throw SystemError("remove", path: path, errno: errno) }
     }
 
-    /// Removes `path` and everything below it, if it exists. The tree is first
-    /// renamed out of the way, to a hidden name, so that a thread still making
-    /// files by their paths under `path` gets "no such file" instead of making the
-    /// removal fail half-way, and nobody looking for `path`'s siblings by name
-    /// finds it half-removed. What cannot be removed is named in a warning on
-    /// standard error.
+    /// Removes `path` and everything below it, if it exists, never following a
+    /// symbolic link below it. The tree is first renamed out of the way, to a
+    /// hidden name, so that a thread still making files by their paths under
+    /// `path` gets "no such file" instead of making the removal fail half-way,
+    /// and nobody looking for `path`'s siblings by name finds it half-removed.
+    /// What cannot be removed is named in a warning on standard error.
     public static func removeTree(_ path: String) {
-        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
-        var target = "\(path[..<slash]).\(path[slash...]).removing-\(UInt32.random(in: 0...UInt32.max))"
-        if Foundation.rename(path, target) != 0 {
-            guard errno != ENOENT, errno != ENOTDIR else { return }  // nothing there to remove
-            target = path
-        }
+        let (parent, name) = self.split(path)
         do {
-            try FileManager.default.removeItem(atPath: target)
+            try Directory(path: parent).discard(name)
+        } catch where error.errno == ENOENT || error.errno == ENOTDIR {
+            return  // nothing there to remove
         } catch {
-            FileHandle.standardError.write(Data("warning: cannot remove \(path): \(error)\n".utf8))
+            Directory.warn("cannot remove \(path): \(error)")
         }
+    }
+
+    /// `path`'s parent directory and its last name (trailing slashes ignored).
+    static func split(_ path: String) -> (parent: String, name: String) {
+        var path = Substring(path)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        guard let slash = path.lastIndex(of: "/") else { return (".", String(path)) }
+        return (slash == path.startIndex ? "/" : String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
 
     /// A new directory's name in `parent` (by default `$TMPDIR` or `/tmp`):
@@ -39,13 +44,17 @@ public enum FileSystem {
         return "\(base)/\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    /// Creates `path`, and any missing parents if `withParents`.
-    public static func makeDirectory(_ path: String, withParents: Bool = true) throws(SystemError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: withParents)
-        } catch {
-            throw SystemError("create directory", path: path, errno: Self.errorNumber(of: error))
+    /// Creates `path` with the permissions `access` allows (an existing one is an
+    /// error), and any missing parents (as the umask allows) if `withParents`.
+    public static func makeDirectory(_ path: String, access: FileAccess, withParents: Bool = true) throws(SystemError) {
+        if withParents, case let parent = self.split(path).parent, !self.isDirectory(parent) {
+            do {
+                try self.makeDirectory(parent, access: .umask)
+            } catch where error.errno == EEXIST {
+                // Made by someone else meanwhile.
+            }
         }
+        guard mkdir(path, access.directoryMode) == 0 else { throw SystemError("create directory", path: path, errno: errno) }
     }
 
     /// The names in directory `path`, or nil if it does not exist.
@@ -62,25 +71,10 @@ public enum FileSystem {
         FileManager.default.fileExists(atPath: path)
     }
 
-    /// Writes `data` to `path` durably, through a temporary file and a rename.
-    public static func writeAtomically(_ data: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp"
-        var writer = try FileWriter(path: temporary)
-        try data.withUnsafeBytes { try writer.write($0) }
-        try writer.syncAndClose()
-        try rename(temporary, to: path)
-    }
-
-    /// Makes the names in directory `path` durable (fsync on the directory).
-    public static func syncDirectory(_ path: String) throws(SystemError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemError("open", path: path, errno: errno) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw SystemError("sync", path: path, errno: errno) }
-    }
-
-    private static func errorNumber(of error: any Error) -> Int32 {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        return Int32(underlying?.code ?? Int(EIO))
+    /// Writes `data` to `path` durably, through a temporary file and a rename
+    /// (see `Directory.writeAtomically`).
+    public static func writeAtomically(_ data: [UInt8], to path: String, access: FileAccess) throws {
+        let (parent, name) = self.split(path)
+        try Directory(path: parent).writeAtomically(data, as: name, access: access)
     }
 }

@@ -6,9 +6,14 @@ public struct FileWriter: ~Copyable {
     /// Bytes written so far, buffered ones included.
     public private(set) var offset: Int64 = 0
 
-    /// Creates or truncates `path`.
-    public init(path: String, bufferSize: Int = 1 << 20) throws(SystemError) {
-        self.file = try .open(writing: path)
+    /// Creates or truncates `path`; a file it creates gets the permissions `access` allows.
+    public init(path: String, access: FileAccess, bufferSize: Int = 1 << 20) throws(SystemError) {
+        self.init(file: try .open(writing: path, access: access), bufferSize: bufferSize)
+    }
+
+    /// Writes to `file`, an open file of the caller's.
+    public init(file: consuming FileDescriptor, bufferSize: Int = 1 << 20) {
+        self.file = file
         self.buffer = ByteWriter(capacity: bufferSize)
         self.flushThreshold = bufferSize
     }

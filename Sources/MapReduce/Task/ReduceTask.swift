@@ -13,12 +13,7 @@ public struct ReduceTask: Hashable, Sendable, Codable {
 
     /// Where this attempt writes its output before it is committed.
     public func attemptOutputPath(in outputDirectory: String) -> String {
-        Self.attemptOutputPath(for: self.id, in: outputDirectory)
-    }
-
-    /// Where reduce attempt `attempt` writes its output before it is committed.
-    public static func attemptOutputPath(for attempt: AttemptID, in outputDirectory: String) -> String {
-        "\(Self.attemptOutputDirectory(for: attempt, in: outputDirectory))/\(Self.partFileName(attempt.task))"
+        "\(Self.attemptOutputDirectory(for: self.id, in: outputDirectory))/\(Self.partFileName(self.partition))"
     }
 
     /// The directory of reduce attempt `attempt`'s output, `_temporary/<attempt>`: all it writes in the output directory.
@@ -103,7 +98,7 @@ extension ReduceTask {
         }
         // Only the attempt's own directory is made: once the job has committed
         // (and removed `_temporary`), a late attempt has nowhere to write.
-        try FileSystem.makeDirectory(Self.attemptOutputDirectory(for: self.id, in: outputDirectory), withParents: false)
+        try FileSystem.makeDirectory(Self.attemptOutputDirectory(for: self.id, in: outputDirectory), access: .ownerOnly, withParents: false)
         return (GroupedRecords(RecordMerger(cursors), control: control), counters)
     }
 }

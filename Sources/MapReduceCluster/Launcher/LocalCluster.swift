@@ -29,7 +29,7 @@ public struct LocalCluster: Sendable {
         // The workers share a directory of the run's own, so that a replacement takes over only
         // this run's dead workers' directories, and whatever is left goes with the run.
         let workDirectory = FileSystem.freshDirectoryName(in: self.workDirectory, prefix: "mapreduce-run")
-        try FileSystem.makeDirectory(workDirectory)
+        try FileSystem.makeDirectory(workDirectory, access: .ownerOnly)
         defer { FileSystem.removeTree(workDirectory) }
         arguments += ["--work-dir", workDirectory]
         let pool = WorkerPool(

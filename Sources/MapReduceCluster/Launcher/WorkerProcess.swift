@@ -16,7 +16,7 @@ final class WorkerProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        environment[Secret.environmentVariable] = secret.text
+        environment[Secret.environmentVariable] = secret.environmentValue
         process.environment = environment
         let pipe = Pipe()
         process.standardInput = pipe

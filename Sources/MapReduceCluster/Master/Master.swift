@@ -8,8 +8,8 @@ import MapReduce
 public actor Master {
     /// How a job ended.
     public enum Outcome: Sendable {
-        /// Every reduce task finished; `attemptFiles` are their outputs, by partition, to commit.
-        case succeeded(JobReport, attemptFiles: [String])
+        /// Every reduce task finished, and its output is task-committed, ready for the job commit.
+        case succeeded(JobReport)
         case failed(String)
     }
 
@@ -173,6 +173,10 @@ public actor Master {
             // The first attempt of a task to finish wins; its result counts even if a map's output is lost later.
             let task = AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)
             if self.outcome == nil, self.scheduler?.runningAttempt(success.attempt)?.worker == id {
+                if task.kind == .reduce, let refused = self.commitTask(success.attempt, of: id) {
+                    self.apply(.attemptFailed(success.attempt, on: id, message: refused, record: nil))
+                    break
+                }
                 if self.results[task] == nil { self.results[task] = success }
                 if task.kind == .map {
                     self.logger.info("map output ready", metadata: ["attempt": "\(success.attempt)", "worker": "\(id)"])
@@ -204,6 +208,18 @@ public actor Master {
             break
         default:
             self.logger.warning("unexpected message from a worker", metadata: ["worker": "\(id)", "message": "\(message.name)"])
+        }
+    }
+
+    /// The task commit of a reduce attempt that says it succeeded; nil if it went
+    /// well, otherwise why the attempt fails instead (its file is missing, say, or a link).
+    private func commitTask(_ attempt: AttemptID, of id: WorkerID) -> String? {
+        do {
+            try self.plan!.committer.commitTask(attempt)
+            return nil
+        } catch {
+            self.logger.warning("reduce output refused", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(error)"])
+            return "\(error)"
         }
     }
 
@@ -245,8 +261,8 @@ public actor Master {
             self.logger.warning("worker excluded from the job: it failed several of its tasks", metadata: ["worker": "\(id)"])
         case .failJob(let givenUp):
             self.finish(.failed(self.describe(givenUp)))
-        case .commit(let winners):
-            self.succeed(committing: winners)
+        case .commit:
+            self.succeed()
         }
     }
 
@@ -282,13 +298,11 @@ public actor Master {
 
     // MARK: The end of a job
 
-    /// Ends the job as a success whose output is the winning reduce attempts' files.
-    private func succeed(committing winners: [AttemptID]) {
+    /// Ends the job as a success; the winning reduce attempts' files were taken by their task commits.
+    private func succeed() {
         guard let scheduler = self.scheduler else { return }
         var counters = scheduler.counters
         for result in self.results.values { counters.merge(result.counters) }
-        // The master names the files to commit itself, from the winning attempts.
-        let files = winners.map { ReduceTask.attemptOutputPath(for: $0, in: self.plan!.settings.outputDirectory) }
         let attempts = scheduler.history.map { finished in
             JobReport.Attempt(
                 id: finished.attempt.description, worker: finished.worker.description, startSeconds: finished.started.seconds,
@@ -298,7 +312,7 @@ public actor Master {
             job: self.plan!.job.name, maps: scheduler.maps.count, reduces: scheduler.reduces.count,
             elapsedSeconds: (ContinuousClock.now - self.started).seconds, counters: counters,
             attempts: attempts.sorted { $0.startSeconds < $1.startSeconds })
-        self.finish(.succeeded(report, attemptFiles: files))
+        self.finish(.succeeded(report))
     }
 
     private func finish(_ outcome: Outcome) {

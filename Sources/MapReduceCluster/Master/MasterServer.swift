@@ -68,10 +68,10 @@ public final class MasterServer: Sendable {
         progress?.finish()
         do {
             switch outcome {
-            case .succeeded(let report, let files):
+            case .succeeded(let report):
                 // A stopped master commits nothing, even a job that has just finished.
                 try Task.checkCancellation()
-                try plan.commit(attemptFiles: files, report: report)
+                try plan.commit(report: report)
                 return report
             case .failed(let message):
                 throw JobError(message)

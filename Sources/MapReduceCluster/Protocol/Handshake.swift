@@ -16,7 +16,7 @@ public enum Handshake {
             throw ProtocolError("\(connection.peer) did not authenticate")
         }
         try await Self.check(answer.version, of: &connection)
-        guard answer.nonce.count == 64, answer.proof == secret.proof("client", serverNonce, answer.nonce) else {
+        guard answer.nonce.count == 64, secret.verifies(answer.proof, of: "client", serverNonce, answer.nonce) else {
             try? await connection.send(.error(ErrorMessage(message: "authentication failed: wrong secret")))
             throw ProtocolError("\(connection.peer) failed to authenticate (wrong secret)")
         }
@@ -38,7 +38,7 @@ public enum Handshake {
         } catch let error as ProtocolError where error.description.contains("wrong secret") {
             throw ProtocolError("\(connection.peer) refused this process's secret: authentication failed")
         }
-        guard case .welcome(let welcome) = reply, welcome.proof == secret.proof("server", clientNonce, challenge.nonce) else {
+        guard case .welcome(let welcome) = reply, secret.verifies(welcome.proof, of: "server", clientNonce, challenge.nonce) else {
             throw ProtocolError("\(connection.peer) could not prove it holds the secret")
         }
     }

@@ -174,8 +174,6 @@ public struct MapOutputLocation: Codable, Sendable, Hashable {
 public struct TaskSucceeded: Codable, Sendable, Equatable {
     public var attempt: AttemptID
     public var counters: Counters
-    /// For a reduce attempt: the output file to commit.
-    public var outputPath: String?
 }
 
 /// An attempt failed; `message` is one line, the user's own error text where user code threw.

@@ -76,7 +76,7 @@ private struct SegmentSink: ~Copyable {
             self.file = nil
             self.path = nil
         case .file(let path):
-            self.file = try FileWriter(path: path)
+            self.file = try FileWriter(path: path, access: .ownerOnly)
             self.path = path
         }
     }

@@ -16,7 +16,7 @@ enum RecoveredMapOutputs {
 
     /// Writes the manifest of `attempt`'s output, in `directory`, the attempt's own.
     static func record(_ attempt: AttemptID, of master: String, in directory: String) throws {
-        try FileSystem.writeAtomically(Array(try JSONEncoder().encode(Manifest(master: master, attempt: attempt))), to: "\(directory)/\(Self.manifestName)")
+        try FileSystem.writeAtomically(Array(try JSONEncoder().encode(Manifest(master: master, attempt: attempt))), to: "\(directory)/\(Self.manifestName)", access: .ownerOnly)
     }
 
     /// The complete map outputs of job `job` of `master` in `directories` (work directories

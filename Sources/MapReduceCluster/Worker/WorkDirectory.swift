@@ -39,7 +39,7 @@ final class WorkDirectory {
         self.path = FileSystem.freshDirectoryName(in: parent, prefix: String(Self.prefix.dropLast()))
         let parent = Self.parent(of: self.path)
         let staging = "\(parent)/.\(self.path.dropFirst(parent.count + 1))"
-        try FileSystem.makeDirectory(staging)
+        try FileSystem.makeDirectory(staging, access: .ownerOnly)
         guard let own = HeldLock(in: staging, creating: true) else {
             throw SystemError("lock", path: "\(staging)/\(Self.lockName)", errno: errno)
         }

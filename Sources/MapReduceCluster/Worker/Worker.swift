@@ -97,7 +97,7 @@ actor Worker {
         if let previous = self.settings { FileSystem.removeTree(previous.workDirectory) }
         var settings = start.settings
         settings.workDirectory = "\(self.workDirectory)/job-\(start.number)"
-        try FileSystem.makeDirectory(settings.workDirectory)
+        try FileSystem.makeDirectory(settings.workDirectory, access: .ownerOnly)
         self.job = job
         self.settings = settings
         self.master = start.master
@@ -118,13 +118,13 @@ actor Worker {
         let master = self.master
         Task { [settings] in
             let result = await BlockingWork.run {
-                try FileSystem.makeDirectory(directory)
+                try FileSystem.makeDirectory(directory, access: .ownerOnly)
                 let result = try job.runMapTask(task, settings, entry.control)
                 try RecoveredMapOutputs.record(task.id, of: master, in: directory)
                 return result
             }
             self.finished(
-                task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters, outputPath: nil) }, leftovers: [directory]
+                task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters) }, leftovers: [directory]
             ) {
                 if case .success(let output) = result { self.shuffle.add(output.output, of: task.id) }
             }
@@ -146,10 +146,10 @@ actor Worker {
         Task {
             let result: Result<TaskSucceeded, any Error>
             do {
-                try FileSystem.makeDirectory(directory)
+                try FileSystem.makeDirectory(directory, access: .ownerOnly)
                 let task = ReduceTask(id: attempt, inputs: try await fetcher.inputs())
                 result = await BlockingWork.run { try job.runReduceTask(task, settings, entry.control) }.map {
-                    TaskSucceeded(attempt: attempt, counters: $0.counters, outputPath: $0.outputPath)
+                    TaskSucceeded(attempt: attempt, counters: $0.counters)
                 }
             } catch {
                 result = .failure(error)

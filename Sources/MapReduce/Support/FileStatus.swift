@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `stat` says about a file (a symbolic link is described, not followed).
+public struct FileStatus: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable {
+        case regularFile = "a regular file"
+        case directory = "a directory"
+        case symbolicLink = "a symbolic link"
+        case fifo = "a FIFO"
+        case socket = "a socket"
+        case device = "a device"
+    }
+
+    public var kind: Kind
+    /// The number of hard links to the file.
+    public var links: Int
+    public var owner: uid_t
+    /// The permission bits (`0o600` and the like).
+    public var permissions: mode_t
+    public var size: Int64
+    /// Device and inode: the file's identity.
+    public var device: UInt64
+    public var inode: UInt64
+
+    init(_ info: stat) {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: self.kind = .regularFile
+        case S_IFDIR: self.kind = .directory
+        case S_IFLNK: self.kind = .symbolicLink
+        case S_IFIFO: self.kind = .fifo
+        case S_IFSOCK: self.kind = .socket
+        default: self.kind = .device
+        }
+        self.links = Int(info.st_nlink)
+        self.owner = info.st_uid
+        self.permissions = info.st_mode & 0o7777
+        self.size = Int64(info.st_size)
+        self.device = UInt64(info.st_dev)
+        self.inode = UInt64(info.st_ino)
+    }
+
+    /// Whether this and `other` are the same file.
+    public func isSameFile(as other: FileStatus) -> Bool {
+        self.device == other.device && self.inode == other.inode
+    }
+}
