@@ -57,6 +57,7 @@ final class HandshakeAdmission: Sendable {
 
     /// Returns once fewer than `runningLimit` handshakes are under way.
     func waitForRoom() async {
+        guard self.state.withLock({ $0.running >= Self.runningLimit }) else { return }
         await withCheckedContinuation { continuation in
             let room = self.state.withLock { state in
                 guard state.running >= Self.runningLimit else { return true }
