@@ -6,9 +6,74 @@ import TestSupport
 
 @testable import MapReduceCluster
 
-/// A shuffle service whose handshake is kept full by connections that never answer.
+/// Handshakes under a flood: a shuffle service whose handshake is kept full by connections that
+/// never answer, and clients that try again when a server closes the connection before answering.
 @Suite(.timeLimit(.minutes(1)))
 struct HandshakeFloodTests {
+    /// Serves one connection after another on a fresh port: `serve(n, connection)` for the n-th (from 0).
+    static func serve(
+        _ serve: @escaping @Sendable (Int, FramedChannel) async throws -> Void
+    ) async throws -> (port: Int, Task<Void, any Error>) {
+        let listener = try await Network.listen(on: Endpoint(host: "127.0.0.1", port: 0))
+        let port = listener.boundPort!
+        let task = Task {
+            try await listener.executeThenClose { inbound in
+                var count = 0
+                for try await accepted in inbound {
+                    try await serve(count, accepted.take())
+                    count += 1
+                }
+            }
+        }
+        return (port, task)
+    }
+
+    @Test func aClientTriesAgainWhenTheServerClosesBeforeItsFirstAnswer() async throws {
+        let served = Locked(0)
+        // The first two connections are closed at once, as an evicted one is; the third is answered.
+        let (port, server) = try await Self.serve { count, channel in
+            served.withLock { $0 = count + 1 }
+            try await channel.executeThenClose { inbound, outbound in
+                guard count >= 2 else { return }
+                var connection = Connection(inbound, outbound, peer: "client")
+                try await Handshake.accept(&connection, secret: HandshakeAndShuffleTests.secret)
+                guard case .heartbeat = try await connection.expect() else { return }
+                try await connection.send(.shutdown(Shutdown(reason: "answered")))
+            }
+        }
+        defer { server.cancel() }
+        let answer = try await Network.withAuthenticatedConnection(
+            dial: { try await Network.connect(to: Endpoint(host: "127.0.0.1", port: port)) }, secret: HandshakeAndShuffleTests.secret,
+            peer: "server", patience: .seconds(30)
+        ) { connection in
+            try await connection.send(.heartbeat(Heartbeat()))
+            return try await connection.expect()
+        } then: { _, answer, _ in
+            answer
+        }
+        #expect(answer == .shutdown(Shutdown(reason: "answered")))
+        #expect(served.withLock { $0 } == 3)
+    }
+
+    @Test func aClientRefusedForItsSecretDoesNotTryAgain() async throws {
+        let served = Locked(0)
+        let (port, server) = try await Self.serve { count, channel in
+            served.withLock { $0 = count + 1 }
+            try await channel.executeThenClose { inbound, outbound in
+                var connection = Connection(inbound, outbound, peer: "client")
+                try? await Handshake.accept(&connection, secret: HandshakeAndShuffleTests.secret)
+            }
+        }
+        defer { server.cancel() }
+        await #expect(throws: ProtocolError("server refused this process's secret: authentication failed")) {
+            try await Network.withAuthenticatedConnection(
+                dial: { try await Network.connect(to: Endpoint(host: "127.0.0.1", port: port)) }, secret: HandshakeAndShuffleTests.wrongSecret,
+                peer: "server", patience: .seconds(30)
+            ) { _ in } then: { _, _, _ in }
+        }
+        #expect(served.withLock { $0 } == 1)
+    }
+
     @Test func aFetchWithTheSecretGetsThroughAHandshakeKeptFull() async throws {
         let directory = try TemporaryDirectory()
         let logged = Locked<[String]>([])
