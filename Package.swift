@@ -78,6 +78,7 @@ let package = Package(
         .executableTarget(name: "fuzz-spill", dependencies: ["FuzzTargets"], path: "Fuzz/Spill"),
         .executableTarget(name: "fuzz-splitter", dependencies: ["FuzzTargets"], path: "Fuzz/Splitter"),
         .executableTarget(name: "fuzz-commit", dependencies: ["FuzzTargets"], path: "Fuzz/Commit"),
+        .executableTarget(name: "fuzz-handshake", dependencies: ["FuzzTargets"], path: "Fuzz/Handshake"),
         .executableTarget(name: "testjobs", dependencies: ["MapReduce", "MapReduceCLI", "TestSupport"], path: "Tests/TestJobs"),
         .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
         .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),

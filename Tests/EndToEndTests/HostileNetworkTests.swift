@@ -65,7 +65,7 @@ struct HostileNetworkTests {
         var random = SeededRandom(seed: 5)
 
         // Each kind of garbage at both ports at once; each connection must be closed, within the
-        // 10 s the handshake is given at the most.
+        // 3 s the handshake is given at the most (and some slack).
         var attacks: [(RawClient, seconds: Double, what: String)] = []
         for port in [masterPort, shufflePort] {
             let garbage = try RawClient(port: port)
@@ -89,8 +89,8 @@ struct HostileNetworkTests {
 
         // A flood of connections that say nothing: all are closed, and memory stays bounded.
         let before = Self.residentKilobytes(master.processIdentifier)
-        // Beyond 128 connections in the handshake at once, the server closes new ones at once
-        // (and the kernel may refuse some): each is refused or closed.
+        // Beyond 256 connections in the handshake at once, the server evicts the oldest, and
+        // closes the rest after the handshake's 3 s: each is closed.
         let flood = (0..<2000).compactMap { _ in try? RawClient(port: masterPort) }
         let during = Self.residentKilobytes(master.processIdentifier)
         // AddressSanitizer (scripts/sanitize) triples what memory costs.

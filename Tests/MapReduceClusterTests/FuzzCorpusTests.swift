@@ -16,12 +16,23 @@ import Testing
         }
     }
 
-    @Test(arguments: ["frames", "spill", "splitter", "commit"])
-    func committedInputsStillPass(name: String) throws {
-        let run = Self.target(name)
+    /// The paths of the committed inputs of target `name`.
+    static func inputs(_ name: String) throws -> [String] {
         let directory = Self.corpus.appendingPathComponent(name)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(!files.isEmpty, "the \(name) corpus has inputs")
-        try FuzzReplay.run(files.map { directory.appendingPathComponent($0).path }, run)
+        return files.map { directory.appendingPathComponent($0).path }
+    }
+
+    @Test(arguments: ["frames", "spill", "splitter", "commit"])
+    func committedInputsStillPass(name: String) throws {
+        try FuzzReplay.run(Self.inputs(name), Self.target(name))
+    }
+
+    /// The handshake target awaited, rather than blocking a thread of the pool its handshake runs on.
+    @Test func committedHandshakeInputsStillPass() async throws {
+        for path in try Self.inputs("handshake") {
+            await FuzzTargets.playHandshake(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        }
     }
 }

@@ -88,7 +88,9 @@ struct HandshakeAndShuffleTests {
     }
 
     /// A map output file with three partitions, registered with a fresh shuffle service.
-    static func shuffleWithOneOutput(_ directory: TemporaryDirectory) async throws -> (ShuffleServer, MapOutput, Task<Void, Never>) {
+    static func shuffleWithOneOutput(
+        _ directory: TemporaryDirectory, logger: Logger = Logger(label: "test")
+    ) async throws -> (ShuffleServer, MapOutput, Task<Void, Never>) {
         var writer = try SpillWriter.create(path: "\(directory.path)/m.out", partitions: 3, compressionLevel: 1)
         for i in 0..<500 {
             try Array("key\(i)".utf8).withUnsafeBytes { key in
@@ -96,7 +98,7 @@ struct HandshakeAndShuffleTests {
             }
         }
         let output = MapOutput(path: "\(directory.path)/m.out", index: try writer.finish())
-        let shuffle = try await ShuffleServer(listen: loopback, secret: secret, logger: Logger(label: "test"))
+        let shuffle = try await ShuffleServer(listen: loopback, secret: secret, logger: logger)
         shuffle.add(output, of: AttemptID(.map, task: 0, attempt: 1))
         return (shuffle, output, Task { await shuffle.run() })
     }

@@ -15,18 +15,27 @@ public final class RawClient {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(self.socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else {
-            close(self.socket)
-            throw Failure(description: "connect to \(port): \(errno)")
-        }
+        // The socket is closed by `deinit`, which runs when an initializer throws once every property is set:
+        // closing it here too could close a descriptor some other code has been given meanwhile.
+        guard connected == 0 else { throw Failure(description: "connect to \(port): \(errno)") }
     }
 
     deinit {
-        close(self.socket)
+        if self.socket >= 0 { close(self.socket) }
     }
 
     public func send(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(self.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Whether the server has closed the connection (or reset it); reads and discards what it sent, without waiting.
+    public var isClosed: Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(self.socket, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count > 0 { continue }
+            return count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)
+        }
     }
 
     /// Reads and discards what the server sends until it closes the connection; true if it did

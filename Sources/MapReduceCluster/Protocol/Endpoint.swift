@@ -52,6 +52,14 @@ public final class AcceptedChannel: Sendable {
         return self.channel
     }
 
+    /// Where the connection comes from.
+    var remoteAddress: SocketAddress? { self.channel.channel.remoteAddress }
+
+    /// Closes the connection, whoever holds it.
+    func close() {
+        self.channel.channel.close(promise: nil)
+    }
+
     deinit {
         guard !self.taken.withLock({ $0 }) else { return }
         let channel = self.channel
@@ -77,7 +85,7 @@ public enum Network {
         do {
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.backlog, value: HandshakeAdmission.backlog)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -124,31 +132,24 @@ public enum Network {
 
 extension Network {
     /// Accepts connections on `listener` until cancelled. Each peer must pass
-    /// the handshake within 10 seconds; then `body` has the connection. A
-    /// connection that fails is logged and closed.
+    /// the handshake within `HandshakeAdmission.deadline`, and waits for it
+    /// in a `HandshakeGate` (which evicts the oldest waiting connection when
+    /// it is full); then `body` has the connection. A connection that fails
+    /// is logged and closed.
     static func serve(
         _ listener: Listener, secret: Secret, logger: Logger, port name: String,
         _ body: @escaping @Sendable (inout Connection, FramedChannel) async throws -> Void
     ) async {
         do {
-            let handshaking = Locked(0)
+            let admission = HandshakeAdmission(logger: logger, port: name)
             try await listener.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await accepted in inbound {
-                        let admitted = handshaking.withLock { count in
-                            guard count < FrameLimits.concurrentHandshakes else { return false }
-                            count += 1
-                            return true
-                        }
-                        guard admitted else {
-                            logger.warning("\(name) port: too many connections in the handshake; closing one")
-                            // Dropped untaken, it is closed at once.
-                            continue
-                        }
+                        await admission.waitForRoom()
+                        // Refused, it is dropped untaken and closed at once.
+                        guard let ticket = admission.admit(accepted) else { continue }
                         group.addTask {
-                            await self.authenticate(accepted, secret: secret, logger: logger, port: name, body) {
-                                handshaking.withLock { $0 -= 1 }
-                            }
+                            await self.authenticate(accepted, ticket: ticket, admission: admission, secret: secret, logger: logger, port: name, body)
                         }
                     }
                 }
@@ -158,28 +159,29 @@ extension Network {
         }
     }
 
-    /// Runs the handshake (calling `handshakeOver` once it has ended, either way), then `body`.
+    /// Runs the handshake (telling `admission` how it ended), then `body`.
     private static func authenticate(
-        _ accepted: AcceptedChannel, secret: Secret, logger: Logger, port name: String,
-        _ body: @Sendable (inout Connection, FramedChannel) async throws -> Void, handshakeOver: () -> Void
+        _ accepted: AcceptedChannel, ticket: HandshakeAdmission.Ticket, admission: HandshakeAdmission, secret: Secret, logger: Logger,
+        port name: String, _ body: @Sendable (inout Connection, FramedChannel) async throws -> Void
     ) async {
-        var counted = true
-        defer { if counted { handshakeOver() } }
+        var authenticated = false
         let channel = accepted.take()
         let peer = channel.channel.remoteAddress?.description ?? "unknown peer"
         do {
             try await channel.executeThenClose { inbound, outbound in
                 var connection = Connection(inbound, outbound, peer: peer)
-                let deadline = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.channel.close(promise: nil) }
+                let deadline = channel.channel.eventLoop.scheduleTask(in: HandshakeAdmission.deadline) { channel.channel.close(promise: nil) }
                 try await Handshake.accept(&connection, secret: secret)
                 deadline.cancel()
-                counted = false
-                handshakeOver()
+                authenticated = true
+                admission.authenticated(ticket)
                 accepted.limit.raise(to: FrameLimits.maxFrameLength)
                 try await body(&connection, channel)
             }
-        } catch {
+        } catch where authenticated {
             logger.warning("\(name) connection ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        } catch {
+            admission.failed(ticket, peer: peer, error: error)
         }
     }
 }

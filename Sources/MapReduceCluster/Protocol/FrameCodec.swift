@@ -60,8 +60,6 @@ public enum FrameLimits {
     public static let maxFrameLength = 64 << 20
     /// The largest frame a peer may send before it has authenticated: 4 KiB (the handshake's are under 400 bytes).
     public static let unauthenticatedFrameLength = 4 << 10
-    /// Connections that may be in the handshake at once; more are closed at once.
-    public static let concurrentHandshakes = 128
     /// How much of a shuffled segment goes in one frame.
     static let segmentChunkLength = 1 << 20
 }

@@ -127,7 +127,16 @@ public struct SecretError: Error, Hashable, CustomStringConvertible {
 }
 
 extension Sequence<UInt8> {
-    var hexString: String { self.map { String(format: "%02x", $0) }.joined() }
+    /// Lowercase hex, two digits a byte (without `String(format:)`, which costs a flooded server more than the rest of a challenge).
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }
 
 extension [UInt8] {

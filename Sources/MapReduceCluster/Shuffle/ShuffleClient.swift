@@ -13,6 +13,10 @@ public enum ShuffleClient {
 
     /// A shuffle service that sends nothing for this long is given up on.
     static let readTimeout = TimeAmount.seconds(10)
+    /// How long a fetch keeps trying again when the service closes the
+    /// connection before answering (as it does when a flood evicts it from the
+    /// handshake), before it fails.
+    static let patience = Duration.seconds(5)
 
     /// Fetches partition `partition` of the map output at `location` (over
     /// TLS with `security`), and checks its length and CRC-32. `destination`
@@ -22,14 +26,16 @@ public enum ShuffleClient {
         destination: @Sendable (Segment) -> Destination
     ) async throws -> ReduceInput {
         let endpoint = Endpoint(host: location.host, port: location.port)
-        let channel = try await Network.connect(to: endpoint, readTimeout: Self.readTimeout, security: security)
-        return try await channel.executeThenClose { inbound, outbound in
-            var connection = Connection(inbound, outbound, peer: "shuffle service \(endpoint)")
-            try await Handshake.connect(&connection, secret: secret)
+        return try await Network.withAuthenticatedConnection(
+            dial: { try await Network.connect(to: endpoint, readTimeout: Self.readTimeout, security: security) }, secret: secret,
+            peer: "shuffle service \(endpoint)", patience: Self.patience
+        ) { connection in
             try await connection.send(.fetch(Fetch(mapAttempt: location.attempt, partition: partition)))
             guard case .segmentHeader(let header) = try await connection.expect() else {
                 throw ProtocolError("\(endpoint) did not send a segment header")
             }
+            return header
+        } then: { connection, header, _ in
             let name = "partition \(partition) of \(location.attempt) from \(endpoint)"
             var sink = try SegmentSink(destination(header.segment))
             var crc = CRC32()

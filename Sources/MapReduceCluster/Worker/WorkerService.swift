@@ -47,17 +47,21 @@ public enum WorkerService {
         defer { directory.remove() }
         let shuffle = try await ShuffleServer(
             listen: options.listen, secret: secret, idleTimeout: options.idleTimeout, security: options.security, logger: logger)
-        let channel = try await self.connect(to: options.master, security: options.security, within: options.connectTimeout)
-        try await channel.executeThenClose { inbound, outbound in
-            var connection = Connection(inbound, outbound, peer: "master \(options.master)")
-            try await Handshake.connect(&connection, secret: secret)
-            let registration = Register(
-                shuffleHost: advertised, shufflePort: shuffle.port, slots: options.slots,
-                hostName: Self.hostName, processID: ProcessInfo.processInfo.processIdentifier)
+        let registration = Register(
+            shuffleHost: advertised, shufflePort: shuffle.port, slots: options.slots,
+            hostName: Self.hostName, processID: ProcessInfo.processInfo.processIdentifier)
+        let deadline = ContinuousClock.now + options.connectTimeout
+        try await Network.withAuthenticatedConnection(
+            dial: { try await self.connect(to: options.master, security: options.security, until: deadline) }, secret: secret,
+            peer: "master \(options.master)", patience: options.connectTimeout
+        ) { connection in
             try await connection.send(.register(registration))
             guard case .registered(let registered) = try await connection.expect() else {
                 throw ProtocolError("the master did not accept the registration")
             }
+            return registered
+        } then: { connection, registered, channel in
+            let outbound = connection.outbound
             let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
             var logger = logger
             logger[metadataKey: "worker"] = "\(registered.workerID)"
@@ -106,9 +110,10 @@ public enum WorkerService {
         return PeerText.isHostName(name) ? name : "unnamed"
     }
 
-    /// Connects to the master, trying again until `timeout` has passed.
-    private static func connect(to master: Endpoint, security: TransportSecurity?, within timeout: Duration) async throws -> FramedChannel {
-        let deadline = ContinuousClock.now + timeout
+    /// Connects to the master, trying again until `deadline`.
+    private static func connect(
+        to master: Endpoint, security: TransportSecurity?, until deadline: ContinuousClock.Instant
+    ) async throws -> FramedChannel {
         while true {
             do {
                 return try await Network.connect(to: master, security: security)
