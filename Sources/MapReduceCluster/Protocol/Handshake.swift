@@ -36,7 +36,7 @@ public enum Handshake {
         do {
             opening = try await connection.expect()
         } catch let error as ProtocolError where error == .closed {
-            throw ProtocolError("\(connection.peer) closed the connection before the handshake: it may be busy, or TLS may be on at one end only")
+            throw ProtocolError.closedBeforeHandshake(by: connection.peer)
         }
         guard case .challenge(let challenge) = opening else {
             throw ProtocolError("\(connection.peer) did not start the handshake")

@@ -29,16 +29,20 @@ extension Network {
                     opened = true
                     return try await body(&connection, first, channel)
                 }
-            } catch where !opened && Self.closedByServer(error) && ContinuousClock.now < deadline {
+            } catch where !opened && Self.closedByServer(error, peer: peer) && ContinuousClock.now < deadline {
                 if tries > 0 { try await Task.sleep(for: .milliseconds(10 << min(tries, 5))) }
                 tries += 1
             }
         }
     }
 
-    /// Whether `error` says the server closed (or reset) the connection, rather than refused what was said.
-    private static func closedByServer(_ error: any Error) -> Bool {
-        if let error = error as? ProtocolError { return error == .closed }
-        return !(error is CancellationError)
+    /// Whether `error` says the server closed (or reset) the connection, rather than refused what was said
+    /// (a wrong secret, a certificate of another CA).
+    private static func closedByServer(_ error: any Error, peer: String) -> Bool {
+        switch error {
+        case let error as ProtocolError: error == .closed || error == .closedBeforeHandshake(by: peer)
+        case let error as TransportSecurityError: error.closedInHandshake
+        default: !(error is CancellationError)
+        }
     }
 }

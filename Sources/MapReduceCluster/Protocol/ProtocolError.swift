@@ -15,4 +15,10 @@ public struct ProtocolError: Error, Hashable, CustomStringConvertible {
     }
 
     static let closed = Self("the connection closed")
+
+    /// The server closed the connection before its challenge: busy (a flood evicted the
+    /// connection from its handshake table), or speaking TLS to a client without it.
+    static func closedBeforeHandshake(by peer: String) -> Self {
+        Self("\(peer) closed the connection before the handshake: it may be busy, or TLS may be on at one end only")
+    }
 }

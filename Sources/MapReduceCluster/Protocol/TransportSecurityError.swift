@@ -3,6 +3,9 @@ import NIOSSL
 /// TLS that could not be set up, or a connection whose TLS failed, in one line.
 public struct TransportSecurityError: Error, Hashable, CustomStringConvertible {
     public var description: String
+    /// Whether the peer closed the connection in the TLS handshake, as a busy server
+    /// does when a flood evicts the connection from its handshake table.
+    public var closedInHandshake = false
 
     init(_ description: String) {
         self.description = description
@@ -38,6 +41,7 @@ public struct TransportSecurityError: Error, Hashable, CustomStringConvertible {
             self.init("\(peer) does not speak TLS (\(name)): give --tls-cert, --tls-key and --tls-ca to every process, or to none")
         } else if name.contains("EOF during handshake") {
             self.init("\(peer) closed the connection in the TLS handshake: it may be busy, or not speak TLS")
+            self.closedInHandshake = true
         } else {
             self.init("TLS with \(peer) failed: \(name)")
         }
