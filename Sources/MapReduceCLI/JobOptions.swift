@@ -18,6 +18,9 @@ struct JobOptions: ParsableArguments {
     @Option(help: "The size of input splits, one map task each: bytes, or with K, M or G.")
     var splitSize = ByteCount(64 << 20)
 
+    @Option(help: "The largest input file a job that reads whole files accepts: bytes, or with K, M or G.")
+    var maxWholeFile = ByteCount(WholeFileInput.defaultMaxFileSize)
+
     @Option(help: "Memory for buffering each map task's output before it spills, in MiB.")
     var sortBufferMb = 64
 
@@ -45,6 +48,7 @@ struct JobOptions: ParsableArguments {
         configuration.reducers = self.reducers
         configuration.overwrite = self.overwrite
         configuration.splitSize = self.splitSize.bytes
+        configuration.maxWholeFile = self.maxWholeFile.bytes
         configuration.sortBufferMB = self.sortBufferMb
         configuration.compressionLevel = self.compressionLevel
         configuration.mergeFactor = self.mergeFactor

@@ -89,6 +89,14 @@ public protocol InputFormat {
 
     /// Where `record` starts in its file, for error messages.
     static func offset(of record: Record) -> Int64
+
+    /// Whether a record is a whole file, held in memory at once, so that
+    /// the job refuses files larger than `--max-whole-file` before it starts.
+    static var readsWholeFiles: Bool { get }
+}
+
+extension InputFormat {
+    public static var readsWholeFiles: Bool { false }
 }
 
 extension InputSplit {

@@ -8,6 +8,7 @@ public struct WholeFile {
 }
 
 /// Input where each file is one record, never cut; small files are packed several to a split.
+/// A file larger than the job's `maxWholeFile` fails the job before any map runs.
 public enum WholeFileInput: InputFormat {
     public typealias Record = WholeFile
 
@@ -16,6 +17,8 @@ public enum WholeFileInput: InputFormat {
     }
 
     public static func offset(of file: WholeFile) -> Int64 { 0 }
+
+    public static var readsWholeFiles: Bool { true }
 
     public static func read(_ split: InputSplit, _ body: (WholeFile) throws -> Void) throws -> Int64 {
         let file = try FileDescriptor.open(reading: split.path)
@@ -26,5 +29,17 @@ public enum WholeFileInput: InputFormat {
         let count = try file.read(at: 0, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]))
         try body(WholeFile(path: split.path, contents: UnsafeRawBufferPointer(rebasing: buffer[0..<count])))
         return Int64(count)
+    }
+}
+
+extension WholeFileInput {
+    /// The default largest file read whole: a task holds one file in memory
+    /// at a time, so a worker holds at most its slots times this much.
+    public static let defaultMaxFileSize: Int64 = 256 << 20
+
+    /// Throws, naming it, for the first of `files` larger than `limit` bytes.
+    static func checkSizes(of files: [InputFile], limit: Int64) throws(JobError) {
+        guard let file = files.first(where: { $0.size > limit }) else { return }
+        throw JobError("input file \(file.path) is \(file.size) bytes, more than --max-whole-file \(limit): the job reads each file whole into memory")
     }
 }

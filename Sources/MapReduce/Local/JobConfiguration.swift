@@ -8,6 +8,8 @@ public struct JobConfiguration: Hashable, Sendable {
     /// The number of reduce tasks; nil for the job's default.
     public var reducers: Int?
     public var splitSize: Int64 = 64 << 20
+    /// The largest file a mapper that reads whole files may get, in bytes.
+    public var maxWholeFile: Int64 = WholeFileInput.defaultMaxFileSize
     public var sortBufferMB: Int = 64
     public var compressionLevel: Int = 1
     /// The most sorted inputs one merge reads at once (`--merge-factor`).
@@ -33,6 +35,7 @@ public struct JobConfiguration: Hashable, Sendable {
         let reducers = self.reducers ?? job.defaultReducers
         guard reducers >= 1 else { throw JobError("--reducers must be at least 1, not \(reducers)") }
         guard self.splitSize >= 1 else { throw JobError("--split-size must be at least 1 byte, not \(self.splitSize)") }
+        guard self.maxWholeFile >= 0 else { throw JobError("--max-whole-file must not be negative, not \(self.maxWholeFile)") }
         guard (1...2047).contains(self.sortBufferMB) else {
             throw JobError("--sort-buffer-mb must be between 1 and 2047, not \(self.sortBufferMB)")
         }

@@ -15,9 +15,11 @@ public struct JobPlan: Sendable {
             throw JobError("job \(job.name): \(error)")
         }
         let files = try configuration.inputs.isEmpty ? [] : InputPaths.expand(configuration.inputs)
+        if job.readsWholeFiles(nil) { try WholeFileInput.checkSizes(of: files, limit: configuration.maxWholeFile) }
         var splits = try job.splits(files, configuration.splitSize)
         for (name, paths) in configuration.namedInputs.sorted(by: { $0.key < $1.key }) {
             let named = try InputPaths.expand(paths)
+            if job.readsWholeFiles(name) { try WholeFileInput.checkSizes(of: named, limit: configuration.maxWholeFile) }
             splits += try job.namedSplits(name, named, configuration.splitSize)
         }
         let boundaries = try job.sampleBoundaries?(splits, reducers, parameters) ?? []

@@ -11,6 +11,8 @@ public struct AnyJob: Sendable {
     public let namedSplits: @Sendable (_ input: String, _ files: [InputFile], _ splitSize: Int64) throws -> [InputSplit]
     /// Checks parameter values before the job starts.
     public let validate: @Sendable (JobParameters) throws -> Void
+    /// Whether the mapper of the named input (nil: of the job's own input) reads each file whole.
+    public let readsWholeFiles: @Sendable (_ input: String?) -> Bool
     /// Cuts input files into splits the way the job's input format does.
     public let splits: @Sendable (_ files: [InputFile], _ splitSize: Int64) throws -> [InputSplit]
     /// For a total-order partitioner: samples the input and returns the partition boundaries.
@@ -27,6 +29,10 @@ public struct AnyJob: Sendable {
         self.validate = { try J.validate($0) }
         self.splits = { try J.Map.Input.splits(of: $0, splitSize: $1) }
         self.inputNames = J.inputs.map(\.name)
+        self.readsWholeFiles = { name in
+            guard let name else { return J.Map.Input.readsWholeFiles }
+            return J.inputs.first { $0.name == name }?.readsWholeFiles ?? false
+        }
         self.namedSplits = { name, files, splitSize in
             guard let input = J.inputs.first(where: { $0.name == name }) else { return [] }
             return try input.splits(files, splitSize).map { split in
