@@ -11,12 +11,12 @@ public struct Counters: Hashable, Sendable, Codable {
 
     /// Adds `amount` to the user counter `name`.
     public mutating func increment(_ name: String, by amount: Int64 = 1) {
-        self.user[name, default: 0] = Self.sum(self.user[name, default: 0], amount)
+        Self.accumulate(amount, into: &self.user[name, default: 0])
     }
 
     /// Adds `amount` to a framework counter.
     public mutating func add(_ counter: FrameworkCounter, _ amount: Int) {
-        self.framework[counter.rawValue, default: 0] = Self.sum(self.framework[counter.rawValue, default: 0], Int64(amount))
+        Self.accumulate(Int64(amount), into: &self.framework[counter.rawValue, default: 0])
     }
 
     /// The value of a framework counter.
@@ -41,6 +41,11 @@ public struct Counters: Hashable, Sendable, Codable {
     /// `a + b`, or the nearest bound where that overflows.
     public static func sum(_ a: Int64, _ b: Int64) -> Int64 {
         self.saturatingSum(a, b).sum
+    }
+
+    /// Adds `amount` to `count` in place (one dictionary lookup), saturating.
+    private static func accumulate(_ amount: Int64, into count: inout Int64) {
+        count = self.sum(count, amount)
     }
 
     /// `a + b`, or the nearest bound and `saturated` where that overflows.
