@@ -27,6 +27,12 @@ struct JobOptions: ParsableArguments {
     @Option(help: "zlib level for intermediate files: 0 (store) to 9 (smallest).")
     var compressionLevel = 1
 
+    @Option(help: "The most sorted spills or map outputs one merge reads at once; more are merged in passes.")
+    var mergeFactor = TaskSettings.defaultMergeFactor
+
+    @Flag(help: "Run without the job's combiner, if it has one.")
+    var noCombiner = false
+
     @Option(name: .customLong("param"), help: ArgumentHelp("A job parameter, handed to every task.", valueName: "name=value"))
     var parameters: [String] = []
 
@@ -45,6 +51,8 @@ struct JobOptions: ParsableArguments {
         configuration.maxWholeFile = self.maxWholeFile.bytes
         configuration.sortBufferMB = self.sortBufferMb
         configuration.compressionLevel = self.compressionLevel
+        configuration.mergeFactor = self.mergeFactor
+        configuration.combinerDisabled = self.noCombiner
         for parameter in self.parameters {
             let (name, value) = try Self.split(parameter, option: "--param")
             configuration.parameters[name] = value

@@ -124,12 +124,13 @@ struct BadInputTests {
         }
         let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
         let master = try ChildProcess("testjobs", [
-            "master", "--job", "failing-map", "--param", "fail-on=nothing", "--param", "map-ms=200", "--secret-file", secret,
+            "master", "--job", "failing-map", "--param", "fail-on=nothing", "--param", "map-ms=500", "--secret-file", secret,
             "--compression-level", "0",
             "--split-size", "64K", "--log-level", "info", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
-        // One worker works on a roomy disk; the other, which comes while many maps still wait, on the small one.
+        // One worker works on a roomy disk; the other, which comes while many maps still wait (the
+        // first alone needs 6 s for them, time enough for a second process to start on a busy machine), on the small one.
         let roomy = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret])
         _ = try await master.waitForStandardError(matching: "worker registered")
         let cramped = try ChildProcess("testjobs", ["worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--work-dir", disk.path])

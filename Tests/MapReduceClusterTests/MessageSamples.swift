@@ -50,5 +50,6 @@ enum MessageSamples {
 
     static let settings = TaskSettings(
         partitions: 2, sortBufferBytes: 1 << 20, compressionLevel: 1, parameters: JobParameters(["top": "3"]),
-        workDirectory: "/w", outputDirectory: "/o", partitionBoundaries: [[109]])
+        workDirectory: "/w", outputDirectory: "/o", partitionBoundaries: [[109]], mergeFactor: 10,
+        combinerDisabled: true)
 }

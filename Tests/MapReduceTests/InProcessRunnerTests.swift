@@ -10,13 +10,16 @@ import TestSupport
     @discardableResult
     static func run(
         _ job: AnyJob, _ inputs: [String], in directory: TemporaryDirectory, reducers: Int = 2,
-        splitSize: Int64 = 64 << 20, sortBufferMB: Int = 64, parameters: [String: String] = [:], output: String = "out"
+        splitSize: Int64 = 64 << 20, sortBufferMB: Int = 64, parameters: [String: String] = [:], output: String = "out",
+        mergeFactor: Int = TaskSettings.defaultMergeFactor, combinerDisabled: Bool = false
     ) async throws -> JobReport {
         var configuration = JobConfiguration(inputs: inputs, outputDirectory: "\(directory.path)/\(output)")
         configuration.reducers = reducers
         configuration.splitSize = splitSize
         configuration.sortBufferMB = sortBufferMB
         configuration.parameters = parameters
+        configuration.mergeFactor = mergeFactor
+        configuration.combinerDisabled = combinerDisabled
         configuration.overwrite = true
         configuration.workDirectory = "\(directory.path)/work-\(output)"
         try FileManager.default.createDirectory(atPath: configuration.workDirectory!, withIntermediateDirectories: true)
@@ -77,14 +80,23 @@ import TestSupport
         #expect(unions.count == 1)
     }
 
-    @Test func spillsAndMergesWithoutACombinerKeepEveryRecord() async throws {
+    @Test(arguments: [TaskSettings.defaultMergeFactor, 2])
+    func spillsAndMergesWithoutACombinerKeepEveryRecord(mergeFactor: Int) async throws {
         let directory = try TemporaryDirectory()
         var random = SeededRandom(seed: 12)
-        let numbers = (0..<100_000).map { _ in Int(random.next() % 1_000_000) }
+        let numbers = (0..<200_000).map { _ in Int(random.next() % 1_000_000) }
         let text = Array(numbers.map(String.init).joined(separator: "\n").utf8)
         let path = try directory.write("numbers.txt", text)
-        let report = try await Self.run(AnyJob(Remainders.self), [path], in: directory, reducers: 3, splitSize: 400_000, sortBufferMB: 1)
-        #expect(report.counters[.spillFiles] > Int64(report.maps))
+        // Three maps of three spills each: with a merge factor of 2, both the map side's
+        // and the reduce side's merges go in passes.
+        let report = try await Self.run(
+            AnyJob(Remainders.self), [path], in: directory, reducers: 3, splitSize: 500_000, sortBufferMB: 1, mergeFactor: mergeFactor)
+        #expect(report.maps > mergeFactor || mergeFactor == TaskSettings.defaultMergeFactor)
+        #expect(report.counters[.spillFiles] > 2 * Int64(report.maps))
+        if mergeFactor == 2 {
+            // Every pass writes each record it merges once more.
+            #expect(report.counters[.spilledRecords] > 2 * report.counters[.mapOutputRecords])
+        }
         var expected: [Int: (Int, Int)] = [:]
         for number in numbers { expected[number % 97, default: (0, 0)] = (expected[number % 97, default: (0, 0)].0 + 1, expected[number % 97, default: (0, 0)].1 + number) }
         let lines = try Self.outputLines(directory).joined()
@@ -97,6 +109,17 @@ import TestSupport
             let keys = part.map { Int($0.0)! }
             #expect(keys == keys.sorted())
         }
+    }
+
+    @Test func withoutTheCombinerEveryEmittedRecordReachesTheReducers() async throws {
+        let directory = try TemporaryDirectory()
+        let (inputs, texts) = try Self.wordCountInputs(directory)
+        let expected = ReferenceWords.count(texts)
+        let report = try await Self.run(AnyJob(TestWordCount.self), inputs, in: directory, combinerDisabled: true)
+        let counts = Dictionary(uniqueKeysWithValues: try Self.outputLines(directory).joined().map { ($0.0, Int($0.1)!) })
+        #expect(counts == expected)
+        #expect(report.counters[.combineInputRecords] == 0)
+        #expect(report.counters[.reduceInputRecords] == Int64(expected.values.reduce(0, +)))
     }
 
     @Test func compositeKeysSortInTotalOrder() async throws {
@@ -191,6 +214,9 @@ import TestSupport
         await #expect(throws: JobError("--reducers must be at least 1, not 0")) { try await Self.run(job, [path], in: directory, reducers: 0) }
         await #expect(throws: JobError("--sort-buffer-mb must be between 1 and 2047, not 0")) {
             try await Self.run(job, [path], in: directory, sortBufferMB: 0)
+        }
+        await #expect(throws: JobError("--merge-factor must be between 2 and 10000, not 1")) {
+            try await Self.run(job, [path], in: directory, mergeFactor: 1)
         }
         await #expect(throws: JobError("job taggedlines has no parameter colour (it takes: tag)")) {
             try await Self.run(job, [path], in: directory, parameters: ["colour": "red"])

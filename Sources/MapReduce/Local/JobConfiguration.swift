@@ -12,6 +12,10 @@ public struct JobConfiguration: Hashable, Sendable {
     public var maxWholeFile: Int64 = WholeFileInput.defaultMaxFileSize
     public var sortBufferMB: Int = 64
     public var compressionLevel: Int = 1
+    /// The most sorted inputs one merge reads at once (`--merge-factor`).
+    public var mergeFactor: Int = TaskSettings.defaultMergeFactor
+    /// Whether to run without the job's combiner (`--no-combiner`).
+    public var combinerDisabled = false
     /// `--param name=value` settings.
     public var parameters: [String: String] = [:]
     /// Whether to replace the output of an earlier run in `outputDirectory`.
@@ -37,6 +41,10 @@ public struct JobConfiguration: Hashable, Sendable {
         }
         guard (0...9).contains(self.compressionLevel) else {
             throw JobError("--compression-level must be between 0 and 9, not \(self.compressionLevel)")
+        }
+        guard TaskSettings.mergeFactors.contains(self.mergeFactor) else {
+            throw JobError(
+                "--merge-factor must be between \(TaskSettings.mergeFactors.lowerBound) and \(TaskSettings.mergeFactors.upperBound), not \(self.mergeFactor)")
         }
         if job.inputNames.isEmpty {
             guard !self.inputs.isEmpty else { throw JobError("no input given") }

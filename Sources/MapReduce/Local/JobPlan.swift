@@ -29,7 +29,8 @@ public struct JobPlan: Sendable {
         self.settings = TaskSettings(
             partitions: reducers, sortBufferBytes: configuration.sortBufferMB << 20,
             compressionLevel: configuration.compressionLevel, parameters: parameters,
-            workDirectory: workDirectory, outputDirectory: self.committer.directory, partitionBoundaries: boundaries)
+            workDirectory: workDirectory, outputDirectory: self.committer.directory, partitionBoundaries: boundaries,
+            mergeFactor: configuration.mergeFactor, combinerDisabled: configuration.combinerDisabled)
     }
 
     /// Commits every partition's file, each already taken by a task commit, and writes `report` and `_SUCCESS`.

@@ -32,7 +32,7 @@
         self.boundaries = settings.partitionBoundaries
         self.spills = SpillFiles(
             directory: settings.workDirectory, attemptName: attemptName, partitions: settings.partitions,
-            compressionLevel: settings.compressionLevel)
+            compressionLevel: settings.compressionLevel, mergeFactor: settings.mergeFactor)
     }
 
     /// Collects one record whose key `encodeKey` appends in its key encoding;
@@ -131,11 +131,12 @@
         }
     }
 
-    /// Spills what is left, merges the spills and returns the map output and the counters.
-    @inlinable mutating func finish() throws -> (MapOutput, Counters) {
+    /// Spills what is left, merges the spills and returns the map output and
+    /// the counters; `control` stops the merge at its next record.
+    @inlinable mutating func finish(control: AttemptControl) throws -> (MapOutput, Counters) {
         if let failure = self.failure { throw failure }
         if self.combiner != nil { self.drainTable() }
-        let output = try self.spills.finish(&self.buffer, combine: self.combiner.map(Self.byteCombiner))
+        let output = try self.spills.finish(&self.buffer, combine: self.combiner.map(Self.byteCombiner), control: control)
         var counters = Counters()
         counters.add(.mapOutputRecords, self.outputRecords)
         counters.add(.mapOutputBytes, self.outputBytes)

@@ -151,9 +151,9 @@ public struct Directory: ~Copyable, Sendable {
                 guard errno == 0 else { throw SystemError("read directory", path: self.path, errno: errno) }
                 return names
             }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                bytes.prefix { $0 != 0 }.map { CChar(bitPattern: $0) } + [0]
-            }
+            // The name is read where it lies: an entry may end before `d_name`'s declared 256 bytes do.
+            let start = (UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \.d_name)!).assumingMemoryBound(to: CChar.self)
+            let name = Array(UnsafeBufferPointer(start: start, count: strlen(start) + 1))
             if name != [46, 0], name != [46, 46, 0] { names.append(name) }
         }
     }

@@ -46,13 +46,14 @@ extension MapTask {
     /// Runs this attempt of job `J`'s mapper over its split; `control`
     /// stops it (throwing `AttemptCancelled`) at the next record.
     @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings, control: AttemptControl) throws -> MapTaskResult {
+        let combiner = settings.combinerDisabled ? nil : J.combiner
         guard let name = self.split.input else {
-            return try self.run(J.Map.self, partitioner: J.partitioner, combiner: J.combiner, settings: settings, control: control)
+            return try self.run(J.Map.self, partitioner: J.partitioner, combiner: combiner, settings: settings, control: control)
         }
         guard let input = J.inputs.first(where: { $0.name == name }) else {
             throw JobError("job \(J.name) has no input named \(name)")
         }
-        return try input.runMapTask(self, J.partitioner, J.combiner, settings, control)
+        return try input.runMapTask(self, J.partitioner, combiner, settings, control)
     }
 
     /// Runs this attempt of mapper `M` over its split; `control` stops it
@@ -89,7 +90,7 @@ extension MapTask {
         try mapper.cleanUp(context: &context)
         // Once more before the final merge, which can take a while.
         try control.checkpoint(recordsRead: records)
-        var (output, counters) = try context.collector.finish()
+        var (output, counters) = try context.collector.finish(control: control)
         counters.add(.mapInputRecords, Int(records) - skipped)
         if skipped > 0 { counters.add(.skippedRecords, skipped) }
         counters.add(.mapInputBytes, Int(bytes))

@@ -57,7 +57,8 @@ extension ReduceTask {
     /// `control` stops it (throwing `AttemptCancelled`) at the next value.
     @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings, control: AttemptControl) throws -> ReduceTaskResult {
         let outputPath = self.attemptOutputPath(in: settings.outputDirectory)
-        let (groups, shuffled) = try self.openInputs(outputDirectory: settings.outputDirectory, control: control)
+        defer { FileSystem.removeTree(self.mergeDirectory(in: settings.workDirectory)) }
+        let (groups, shuffled) = try self.openInputs(settings: settings, control: control)
         var context = try ReduceContext(parameters: settings.parameters, attempt: self.id, outputPath: outputPath)
         var reducer = J.Reduce()
         try reducer.setUp(context: &context)
@@ -86,19 +87,34 @@ extension ReduceTask {
 
     /// Opens this partition's segment of every input for merging, checked
     /// against `control` at every record, and makes the attempt's output
-    /// directory; counts the bytes to shuffle.
-    @usableFromInline func openInputs(outputDirectory: String, control: AttemptControl) throws -> (GroupedRecords, Counters) {
+    /// directory; counts the bytes to shuffle. With more inputs than the
+    /// merge factor, merges runs of them into intermediate files first.
+    @usableFromInline func openInputs(settings: TaskSettings, control: AttemptControl) throws -> (GroupedRecords, Counters) {
         var counters = Counters()
-        var cursors: [SegmentCursor] = []
         for input in self.inputs {
             counters.add(.reduceShuffleBytes, Int(input.segment.length))
             counters.add(.reduceShuffleRawBytes, Int(input.segment.rawLength))
-            guard input.segment.records > 0 else { continue }
-            cursors.append(try SegmentCursor(input))
         }
+        let directory = self.mergeDirectory(in: settings.workDirectory)
+        var files = 0
+        let inputs = try MergePasses.reduce(self.inputs.filter { $0.segment.records > 0 }, factor: settings.mergeFactor) { run in
+            if files == 0 { try FileSystem.makeDirectory(directory, access: .ownerOnly, withParents: false) }
+            files += 1
+            let merged = try SpillMerger.merge(
+                run, into: "\(directory)/merge\(files)", compressionLevel: settings.compressionLevel, control: control)
+            for case .file(let path) in run.map(\.source) where path.hasPrefix("\(directory)/") { try FileSystem.remove(path) }
+            return merged
+        }
+        let cursors = try inputs.map(SegmentCursor.init)
         // Only the attempt's own directory is made: once the job has committed
         // (and removed `_temporary`), a late attempt has nowhere to write.
-        try FileSystem.makeDirectory(Self.attemptOutputDirectory(for: self.id, in: outputDirectory), access: .ownerOnly, withParents: false)
+        try FileSystem.makeDirectory(Self.attemptOutputDirectory(for: self.id, in: settings.outputDirectory), access: .ownerOnly, withParents: false)
         return (GroupedRecords(RecordMerger(cursors), control: control), counters)
+    }
+
+    /// Where this attempt's merge passes write their intermediate files, in
+    /// the work directory; removed when the attempt ends.
+    @usableFromInline func mergeDirectory(in workDirectory: String) -> String {
+        "\(workDirectory)/\(self.id).merges"
     }
 }

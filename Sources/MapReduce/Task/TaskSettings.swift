@@ -13,11 +13,25 @@ public struct TaskSettings: Hashable, Sendable, Codable {
     public var outputDirectory: String
     /// For a total-order partitioner: the encoded keys that start partitions 1 to R-1, ascending.
     public var partitionBoundaries: [[UInt8]]
+    /// The most sorted inputs (spills, map output segments) one merge reads at once;
+    /// more are merged in passes through intermediate files.
+    public var mergeFactor: Int
+    /// Whether map tasks leave out the job's combiner (`--no-combiner`).
+    public var combinerDisabled: Bool
+
+    /// The merge factor unless a run says otherwise: measured with
+    /// scripts/merge-factor.sh (README, "Merges").
+    public static let defaultMergeFactor = 64
+    /// The merge factors a job may ask for.
+    public static let mergeFactors = 2...10_000
 
     public init(
         partitions: Int, sortBufferBytes: Int, compressionLevel: Int, parameters: JobParameters,
-        workDirectory: String, outputDirectory: String, partitionBoundaries: [[UInt8]] = []
+        workDirectory: String, outputDirectory: String, partitionBoundaries: [[UInt8]] = [],
+        mergeFactor: Int = TaskSettings.defaultMergeFactor, combinerDisabled: Bool = false
     ) {
+        self.mergeFactor = mergeFactor
+        self.combinerDisabled = combinerDisabled
         self.partitionBoundaries = partitionBoundaries
         self.partitions = partitions
         self.sortBufferBytes = sortBufferBytes

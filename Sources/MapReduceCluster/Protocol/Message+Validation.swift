@@ -144,6 +144,7 @@ private struct Check {
         try self.that((1...PeerInputLimits.maxTasks).contains(settings.partitions), "partitions \(settings.partitions)")
         try self.that((1...PeerInputLimits.maxSortBufferBytes).contains(settings.sortBufferBytes), "sortBufferBytes \(settings.sortBufferBytes)")
         try self.that((0...9).contains(settings.compressionLevel), "compressionLevel \(settings.compressionLevel)")
+        try self.that(TaskSettings.mergeFactors.contains(settings.mergeFactor), "mergeFactor \(settings.mergeFactor)")
         try self.that(settings.partitionBoundaries.count < settings.partitions, "\(settings.partitionBoundaries.count) partition boundaries")
     }
 }
