@@ -20,7 +20,7 @@ public struct TaskSettings: Hashable, Sendable, Codable {
     public var combinerDisabled: Bool
 
     /// The merge factor unless a run says otherwise: measured with
-    /// scripts/merge-factor.sh (README, "Merges").
+    /// scripts/bench-merge (README, "Merges").
     public static let defaultMergeFactor = 64
     /// The merge factors a job may ask for.
     public static let mergeFactors = 2...10_000
