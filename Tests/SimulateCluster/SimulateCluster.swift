@@ -27,6 +27,8 @@ struct SimulateCluster: AsyncParsableCommand {
     var connectsAtOnce = 50
     @Option(help: "Extra arguments for the master, space-separated (such as --slow-start 1).")
     var masterArguments = ""
+    @Option(help: "Seconds without a heartbeat after which the master counts a worker as dead: longer than a real cluster's 10 s, as the simulated workers share a few cores.")
+    var workerTimeout = 60.0
     @Option(help: "Where the job's output goes, kept (by default a temporary directory, removed).")
     var output: String?
     @Option(help: "Seconds after which the simulation gives up, printing what the master has used so far.")
@@ -51,6 +53,7 @@ struct SimulateCluster: AsyncParsableCommand {
         let arguments = [
             self.masterExecutable, "master", "--job", "paced", "--secret-file", "\(directory)/secret", "--reducers", "\(self.reduces)",
             "--split-size", "1", "--output", output, "--log-level", "warning",
+            "--worker-timeout", "\(self.workerTimeout)", "--idle-timeout", "\(max(60, 2 * self.workerTimeout))",
         ] + self.masterArguments.split(separator: " ").map(String.init) + ["\(directory)/input"]
 
         let started = ContinuousClock.now
@@ -69,7 +72,8 @@ struct SimulateCluster: AsyncParsableCommand {
         } catch {
             master.stop()
             _ = master.wait()
-            throw error
+            let log = (try? String(contentsOfFile: master.log, encoding: .utf8)) ?? ""
+            throw SimulationError("\(error)\nthe master's log ends:\n\(log.suffix(3000))")
         }
     }
 
@@ -94,11 +98,21 @@ struct SimulateCluster: AsyncParsableCommand {
     /// Connects the simulated workers, a few at a time, and serves until the master says stop.
     private func serveWorkers(port: Int, secret: Secret, figures: SimulationFigures) async throws {
         let delay = Duration.milliseconds(self.taskMs)
+        // Each worker says when it has registered, or failed to: then the next may connect.
+        let (registrations, registered) = AsyncStream.makeStream(of: Void.self)
+        var waiting = registrations.makeAsyncIterator()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<self.workers {
-                if index >= self.connectsAtOnce { try await group.next() ?? () }
+                if index >= self.connectsAtOnce { await waiting.next() }
                 group.addTask {
-                    try await SimulatedWorker.run(port: port, secret: secret, slots: self.slots, delay: delay, figures: figures)
+                    do {
+                        try await SimulatedWorker.run(port: port, secret: secret, slots: self.slots, delay: delay, figures: figures) {
+                            registered.yield()
+                        }
+                    } catch is SimulatedWorker.NotRegistered {
+                        figures.workerNotRegistered()
+                        registered.yield()
+                    }
                 }
             }
             try await group.waitForAll()
@@ -123,7 +137,7 @@ struct SimulateCluster: AsyncParsableCommand {
         let (roundTrips, count) = figures.roundTripPercentiles([0.5, 0.9, 0.99, 1])
         func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
         print("simulated cluster: \(self.workers) workers x \(self.slots) slots, \(self.maps) maps, \(self.reduces) reduces, \(self.taskMs) ms a task")
-        print("task events (attempts started + attempts ended): \(events), attempts started: \(figures.attemptsStarted)")
+        print("task events (attempts started + attempts ended): \(events), attempts started: \(figures.attemptsStarted), workers that came too late to register: \(figures.workersNotRegistered)")
         print("master CPU: \(format(usage.cpuSeconds, 2)) s (user+sys), \(format(usage.cpuSeconds * 1e6 / Double(max(events, 1)))) us per task event, \(format(usage.cpuSeconds * 1000 / Double(max(events, 1)) , 3)) s per 1000")
         print("master peak RSS: \(format(Double(usage.peakRSSBytes) / 1048576)) MB")
         print("heartbeat round trip (\(count) heartbeats): p50 \(format(roundTrips[0])) ms, p90 \(format(roundTrips[1])) ms, p99 \(format(roundTrips[2])) ms, max \(format(roundTrips[3])) ms")

@@ -15,7 +15,7 @@ actor SimulatedWorker {
     private var outputDirectory = ""
     private var job = 0
     /// The maps of the current job whose outputs the worker was told of.
-    private var known: Set<Int> = []
+    private var known = TaskSet(capacity: 0)
     /// Running attempts; a killed one is forgotten at once.
     private var maps: Set<AttemptID> = []
     private var reduces: [AttemptID: ReduceProgress] = [:]
@@ -34,17 +34,36 @@ actor SimulatedWorker {
         self.figures = figures
     }
 
-    /// Connects to the master at `port`, registers and serves until the master says stop.
-    static func run(port: Int, secret: Secret, slots: Int, delay: Duration, figures: SimulationFigures) async throws {
-        let channel = try await Network.connect(to: Endpoint(host: "127.0.0.1", port: port))
+    /// A worker that could not register: the job was over before it came, say.
+    struct NotRegistered: Error {
+        var error: any Error
+    }
+
+    /// Connects to the master at `port`, registers (then calls `registered`) and serves until the master says stop.
+    static func run(
+        port: Int, secret: Secret, slots: Int, delay: Duration, figures: SimulationFigures, registered done: @Sendable () -> Void
+    ) async throws {
+        let channel: FramedChannel
+        do {
+            channel = try await Network.connect(to: Endpoint(host: "127.0.0.1", port: port))
+        } catch {
+            throw NotRegistered(error: error)
+        }
         try await channel.executeThenClose { inbound, outbound in
             var connection = Connection(inbound, outbound, peer: "master")
-            try await Handshake.connect(&connection, secret: secret)
-            // No shuffle service listens: nobody fetches from a simulated worker.
-            try await connection.send(
-                .register(Register(shuffleHost: "127.0.0.1", shufflePort: 9, slots: slots, hostName: "simulated", processID: 1)))
-            guard case .registered(let registered) = try await connection.expect() else {
-                throw SimulationError("the master did not accept a simulated worker")
+            let registered: Registered
+            do {
+                try await Handshake.connect(&connection, secret: secret)
+                // No shuffle service listens: nobody fetches from a simulated worker.
+                try await connection.send(
+                    .register(Register(shuffleHost: "127.0.0.1", shufflePort: 9, slots: slots, hostName: "simulated", processID: 1)))
+                guard case .registered(let accepted) = try await connection.expect() else {
+                    throw SimulationError("the master did not accept a simulated worker")
+                }
+                registered = accepted
+                done()
+            } catch {
+                throw NotRegistered(error: error)
             }
             let worker = SimulatedWorker(outbound: outbound, delay: delay, figures: figures)
             let heartbeats = Task {
@@ -70,7 +89,7 @@ actor SimulatedWorker {
         case .startJob(let start):
             self.outputDirectory = start.settings.outputDirectory
             self.job = start.number
-            self.known = []
+            self.known = TaskSet(capacity: 0)
         case .heartbeat:
             guard !self.heartbeatsSent.isEmpty else { break }
             self.figures.heartbeatAnswered(after: ContinuousClock.now - self.heartbeatsSent.removeFirst())
@@ -81,10 +100,10 @@ actor SimulatedWorker {
         case .runReduce(let run):
             self.figures.attemptStarted()
             self.reduces[run.attempt] = ReduceProgress(mapCount: run.mapCount)
-            await self.fetched(self.known, by: [run.attempt])
+            await self.fetched(Array(self.known), by: [run.attempt])
         case .mapOutputs(let outputs) where outputs.job == self.job:
             let maps = stride(from: 0, to: outputs.outputs.count, by: 3).map { outputs.outputs[$0] }
-            self.known.formUnion(maps)
+            for map in maps { self.known.insert(map) }
             await self.fetched(maps, by: self.reduces.keys.sorted { $0.description < $1.description })
         case .killTask(let kill):
             if self.maps.remove(kill.attempt) != nil || self.reduces.removeValue(forKey: kill.attempt) != nil {
@@ -101,7 +120,7 @@ actor SimulatedWorker {
 
     /// Says that reduce attempts `reduces` fetched the outputs of `maps`, and finishes those
     /// that now have every map output.
-    private func fetched(_ maps: some Collection<Int>, by reduces: [AttemptID]) async {
+    private func fetched(_ maps: [Int], by reduces: [AttemptID]) async {
         for reduce in reduces where self.reduces[reduce]?.finishing == false {
             if !maps.isEmpty { await self.send(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: reduce, numbers: maps))) }
             guard var progress = self.reduces[reduce], !progress.finishing, self.known.count == progress.mapCount else { continue }

@@ -5,6 +5,7 @@ final class SimulationFigures: Sendable {
     private struct Counts {
         var started = 0
         var ended = 0
+        var unregistered = 0
         var roundTrips: [Duration] = []
     }
 
@@ -12,11 +13,14 @@ final class SimulationFigures: Sendable {
 
     func attemptStarted() { self.counts.withLock { $0.started += 1 } }
     func attemptEnded() { self.counts.withLock { $0.ended += 1 } }
+    func workerNotRegistered() { self.counts.withLock { $0.unregistered += 1 } }
     func heartbeatAnswered(after roundTrip: Duration) { self.counts.withLock { $0.roundTrips.append(roundTrip) } }
 
     /// Attempts started plus attempts ended (succeeded or killed).
     var taskEvents: Int { self.counts.withLock { $0.started + $0.ended } }
     var attemptsStarted: Int { self.counts.withLock { $0.started } }
+    /// Simulated workers that came too late to register (the job was over), or could not.
+    var workersNotRegistered: Int { self.counts.withLock { $0.unregistered } }
 
     /// The heartbeat round trips at these fractions (0...1), in milliseconds, and how many there were.
     func roundTripPercentiles(_ fractions: [Double]) -> (milliseconds: [Double], count: Int) {

@@ -125,7 +125,7 @@ public enum Network {
 
     private static func framed(_ channel: any Channel, limit: FrameLimit = FrameLimit(FrameLimits.maxFrameLength)) throws -> FramedChannel {
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(limit: limit)))
-        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+        try channel.pipeline.syncOperations.addHandler(FrameEncoder())
         return try FramedChannel(wrappingChannelSynchronously: channel)
     }
 }

@@ -269,8 +269,10 @@ public struct MapOutputsFetched: Codable, Sendable, Equatable {
     /// The message for map task numbers `numbers`, as few ranges as they make.
     public init(reduceAttempt: AttemptID, numbers: some Sequence<Int>) {
         var ranges: [ClosedRange<Int>] = []
-        for number in Set(numbers).sorted() {
-            if let last = ranges.last, last.upperBound + 1 == number {
+        for number in numbers.sorted() {
+            if let last = ranges.last, number <= last.upperBound {
+                continue
+            } else if let last = ranges.last, last.upperBound + 1 == number {
                 ranges[ranges.count - 1] = last.lowerBound...number
             } else {
                 ranges.append(number...number)

@@ -41,7 +41,8 @@ extension Scheduler {
         // A map preempts only after waiting a while: the replacement of a dead worker may yet
         // recover its output. A backup has waited long enough already.
         if self.indexes.runningReduceAttempts > 0 {
-            self.preempt(for: self.mapsWaitingLong(on: usable, at: now) + backupsWaiting, at: now)
+            let waiting = self.mapsWaitingLong(on: usable, at: now) + backupsWaiting
+            if !waiting.isEmpty { self.preempt(for: waiting, at: now) }
         }
         if self.mapsDone >= self.slowStartMaps {
             self.placeIdle(.reduce, on: usable, at: now)
@@ -130,11 +131,15 @@ extension Scheduler {
     /// Idle maps that have waited `preemptionDelay` for a slot, with the workers they may run
     /// on: first those with workers they have not failed on, then the others; each lowest first.
     private func mapsWaitingLong(on usable: Usable, at now: Duration) -> [(task: Int, candidates: [WorkerID])] {
+        guard !self.indexes.idle.map.isEmpty else { return [] }
+        let long = self.indexes.idle.map.filter { index in
+            self.maps[index].waitingSince.map { now - $0 >= Self.preemptionDelay } ?? false
+        }
+        guard !long.isEmpty else { return [] }
         let workers = self.list(usable)
         var fresh: [(task: Int, candidates: [WorkerID])] = []
         var retries: [(task: Int, candidates: [WorkerID])] = []
-        for index in self.indexes.idle.map {
-            guard let since = self.maps[index].waitingSince, now - since >= Self.preemptionDelay else { continue }
+        for index in long {
             let candidates = workers.filter { !self.maps[index].failedOn.contains($0) }
             if candidates.isEmpty { retries.append((index, workers)) } else { fresh.append((index, candidates)) }
         }
@@ -144,23 +149,36 @@ extension Scheduler {
     /// Frees a slot for each map (or map backup) that found none: a slot already being freed by a
     /// killed attempt will do; otherwise the youngest reduce attempt that still waits for map
     /// outputs is preempted.
+    ///
+    /// It looks at the running reduce attempts and the workers with killed attempts, not at every
+    /// worker, and stops once neither is left to give a slot.
     private mutating func preempt(for waiting: [(task: Int, candidates: [WorkerID])], at now: Duration) {
-        var promised: [WorkerID: Int] = [:]
+        // Slots being freed, by worker, and the running reduce attempts, youngest first.
+        var freeing = self.workers.filter { !$0.value.stopping.isEmpty }.mapValues(\.stopping.count)
+        var reduces: [(AttemptID, RunningAttempt)] = self.fetched.keys.compactMap { attempt in
+            self.reduces[attempt.task].running[attempt].map { (attempt, $0) }
+        }
+        reduces.sort(by: Self.younger)
         for (map, candidates) in waiting {
-            if let worker = candidates.first(where: { promised[$0, default: 0] < self.workers[$0]!.stopping.count }) {
-                promised[worker, default: 0] += 1
+            guard !freeing.isEmpty || !reduces.isEmpty else { return }
+            if let worker = candidates.first(where: { freeing[$0] != nil }) {
+                freeing[worker]! -= 1
+                if freeing[worker] == 0 { freeing[worker] = nil }
                 continue
             }
             // Only a reduce that still lacks this very map's output cannot finish before it.
-            let victims = candidates.flatMap { worker in
-                self.workers[worker]!.running.filter { $0.kind == .reduce && self.fetched[$0]?.contains(map) != true }
-            }
-            guard let victim = victims.max(by: { self.reduces[$0.task].running[$0]!.started < self.reduces[$1.task].running[$1]!.started })
+            let candidates = Set(candidates)
+            guard let victim = reduces.firstIndex(where: { candidates.contains($0.1.worker) && self.fetched[$0.0]?.contains(map) != true })
             else { continue }
-            let worker = self.reduces[victim.task].running[victim]!.worker
-            self.kill(victim, at: now)
-            promised[worker, default: 0] += 1
+            self.kill(reduces.remove(at: victim).0, at: now)
         }
+    }
+
+    /// Whether running attempt `a` is younger than `b` (on a lower worker, or of a lower id, among equals).
+    private static func younger(_ a: (AttemptID, RunningAttempt), _ b: (AttemptID, RunningAttempt)) -> Bool {
+        if a.1.started != b.1.started { return a.1.started > b.1.started }
+        if a.1.worker != b.1.worker { return a.1.worker < b.1.worker }
+        return a.0.description < b.0.description
     }
 
     /// Marks for a backup each task whose only attempt has run `straggleFactor` times its

@@ -1,15 +1,16 @@
 /// A set of task numbers as a bitset, iterated in ascending order. Insert,
 /// remove and membership take O(1); finding the lowest member skips empty
 /// words from a hint that only moves back on insert, so taking members
-/// lowest first costs O(1) amortised (O(n/64) at worst).
-struct TaskSet: Sendable, Sequence {
+/// lowest first costs O(1) amortised (O(n/64) at worst). It grows to hold
+/// any number inserted.
+package struct TaskSet: Sendable, Sequence {
     private var words: [UInt64]
-    private(set) var count = 0
+    package private(set) var count = 0
     /// No member lies in a word before this one.
     private var lowestWord = 0
 
-    /// An empty set for task numbers below `capacity`.
-    init(capacity: Int) {
+    /// An empty set, with room for task numbers below `capacity`.
+    package init(capacity: Int) {
         self.words = Array(repeating: 0, count: (capacity + 63) / 64)
     }
 
@@ -19,17 +20,18 @@ struct TaskSet: Sendable, Sequence {
         for index in 0..<capacity { self.insert(index) }
     }
 
-    var isEmpty: Bool { self.count == 0 }
+    package var isEmpty: Bool { self.count == 0 }
 
-    func contains(_ member: Int) -> Bool {
+    package func contains(_ member: Int) -> Bool {
         guard member >= 0, member / 64 < self.words.count else { return false }
         return self.words[member / 64] & (1 << UInt64(member % 64)) != 0
     }
 
     /// Adds `member`; true if it was not there.
     @discardableResult
-    mutating func insert(_ member: Int) -> Bool {
+    package mutating func insert(_ member: Int) -> Bool {
         guard !self.contains(member) else { return false }
+        if member / 64 >= self.words.count { self.words += Array(repeating: 0, count: member / 64 + 1 - self.words.count) }
         self.words[member / 64] |= 1 << UInt64(member % 64)
         self.count += 1
         self.lowestWord = Swift.min(self.lowestWord, member / 64)
@@ -58,17 +60,17 @@ struct TaskSet: Sendable, Sequence {
         }
     }
 
-    func makeIterator() -> Iterator {
+    package func makeIterator() -> Iterator {
         Iterator(words: self.words, word: self.lowestWord, bits: self.words.isEmpty ? 0 : self.words[self.lowestWord])
     }
 
     /// The members in ascending order.
-    struct Iterator: IteratorProtocol {
+    package struct Iterator: IteratorProtocol {
         let words: [UInt64]
         var word: Int
         var bits: UInt64
 
-        mutating func next() -> Int? {
+        package mutating func next() -> Int? {
             while self.bits == 0 {
                 self.word += 1
                 guard self.word < self.words.count else { return nil }
