@@ -103,7 +103,7 @@ struct WorkerAttemptTests {
                 }
                 let reduce = AttemptID(.reduce, task: 0, attempt: 1, job: 2)
                 try await connection.send(.runReduce(RunReduce(attempt: reduce, mapCount: 1)))
-                let server = ShuffleAddress(host: registration.shuffleHost, port: registration.shufflePort)
+                let server = Endpoint(host: registration.shuffleHost, port: registration.shufflePort)
                 try await connection.send(.mapOutputs(MapOutputs(job: 2, servers: [server], outputs: [0, map2.attempt, 0])))
                 let fetched = try await Self.next(&connection, &seen) { message -> MapOutputsFetched? in
                     guard case .mapOutputsFetched(let fetched) = message else { return nil }

@@ -28,7 +28,7 @@ enum MessageSamples {
         .startJob(StartJob(job: "wordcount", number: 2, settings: settings, master: "5eed")),
         .runMap(RunMap(task: MapTask(id: map, split: split, skipRecords: [4]))),
         .runReduce(RunReduce(attempt: reduce, mapCount: 9)),
-        .mapOutputs(MapOutputs(job: 1, servers: [ShuffleAddress(host: "h", port: 1)], outputs: [0, 1, 0])),
+        .mapOutputs(MapOutputs(job: 1, servers: [Endpoint(host: "h", port: 1)], outputs: [0, 1, 0])),
         .killTask(KillTask(attempt: map)),
         .shutdown(Shutdown(reason: "done")),
         .fetch(Fetch(mapAttempt: map, partition: 3)),

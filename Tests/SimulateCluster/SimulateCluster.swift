@@ -137,7 +137,7 @@ struct SimulateCluster: AsyncParsableCommand {
         let (roundTrips, count) = figures.roundTripPercentiles([0.5, 0.9, 0.99, 1])
         func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
         print("simulated cluster: \(self.workers) workers x \(self.slots) slots, \(self.maps) maps, \(self.reduces) reduces, \(self.taskMs) ms a task")
-        print("task events (attempts started + attempts ended): \(events), attempts started: \(figures.attemptsStarted), workers that came too late to register: \(figures.workersNotRegistered)")
+        print("task events (attempts started + attempts ended): \(events), attempts started: \(figures.attemptsStarted), workers that could not register: \(figures.workersNotRegistered), connections broken: \(figures.connectionsBroken)")
         print("master CPU: \(format(usage.cpuSeconds, 2)) s (user+sys), \(format(usage.cpuSeconds * 1e6 / Double(max(events, 1)))) us per task event, \(format(usage.cpuSeconds * 1000 / Double(max(events, 1)) , 3)) s per 1000")
         print("master peak RSS: \(format(Double(usage.peakRSSBytes) / 1048576)) MB")
         print("heartbeat round trip (\(count) heartbeats): p50 \(format(roundTrips[0])) ms, p90 \(format(roundTrips[1])) ms, p99 \(format(roundTrips[2])) ms, max \(format(roundTrips[3])) ms")

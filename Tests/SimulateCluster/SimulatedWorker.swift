@@ -72,8 +72,14 @@ actor SimulatedWorker {
                 }
             }
             defer { heartbeats.cancel() }
-            while let message = try await connection.receive() {
-                guard await worker.handle(message) else { return }
+            // A master that has committed the job may exit before every worker has read its `shutdown`:
+            // a connection that breaks ends the worker too; whether the job was done is checked after.
+            do {
+                while let message = try await connection.receive() {
+                    guard await worker.handle(message) else { return }
+                }
+            } catch {
+                figures.connectionBroken()
             }
         }
     }

@@ -6,6 +6,7 @@ final class SimulationFigures: Sendable {
         var started = 0
         var ended = 0
         var unregistered = 0
+        var broken = 0
         var roundTrips: [Duration] = []
     }
 
@@ -14,6 +15,7 @@ final class SimulationFigures: Sendable {
     func attemptStarted() { self.counts.withLock { $0.started += 1 } }
     func attemptEnded() { self.counts.withLock { $0.ended += 1 } }
     func workerNotRegistered() { self.counts.withLock { $0.unregistered += 1 } }
+    func connectionBroken() { self.counts.withLock { $0.broken += 1 } }
     func heartbeatAnswered(after roundTrip: Duration) { self.counts.withLock { $0.roundTrips.append(roundTrip) } }
 
     /// Attempts started plus attempts ended (succeeded or killed).
@@ -21,6 +23,8 @@ final class SimulationFigures: Sendable {
     var attemptsStarted: Int { self.counts.withLock { $0.started } }
     /// Simulated workers that came too late to register (the job was over), or could not.
     var workersNotRegistered: Int { self.counts.withLock { $0.unregistered } }
+    /// Simulated workers whose connection broke rather than closed after `shutdown`.
+    var connectionsBroken: Int { self.counts.withLock { $0.broken } }
 
     /// The heartbeat round trips at these fractions (0...1), in milliseconds, and how many there were.
     func roundTripPercentiles(_ fractions: [Double]) -> (milliseconds: [Double], count: Int) {

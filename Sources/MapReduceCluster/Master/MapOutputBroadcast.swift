@@ -42,7 +42,7 @@ struct MapOutputBroadcast {
     /// `address` gives a connected worker's shuffle service (an output on a worker gone is left out),
     /// and `current` every output as it is now, for merging.
     mutating func flush(
-        address: (WorkerID) -> ShuffleAddress?, current: () -> [Scheduler.MapOutputAt]
+        address: (WorkerID) -> Endpoint?, current: () -> [Scheduler.MapOutputAt]
     ) -> ByteBuffer? {
         guard !self.pending.isEmpty else { return nil }
         let message = self.encode(self.pending, address: address)
@@ -52,8 +52,8 @@ struct MapOutputBroadcast {
         return message
     }
 
-    private func encode(_ outputs: [Scheduler.MapOutputAt], address: (WorkerID) -> ShuffleAddress?) -> ByteBuffer {
-        var servers: [ShuffleAddress] = []
+    private func encode(_ outputs: [Scheduler.MapOutputAt], address: (WorkerID) -> Endpoint?) -> ByteBuffer {
+        var servers: [Endpoint] = []
         var indexes: [WorkerID: Int] = [:]
         var numbers: [Int] = []
         numbers.reserveCapacity(outputs.count * 3)

@@ -171,7 +171,7 @@ public actor Master {
     /// Sends the workers that run reduce attempts where the map outputs announced since the last time are.
     func flushMapOutputs() {
         guard let scheduler = self.scheduler,
-            let message = self.broadcast?.flush(address: { self.workers[$0]?.shuffleAddress }, current: { scheduler.mapOutputs() })
+            let message = self.broadcast?.flush(address: { self.workers[$0]?.shuffleEndpoint }, current: { scheduler.mapOutputs() })
         else { return }
         for id in self.broadcast!.subscribers { self.workers[id]?.send(frame: message) }
     }
@@ -298,7 +298,7 @@ public actor Master {
         case .kill(let attempt, let id):
             self.workers[id]?.send(.killTask(KillTask(attempt: attempt)))
         case .checkOutput(let output, let partition):
-            guard let address = self.workers[output.worker]?.shuffleAddress else { return }
+            guard let address = self.workers[output.worker]?.shuffleEndpoint else { return }
             let location = MapOutputLocation(map: output.attempt.task, attempt: output.attempt, host: address.host, port: address.port)
             self.logger.info("a reducer cannot fetch a map output; fetching it to check", metadata: ["map": "\(output.attempt)"])
             let check = self.checkOutput

@@ -10,7 +10,6 @@ struct WorkerRecord: Sendable {
     var lastHeard: ContinuousClock.Instant
 
     var shuffleEndpoint: Endpoint { Endpoint(host: self.registration.shuffleHost, port: self.registration.shufflePort) }
-    var shuffleAddress: ShuffleAddress { ShuffleAddress(host: self.registration.shuffleHost, port: self.registration.shufflePort) }
 
     func send(_ message: Message) {
         self.outbox.yield(message.encoded())

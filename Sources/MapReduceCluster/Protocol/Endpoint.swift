@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 
 /// A `HOST:PORT` address.
-public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+public struct Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
     public var host: String
     public var port: Int
 

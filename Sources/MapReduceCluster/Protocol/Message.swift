@@ -169,11 +169,11 @@ public struct RunReduce: Codable, Sendable, Equatable {
 public struct MapOutputs: Codable, Sendable, Equatable {
     public var job: Int
     /// The shuffle services the outputs are on; `outputs` names them by index.
-    public var servers: [ShuffleAddress]
+    public var servers: [Endpoint]
     /// Three numbers for each output: its map task, the attempt's number, and the index of its shuffle service in `servers`.
     public var outputs: [Int]
 
-    public init(job: Int, servers: [ShuffleAddress], outputs: [Int]) {
+    public init(job: Int, servers: [Endpoint], outputs: [Int]) {
         self.job = job
         self.servers = servers
         self.outputs = outputs
@@ -189,16 +189,6 @@ public struct MapOutputs: Codable, Sendable, Equatable {
     }
 }
 
-/// Where a worker's shuffle service listens.
-public struct ShuffleAddress: Codable, Sendable, Hashable {
-    public var host: String
-    public var port: Int
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-}
 
 /// The shuffle service that holds a map task's output.
 public struct MapOutputLocation: Codable, Sendable, Hashable {
