@@ -148,7 +148,7 @@ actor ReduceFetcher {
 
     /// Tells the master which maps' segments arrived since it was last told, in one message.
     private func reportFetched() {
-        guard !self.unreported.isEmpty else { return }
+        guard !self.unreported.isEmpty, !self.cancelled else { return }
         self.report(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: self.attempt, numbers: self.unreported)))
         self.unreported = []
     }
