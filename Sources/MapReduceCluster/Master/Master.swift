@@ -53,6 +53,9 @@ public actor Master {
     private var outcome: Outcome?
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
 
+    /// The answer to every heartbeat, encoded once.
+    private static let heartbeatAnswer = Message.heartbeat(Heartbeat()).encoded()
+
     /// Fetches a partition of a map output as a reducer would, discarding it: nil if it
     /// arrived intact, or what went wrong.
     public typealias OutputCheck = @Sendable (MapOutputLocation, _ partition: Int) async -> String?
@@ -184,7 +187,7 @@ public actor Master {
         self.noteForeignAttempts(in: message, from: id)
         switch message {
         case .heartbeat(let heartbeat):
-            self.workers[id]!.send(.heartbeat(Heartbeat()))
+            self.workers[id]!.send(frame: Self.heartbeatAnswer)
             for progress in heartbeat.progress {
                 self.scheduler?.progress(of: progress.attempt, on: id, records: progress.records)
             }
