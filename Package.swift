@@ -80,6 +80,14 @@ let package = Package(
         .executableTarget(name: "fuzz-commit", dependencies: ["FuzzTargets"], path: "Fuzz/Commit"),
         .executableTarget(name: "fuzz-handshake", dependencies: ["FuzzTargets"], path: "Fuzz/Handshake"),
         .executableTarget(name: "testjobs", dependencies: ["MapReduce", "MapReduceCLI", "TestSupport"], path: "Tests/TestJobs"),
+        .executableTarget(
+            name: "simulate-cluster",
+            dependencies: [
+                "MapReduce", "MapReduceCluster", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/SimulateCluster"
+        ),
         .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
         .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),
         .testTarget(
@@ -92,7 +100,7 @@ let package = Package(
         ),
         .testTarget(name: "EndToEndTests", dependencies: [
                 "MapReduce", "MapReduceCluster", "TestSupport", "wordcount", "testjobs", "datagen", "grep", "invertedindex", "accesslog", "reverselinks",
-                "join", "terasort", "pagerank",
+                "join", "terasort", "pagerank", "simulate-cluster",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -73,7 +73,7 @@ struct FakeWorkerTests {
             for attempt in [AttemptID(.map, task: 1, attempt: 1, job: 1), AttemptID(.map, task: 999, attempt: 1, job: 1)] {
                 try await connection.send(.taskSucceeded(TaskSucceeded(attempt: attempt, counters: huge)))
             }
-            try await connection.send(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: reduce, maps: [999])))
+            try await connection.send(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: reduce, maps: [999...999])))
             try await connection.send(.taskKilled(TaskKilled(attempt: AttemptID(.reduce, task: 7, attempt: 3, job: 1))))
 
             // Once the reduce runs on a real worker, its own map "succeeds", with counters at the top of 64 bits, but it serves nothing (its

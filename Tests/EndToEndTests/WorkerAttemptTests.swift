@@ -103,13 +103,13 @@ struct WorkerAttemptTests {
                 }
                 let reduce = AttemptID(.reduce, task: 0, attempt: 1, job: 2)
                 try await connection.send(.runReduce(RunReduce(attempt: reduce, mapCount: 1)))
-                let location = MapOutputLocation(map: 0, attempt: map2, host: registration.shuffleHost, port: registration.shufflePort)
-                try await connection.send(.mapOutputs(MapOutputs(reduceAttempt: reduce, locations: [location])))
+                let server = Endpoint(host: registration.shuffleHost, port: registration.shufflePort)
+                try await connection.send(.mapOutputs(MapOutputs(job: 2, servers: [server], outputs: [0, map2.attempt, 0])))
                 let fetched = try await Self.next(&connection, &seen) { message -> MapOutputsFetched? in
                     guard case .mapOutputsFetched(let fetched) = message else { return nil }
                     return fetched
                 }
-                #expect(fetched == MapOutputsFetched(reduceAttempt: reduce, maps: [0]))
+                #expect(fetched == MapOutputsFetched(reduceAttempt: reduce, maps: [0...0]))
                 _ = try await Self.progressed(reduce, &connection, &seen)
                 let temporary = ReduceTask.attemptOutputDirectory(for: reduce, in: out)
                 #expect(FileManager.default.fileExists(atPath: temporary), "the reducer is writing")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MapReduce
+import NIOCore
 import Testing
 import TestSupport
 
@@ -22,7 +23,8 @@ struct MasterTaskCommitTests {
             workDirectory: "\(directory.path)/work")
         let master = Master(options: MasterOptions(), logger: Logger(label: "test")) { _, _ in nil }
         await master.begin(plan)
-        let (messages, outbox) = AsyncStream<Message>.makeStream()
+        let (frames, outbox) = AsyncStream<ByteBuffer>.makeStream()
+        let messages = frames.compactMap { try? Message(decoding: $0) }
         let id = await master.register(
             Register(shuffleHost: "127.0.0.1", shufflePort: 1, slots: 1, hostName: "test", processID: 1), outbox: outbox)
         var outsideBefore: [String: String] = [:]

@@ -20,10 +20,6 @@ import Testing
         return .taskSucceeded(TaskSucceeded(attempt: attempt, counters: counters))
     }
 
-    static func location(map: Int = 0, port: Int = 4000) -> MapOutputLocation {
-        MapOutputLocation(map: map, attempt: Self.map, host: "127.0.0.1", port: port)
-    }
-
     static let settings = TaskSettings(
         partitions: 0, sortBufferBytes: 1 << 20, compressionLevel: 1, parameters: JobParameters(), workDirectory: "", outputDirectory: "")
     static let mergeFactorOne = TaskSettings(
@@ -48,13 +44,18 @@ import Testing
         (succeeded(attempt: AttemptID(.map, task: 1 << 40, attempt: 1, job: 1)), "task number"),
         (.fetchFailed(FetchFailed(reduceAttempt: map, mapAttempt: map, host: "h", port: 1, message: "", corrupt: false)), "is not a reduce attempt"),
         (.fetchFailed(FetchFailed(reduceAttempt: reduce, mapAttempt: map, host: "h", port: 0, message: "", corrupt: false)), "port 0"),
-        (.mapOutputsFetched(MapOutputsFetched(reduceAttempt: reduce, maps: [0, -1])), "task number -1"),
+        (.mapOutputsFetched(MapOutputsFetched(reduceAttempt: reduce, maps: [0...2, -1...0])), "task number -1"),
         (.mapOutputsRecovered(MapOutputsRecovered(attempts: [reduce])), "is not a map attempt"),
         (.runReduce(RunReduce(attempt: reduce, mapCount: 1 << 40)), "mapCount"),
         (.runMap(RunMap(task: MapTask(id: map, split: InputSplit(path: "a", start: -1, length: 5)))), "split range"),
         (.runMap(RunMap(task: MapTask(id: map, split: InputSplit(path: "a", start: .max, length: 5)))), "split range"),
-        (.mapOutputs(MapOutputs(reduceAttempt: reduce, locations: [location(port: 0)])), "port 0"),
-        (.mapOutputs(MapOutputs(reduceAttempt: reduce, locations: [location(map: 3)])), "location of map 3"),
+        (.mapOutputs(MapOutputs(job: 1, servers: [Endpoint(host: "127.0.0.1", port: 0)], outputs: [0, 1, 0])), "port 0"),
+        (.mapOutputs(MapOutputs(job: 1, servers: [Endpoint(host: "a b", port: 1)], outputs: [])), "host"),
+        (.mapOutputs(MapOutputs(job: 1, servers: [Endpoint(host: "h", port: 1)], outputs: [0, 1, 1])), "server index 1"),
+        (.mapOutputs(MapOutputs(job: 1, servers: [Endpoint(host: "h", port: 1)], outputs: [0, 0, 0])), "attempt number 0"),
+        (.mapOutputs(MapOutputs(job: 1, servers: [Endpoint(host: "h", port: 1)], outputs: [-2, 1, 0])), "task number -2"),
+        (.mapOutputs(MapOutputs(job: 1, servers: [], outputs: [0, 1])), "not three for each output"),
+        (.mapOutputs(MapOutputs(job: 0, servers: [], outputs: [])), "job 0"),
         (.segmentHeader(SegmentHeader(segment: Segment(offset: 0, length: -1, rawLength: 0, records: 0, crc32: 0))), "segment length -1"),
         (.segmentHeader(SegmentHeader(segment: Segment(offset: 0, length: 1 << 50, rawLength: 0, records: 0, crc32: 0))), "segment length"),
         (.startJob(StartJob(job: "wc", number: 1, settings: settings, master: "m")), "partitions 0"),

@@ -35,7 +35,7 @@ import Testing
             #expect(harness.on(.fetchFailed(map: map, reduce: reduce, on: reducer, message: "stale")).isEmpty)
         }
         #expect(harness.on(.fetchFailed(map: output, reduce: attempt(.reduce, 0, 9), on: reducer, message: "forged")).isEmpty)
-        harness.on(.outputsFetched(reduce: reduce, maps: [0], on: reducer))
+        harness.on(.outputsFetched(reduce: reduce, maps: [0...0], on: reducer))
         #expect(harness.on(.fetchFailed(map: output, reduce: reduce, on: reducer, message: "after all")).isEmpty)
         #expect(harness.scheduler.mapsDone == 1 && harness.scheduler.maps[0].failures == 0)
         #expect(harness.running(on: reducer.number) == ["r-00000-a1"])
@@ -77,7 +77,7 @@ import Testing
         var harness = Self.started(reduces: 2)
         let (good, goodWorker) = Self.reducer(harness, 1)
         let (bad, badWorker) = Self.reducer(harness, 0)
-        harness.on(.outputsFetched(reduce: good, maps: [0], on: goodWorker))
+        harness.on(.outputsFetched(reduce: good, maps: [0...0], on: goodWorker))
         let output = attempt(.map, 0, 1)
         #expect(harness.on(.fetchFailed(map: output, reduce: bad, on: badWorker, message: "refused")).isEmpty)
         #expect(harness.on(.fetchFailed(map: output, reduce: bad, on: badWorker, message: "refused")).isEmpty)

@@ -154,7 +154,7 @@ private struct Simulation {
             self.deliver(self.harness.on(.attemptFailed(attempt, on: id, message: "transient", record: nil)))
         } else if roll < 45, attempt.kind == .reduce {
             let maps = self.harness.scheduler.maps.indices.filter { _ in self.random.next() % 2 == 0 }
-            self.deliver(self.harness.on(.outputsFetched(reduce: attempt, maps: maps, on: id)))
+            self.deliver(self.harness.on(.outputsFetched(reduce: attempt, maps: maps.map { $0...$0 }, on: id)))
         } else if roll < 60, attempt.kind == .reduce {
             self.reportFetchFailure(by: attempt, on: id)
         } else {
@@ -182,7 +182,7 @@ private struct Simulation {
     private mutating func deliver(_ commands: [Scheduler.Command]) {
         for command in commands {
             switch command {
-            case .runMap(let attempt, let id, _), .runReduce(let attempt, let id, _):
+            case .runMap(let attempt, let id, _), .runReduce(let attempt, let id):
                 self.processes[id]?.active.insert(attempt)
             case .kill(let attempt, let id):
                 if self.processes[id]?.active.remove(attempt) != nil { self.processes[id]!.killing.insert(attempt) }
@@ -210,5 +210,15 @@ private struct Simulation {
             }
         }
         if self.harness.scheduler.isOver { #expect(self.commits.count <= 1) }
+        // The indexes agree with the task table they are kept beside.
+        let scheduler = self.harness.scheduler
+        for (kind, tasks) in [(AttemptID.Kind.map, scheduler.maps), (.reduce, scheduler.reduces)] {
+            #expect(Array(scheduler.indexes.idle[kind]) == tasks.indices.filter { tasks[$0].isIdle }, "idle \(kind) tasks")
+        }
+        #expect(scheduler.indexes.healthyWorkers == scheduler.workers.values.filter { $0.excludedAt == nil }.count)
+        #expect(scheduler.indexes.runningReduceAttempts == scheduler.reduces.map(\.running.count).reduce(0, +))
+        for index in scheduler.indexes.lostOutputs {
+            #expect(scheduler.maps[index].done.map { scheduler.workers[$0.worker] == nil } == true, "lost output of m-\(index)")
+        }
     }
 }

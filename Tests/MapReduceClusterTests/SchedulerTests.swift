@@ -15,6 +15,18 @@ import TestSupport
         #expect(harness.running(on: 1).count == 2)
     }
 
+    @Test func everyFinishedMapIsAnnouncedOnceWhetherReducesRunOrNot() {
+        var harness = SchedulerHarness(maps: 3, reduces: 1) { $0.slowStart = 0.5 }
+        harness.register(1, slots: 3)
+        var announced: [Scheduler.Command] = []
+        for task in 0..<3 {
+            announced += harness.on(.attemptSucceeded(attempt(.map, task, 1), on: worker(1))).filter {
+                if case .announce = $0 { true } else { false }
+            }
+        }
+        #expect(announced == (0..<3).map { .announce(.init(attempt: attempt(.map, $0, 1), worker: worker(1))) })
+    }
+
     @Test func reducesWaitForTheSlowStartShareOfMaps() {
         var harness = SchedulerHarness(maps: 4, reduces: 2) { $0.slowStart = 0.75 }
         harness.register(1, slots: 4)
@@ -35,7 +47,7 @@ import TestSupport
         #expect(names(harness.advance(.seconds(10))) == ["run m-00001-a2 on w-1"])
         // The backup wins; the original is killed, and its slot stays taken until it has stopped.
         let won = harness.on(.attemptSucceeded(attempt(.map, 1, 2), on: worker(1)))
-        #expect(names(won).filter { !$0.hasPrefix("announce") } == ["kill m-00001-a1 on w-2", "run r-00000-a1 on w-1"])
+        #expect(names(won) == ["kill m-00001-a1 on w-2", "run r-00000-a1 on w-1"])
         #expect(harness.advance(.seconds(1)).isEmpty)
         #expect(names(harness.on(.attemptStopped(attempt(.map, 1, 1), on: worker(2)))) == ["run r-00001-a1 on w-2"])
     }
@@ -94,7 +106,7 @@ import TestSupport
         harness.register(2)
         harness.on(.attemptSucceeded(attempt(.map, 0, 1), on: worker(1)))
         #expect(harness.running(on: 1) == ["r-00000-a1"])
-        harness.on(.outputsFetched(reduce: attempt(.reduce, 0, 1), maps: [0], on: worker(1)))
+        harness.on(.outputsFetched(reduce: attempt(.reduce, 0, 1), maps: [0...0], on: worker(1)))
         harness.on(.workerLost(worker(1), reason: "killed"))
         #expect(harness.scheduler.reduces[0].deaths == 0)
         // Once it holds every map output, it runs the reducer: a death then is its own.
@@ -104,7 +116,7 @@ import TestSupport
         let second = try #require(harness.attempt("r-00000"))
         let host = harness.scheduler.runningAttempt(second)!.worker
         #expect(harness.running(on: host.number) == [second.description])
-        harness.on(.outputsFetched(reduce: second, maps: [0, 1], on: host))
+        harness.on(.outputsFetched(reduce: second, maps: [0...1], on: host))
         harness.on(.workerLost(host, reason: "killed"))
         #expect(harness.scheduler.reduces[0].deaths == 1)
     }
@@ -189,8 +201,8 @@ import TestSupport
         for number in 1...3 { harness.register(number) }
         for task in 0..<3 { harness.on(.attemptSucceeded(attempt(.map, task, 1), on: worker(task + 1))) }
         #expect(harness.running(on: 1) == ["r-00000-a1"] && harness.running(on: 2) == ["r-00001-a1"])
-        harness.on(.outputsFetched(reduce: attempt(.reduce, 0, 1), maps: [0, 1, 2], on: worker(1)))
-        harness.on(.outputsFetched(reduce: attempt(.reduce, 1, 1), maps: [0], on: worker(2)))
+        harness.on(.outputsFetched(reduce: attempt(.reduce, 0, 1), maps: [0...2], on: worker(1)))
+        harness.on(.outputsFetched(reduce: attempt(.reduce, 1, 1), maps: [0...0], on: worker(2)))
         // w-3 dies: its map output is needed again, and every slot left holds a reduce. The map
         // waits a while (a replacement of w-3 might recover the output), then preempts one.
         #expect(names(harness.on(.workerLost(worker(3), reason: "killed"))) == ["rerun m-2"])
@@ -208,9 +220,9 @@ import TestSupport
         var harness = SchedulerHarness(maps: 3, reduces: 3) { $0.slowStart = 1 }
         for number in 1...3 { harness.register(number) }
         for task in 0..<3 { harness.on(.attemptSucceeded(attempt(.map, task, 1), on: worker(task + 1))) }
-        harness.on(.outputsFetched(reduce: attempt(.reduce, 0, 1), maps: [0, 1, 2], on: worker(1)))
+        harness.on(.outputsFetched(reduce: attempt(.reduce, 0, 1), maps: [0...2], on: worker(1)))
         // r-00001 lacks map 1's output, but holds map 2's, the one that must run again.
-        harness.on(.outputsFetched(reduce: attempt(.reduce, 1, 1), maps: [0, 2], on: worker(2)))
+        harness.on(.outputsFetched(reduce: attempt(.reduce, 1, 1), maps: [0...0, 2...2], on: worker(2)))
         harness.on(.workerLost(worker(3), reason: "killed"))
         #expect(harness.advance(Scheduler.preemptionDelay + .seconds(1)).isEmpty)
         #expect(harness.running(on: 2) == ["r-00001-a1"])
@@ -225,7 +237,7 @@ import TestSupport
         let reduce = harness.attempt("r-00000")!
         let reducer = harness.scheduler.runningAttempt(reduce)!.worker
         let other = reducer == worker(1) ? worker(2) : worker(1)
-        harness.on(.outputsFetched(reduce: reduce, maps: [0, 1], on: reducer))
+        harness.on(.outputsFetched(reduce: reduce, maps: [0...1], on: reducer))
         #expect(harness.on(.workerLost(other, reason: "killed")).isEmpty)
         #expect(harness.scheduler.mapsDone == 2)
         // Had the reduce lacked it, it would run again: lose the reducer and its fetched copies.
@@ -246,13 +258,13 @@ import TestSupport
         // w-3 found w-1's output on their host: the re-run is killed, and the output counts.
         let recovered = harness.on(.outputsRecovered([attempt(.map, 0, 1)], on: worker(3)))
         #expect(names(recovered) == ["kill m-00000-a2 on w-3"])
+        #expect(recovered.contains(.announce(.init(attempt: attempt(.map, 0, 1), worker: worker(3)))))
         #expect(harness.scheduler.mapsDone == 1)
         let reduce = harness.on(.attemptSucceeded(attempt(.map, 1, 1), on: worker(2)))
-        let outputs = reduce.compactMap { command -> [Scheduler.MapOutputAt]? in
-            if case .runReduce(_, _, let outputs) = command { outputs } else { nil }
-        }
+        #expect(names(reduce).contains { $0.hasPrefix("run r-00000-a1") })
         #expect(
-            outputs == [[.init(attempt: attempt(.map, 0, 1), worker: worker(3)), .init(attempt: attempt(.map, 1, 1), worker: worker(2))]])
+            harness.scheduler.mapOutputs()
+                == [.init(attempt: attempt(.map, 0, 1), worker: worker(3)), .init(attempt: attempt(.map, 1, 1), worker: worker(2))])
     }
 
     @Test func onlyOutputsOfFinishedAttemptsWhoseWorkerIsGoneAreTaken() {

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import MapReduce
 
 /// Owns the workers' connections and the current job. Jobs run one after
@@ -28,6 +29,8 @@ public actor Master {
     private(set) var plan: JobPlan?
     /// The current job's decisions.
     private var scheduler: Scheduler?
+    /// Where the current job's map outputs are, for the workers that run its reduce attempts.
+    private var broadcast: MapOutputBroadcast?
     /// The current job's number, from 1; attempt ids carry it.
     private var jobNumber = 0
     /// A random name for this master, so that workers recover map outputs of its jobs only.
@@ -49,6 +52,9 @@ public actor Master {
     private var mapPhaseAnnounced = false
     private var outcome: Outcome?
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
+
+    /// The answer to every heartbeat, encoded once.
+    private static let heartbeatAnswer = Message.heartbeat(Heartbeat()).encoded()
 
     /// Fetches a partition of a map output as a reducer would, discarding it: nil if it
     /// arrived intact, or what went wrong.
@@ -72,6 +78,7 @@ public actor Master {
         self.started = .now
         self.scheduler = Scheduler(
             maps: plan.splits.count, reduces: plan.settings.partitions, job: self.jobNumber, options: self.options)
+        self.broadcast = MapOutputBroadcast(job: self.jobNumber)
         self.results = [:]
         self.mapPhaseAnnounced = false
         self.outcome = nil
@@ -123,7 +130,7 @@ public actor Master {
 
     /// Accepts a worker: tells it so (the first message in its outbox) and
     /// about the current job, and gives it tasks. Returns its id.
-    func register(_ registration: Register, outbox: AsyncStream<Message>.Continuation) -> WorkerID {
+    func register(_ registration: Register, outbox: AsyncStream<ByteBuffer>.Continuation) -> WorkerID {
         let id = WorkerID(number: self.nextWorkerNumber)
         self.nextWorkerNumber += 1
         self.registeredProcesses.insert(registration.processID)
@@ -134,12 +141,11 @@ public actor Master {
             metadata: ["worker": "\(id)", "host": "\(registration.hostName)", "pid": "\(registration.processID)",
                 "shuffle": "\(worker.shuffleEndpoint)"])
         let timeout = self.options.workerTimeout.seconds
-        outbox.yield(
-            .registered(Registered(workerID: id.description, heartbeatSeconds: min(1, timeout / 5), timeoutSeconds: timeout)))
+        worker.send(.registered(Registered(workerID: id.description, heartbeatSeconds: min(1, timeout / 5), timeoutSeconds: timeout)))
         if self.stopping {
-            outbox.yield(.shutdown(Shutdown(reason: "the job is over")))
+            worker.send(.shutdown(Shutdown(reason: "the job is over")))
         } else if self.plan != nil, self.outcome == nil {
-            outbox.yield(self.startJob)
+            worker.send(self.startJob)
             self.apply(.workerRegistered(id, slots: registration.slots))
         }
         return id
@@ -150,6 +156,7 @@ public actor Master {
     func lost(_ id: WorkerID, reason: String) {
         guard let worker = self.workers.removeValue(forKey: id) else { return }
         worker.outbox.finish()
+        self.broadcast?.unsubscribe(id)
         if self.outcome == nil { self.logger.warning("worker lost", metadata: ["worker": "\(id)", "reason": "\(reason)"]) }
         self.apply(.workerLost(id, reason: reason))
     }
@@ -164,6 +171,14 @@ public actor Master {
         self.apply(.tick)
     }
 
+    /// Sends the workers that run reduce attempts where the map outputs announced since the last time are.
+    func flushMapOutputs() {
+        guard let scheduler = self.scheduler,
+            let message = self.broadcast?.flush(address: { self.workers[$0]?.shuffleEndpoint }, current: { scheduler.mapOutputs() })
+        else { return }
+        for id in self.broadcast!.subscribers { self.workers[id]?.send(frame: message) }
+    }
+
     // MARK: Messages
 
     func received(_ message: Message, from id: WorkerID) {
@@ -172,7 +187,7 @@ public actor Master {
         self.noteForeignAttempts(in: message, from: id)
         switch message {
         case .heartbeat(let heartbeat):
-            self.workers[id]!.send(.heartbeat(Heartbeat()))
+            self.workers[id]!.send(frame: Self.heartbeatAnswer)
             for progress in heartbeat.progress {
                 self.scheduler?.progress(of: progress.attempt, on: id, records: progress.records)
             }
@@ -275,16 +290,19 @@ public actor Master {
         switch command {
         case .runMap(let attempt, let id, let skip):
             self.workers[id]?.send(.runMap(RunMap(task: MapTask(id: attempt, split: self.plan!.splits[attempt.task], skipRecords: skip))))
-        case .runReduce(let attempt, let id, let outputs):
-            self.workers[id]?.send(.runReduce(RunReduce(attempt: attempt, mapCount: self.plan!.splits.count)))
-            self.workers[id]?.send(.mapOutputs(MapOutputs(reduceAttempt: attempt, locations: self.locations(outputs))))
-        case .announce(let outputs, let reduce, let id):
-            self.workers[id]?.send(.mapOutputs(MapOutputs(reduceAttempt: reduce, locations: self.locations(outputs))))
+        case .runReduce(let attempt, let id):
+            guard let worker = self.workers[id] else { return }
+            // The outputs it has not been told of yet go first; those announced since follow.
+            for message in self.broadcast!.subscribe(id) { worker.send(frame: message) }
+            worker.send(.runReduce(RunReduce(attempt: attempt, mapCount: self.plan!.splits.count)))
+        case .announce(let output):
+            self.broadcast?.announce(output)
             self.noteMapPhase()
         case .kill(let attempt, let id):
             self.workers[id]?.send(.killTask(KillTask(attempt: attempt)))
         case .checkOutput(let output, let partition):
-            guard let location = self.locations([output]).first else { return }
+            guard let address = self.workers[output.worker]?.shuffleEndpoint else { return }
+            let location = MapOutputLocation(map: output.attempt.task, attempt: output.attempt, host: address.host, port: address.port)
             self.logger.info("a reducer cannot fetch a map output; fetching it to check", metadata: ["map": "\(output.attempt)"])
             let check = self.checkOutput
             Task {
@@ -314,15 +332,6 @@ public actor Master {
             self.logger.info("the map output arrived intact", metadata: ["map": "\(output.attempt)"])
         }
         self.apply(.outputChecked(output, problem: problem))
-    }
-
-    private func locations(_ outputs: [Scheduler.MapOutputAt]) -> [MapOutputLocation] {
-        outputs.compactMap { output in
-            guard let worker = self.workers[output.worker] else { return nil }
-            return MapOutputLocation(
-                map: output.attempt.task, attempt: output.attempt, host: worker.registration.shuffleHost,
-                port: worker.registration.shufflePort)
-        }
     }
 
     private func noteMapPhase() {

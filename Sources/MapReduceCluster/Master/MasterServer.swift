@@ -48,6 +48,7 @@ public final class MasterServer: Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.acceptWorkers() }
                 group.addTask { await self.tick() }
+                group.addTask { await self.flushMapOutputs() }
             }
         }
         let result: Result<T, any Error>
@@ -115,6 +116,13 @@ public final class MasterServer: Sendable {
         }
     }
 
+    /// Sends where new map outputs are every 100 ms: reducers learn them soon, in few messages.
+    private func flushMapOutputs() async {
+        while (try? await Task.sleep(for: .milliseconds(100))) != nil {
+            await self.master.flushMapOutputs()
+        }
+    }
+
     /// Tells the workers to exit and waits a little for them to go, cancelled or not.
     private func stopWorkers(reason: String) async {
         let master = self.master
@@ -132,12 +140,12 @@ public final class MasterServer: Sendable {
         guard case .register(let registration) = try await connection.expect() else {
             throw ProtocolError("\(connection.peer) did not register")
         }
-        let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
+        let (outbox, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
         let id = await self.master.register(registration, outbox: continuation)
         let outbound = connection.outbound
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await message in outbox { try await outbound.write(message.encoded()) }
+                for await frame in outbox { try await outbound.write(frame) }
                 channel.channel.close(promise: nil)
             }
             var reason = "connection closed"

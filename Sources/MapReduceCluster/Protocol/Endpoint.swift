@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 
 /// A `HOST:PORT` address.
-public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+public struct Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
     public var host: String
     public var port: Int
 
@@ -125,7 +125,7 @@ public enum Network {
 
     private static func framed(_ channel: any Channel, limit: FrameLimit = FrameLimit(FrameLimits.maxFrameLength)) throws -> FramedChannel {
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(limit: limit)))
-        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+        try channel.pipeline.syncOperations.addHandler(FrameEncoder())
         return try FramedChannel(wrappingChannelSynchronously: channel)
     }
 }

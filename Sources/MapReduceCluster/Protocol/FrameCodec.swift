@@ -27,15 +27,20 @@ public struct FrameDecoder: ByteToMessageDecoder {
     }
 }
 
-/// Writes each outbound buffer as one `| length: u32 | payload |` frame.
-public struct FrameEncoder: MessageToByteEncoder {
+/// Writes each outbound buffer as one `| length: u32 | payload |` frame: the length, then the
+/// payload as it is, not copied (a message sent alike to many peers is one buffer for all).
+public final class FrameEncoder: ChannelOutboundHandler {
     public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
 
     public init() {}
 
-    public func encode(data: ByteBuffer, out: inout ByteBuffer) throws {
-        out.writeInteger(UInt32(data.readableBytes))
-        out.writeImmutableBuffer(data)
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let payload = self.unwrapOutboundIn(data)
+        var length = context.channel.allocator.buffer(capacity: 4)
+        length.writeInteger(UInt32(payload.readableBytes))
+        context.write(self.wrapOutboundOut(length), promise: nil)
+        context.write(self.wrapOutboundOut(payload), promise: promise)
     }
 }
 

@@ -43,8 +43,11 @@ extension Message {
             try check.attempt(body.attempt)
         case .mapOutputsFetched(let body):
             try check.attempt(body.reduceAttempt, kind: .reduce)
-            try check.that(body.maps.count <= PeerInputLimits.maxTasks, "\(body.maps.count) maps")
-            for map in body.maps { try check.task(map) }
+            try check.that(body.maps.count <= PeerInputLimits.maxTasks, "\(body.maps.count) ranges of maps")
+            for range in body.maps {
+                try check.task(range.lowerBound)
+                try check.task(range.upperBound)
+            }
         case .mapOutputsRecovered(let body):
             try check.that(body.attempts.count <= PeerInputLimits.maxTasks, "\(body.attempts.count) attempts")
             for attempt in body.attempts { try check.attempt(attempt, kind: .map) }
@@ -67,13 +70,18 @@ extension Message {
             try check.attempt(body.attempt, kind: .reduce)
             try check.that((0...PeerInputLimits.maxTasks).contains(body.mapCount), "mapCount \(body.mapCount)")
         case .mapOutputs(let body):
-            try check.attempt(body.reduceAttempt, kind: .reduce)
-            try check.that(body.locations.count <= PeerInputLimits.maxTasks, "\(body.locations.count) locations")
-            for location in body.locations {
-                try check.attempt(location.attempt, kind: .map)
-                try check.that(location.map == location.attempt.task, "location of map \(location.map) names \(location.attempt)")
-                try check.host(location.host, "host")
-                try check.port(location.port, "port")
+            try check.sequence(body.job, "job")
+            try check.that(body.servers.count <= PeerInputLimits.maxTasks, "\(body.servers.count) servers")
+            for server in body.servers {
+                try check.host(server.host, "host")
+                try check.port(server.port, "port")
+            }
+            try check.that(body.outputs.count % 3 == 0, "\(body.outputs.count) output numbers, not three for each output")
+            try check.that(body.outputs.count / 3 <= PeerInputLimits.maxTasks, "\(body.outputs.count / 3) outputs")
+            for index in stride(from: 0, to: body.outputs.count, by: 3) {
+                try check.task(body.outputs[index])
+                try check.sequence(body.outputs[index + 1], "attempt number")
+                try check.that(body.servers.indices.contains(body.outputs[index + 2]), "server index \(body.outputs[index + 2])")
             }
         case .killTask(let body):
             try check.attempt(body.attempt)

@@ -94,6 +94,14 @@ public struct Register: Codable, Sendable, Equatable {
     public var slots: Int
     public var hostName: String
     public var processID: Int32
+
+    public init(shuffleHost: String, shufflePort: Int, slots: Int, hostName: String, processID: Int32) {
+        self.shuffleHost = shuffleHost
+        self.shufflePort = shufflePort
+        self.slots = slots
+        self.hostName = hostName
+        self.processID = processID
+    }
 }
 
 /// The master accepts a worker.
@@ -149,17 +157,38 @@ public struct RunMap: Codable, Sendable, Equatable {
     public var task: MapTask
 }
 
-/// Run this reduce task attempt over the output of `mapCount` map tasks, whose locations follow in `mapOutputs`.
+/// Run this reduce task attempt over the output of `mapCount` map tasks, whose locations the
+/// worker has been told in `mapOutputs` messages of the job, or is told in those that follow.
 public struct RunReduce: Codable, Sendable, Equatable {
     public var attempt: AttemptID
     public var mapCount: Int
 }
 
-/// Where finished map outputs can be fetched, for a running reduce attempt.
+/// Where finished map outputs of job `job` can be fetched, for every reduce attempt of the
+/// job the worker runs now or later. A later location of a map replaces an earlier one.
 public struct MapOutputs: Codable, Sendable, Equatable {
-    public var reduceAttempt: AttemptID
-    public var locations: [MapOutputLocation]
+    public var job: Int
+    /// The shuffle services the outputs are on; `outputs` names them by index.
+    public var servers: [Endpoint]
+    /// Three numbers for each output: its map task, the attempt's number, and the index of its shuffle service in `servers`.
+    public var outputs: [Int]
+
+    public init(job: Int, servers: [Endpoint], outputs: [Int]) {
+        self.job = job
+        self.servers = servers
+        self.outputs = outputs
+    }
+
+    /// The outputs, with the attempt ids and addresses they stand for (the message must be valid).
+    public var locations: [MapOutputLocation] {
+        stride(from: 0, to: self.outputs.count - 2, by: 3).map { index in
+            let (map, attempt, server) = (self.outputs[index], self.outputs[index + 1], self.servers[self.outputs[index + 2]])
+            return MapOutputLocation(
+                map: map, attempt: AttemptID(.map, task: map, attempt: attempt, job: self.job), host: server.host, port: server.port)
+        }
+    }
 }
+
 
 /// The shuffle service that holds a map task's output.
 public struct MapOutputLocation: Codable, Sendable, Hashable {
@@ -174,6 +203,11 @@ public struct MapOutputLocation: Codable, Sendable, Hashable {
 public struct TaskSucceeded: Codable, Sendable, Equatable {
     public var attempt: AttemptID
     public var counters: Counters
+
+    public init(attempt: AttemptID, counters: Counters) {
+        self.attempt = attempt
+        self.counters = counters
+    }
 }
 
 /// An attempt failed; `message` is one line, the user's own error text where user code threw.
@@ -182,6 +216,12 @@ public struct TaskFailed: Codable, Sendable, Equatable {
     public var message: String
     /// For a map attempt whose user code threw on a record: that record's number within the split.
     public var record: Int64?
+
+    public init(attempt: AttemptID, message: String, record: Int64?) {
+        self.attempt = attempt
+        self.message = message
+        self.record = record
+    }
 }
 
 /// A reduce attempt could not fetch a map output.
@@ -208,12 +248,27 @@ public struct TaskKilled: Codable, Sendable, Equatable {
 /// A reduce attempt holds these maps' outputs now, so losing their worker no longer matters to it.
 public struct MapOutputsFetched: Codable, Sendable, Equatable {
     public var reduceAttempt: AttemptID
-    /// Map task numbers.
-    public var maps: [Int]
+    /// Map task numbers, as ranges.
+    public var maps: [ClosedRange<Int>]
 
-    public init(reduceAttempt: AttemptID, maps: [Int]) {
+    public init(reduceAttempt: AttemptID, maps: [ClosedRange<Int>]) {
         self.reduceAttempt = reduceAttempt
         self.maps = maps
+    }
+
+    /// The message for map task numbers `numbers`, as few ranges as they make.
+    public init(reduceAttempt: AttemptID, numbers: some Sequence<Int>) {
+        var ranges: [ClosedRange<Int>] = []
+        for number in numbers.sorted() {
+            if let last = ranges.last, number <= last.upperBound {
+                continue
+            } else if let last = ranges.last, last.upperBound + 1 == number {
+                ranges[ranges.count - 1] = last.lowerBound...number
+            } else {
+                ranges.append(number...number)
+            }
+        }
+        self.init(reduceAttempt: reduceAttempt, maps: ranges)
     }
 }
 

@@ -9,7 +9,7 @@ import MapReduce
 /// in a row.
 extension Scheduler {
     mutating func failed(_ attempt: AttemptID, on id: WorkerID, message: String, record: Int64?, at now: Duration) {
-        if self.workers[id]?.stopping.remove(attempt) != nil { return }
+        if self.stopped(attempt, on: id) { return }
         guard let running = self.runningAttempt(attempt), running.worker == id else { return }
         self.end(attempt, at: now, outcome: .failed)
         self.counters.add(attempt.kind == .map ? .failedMapAttempts : .failedReduceAttempts, 1)
@@ -21,7 +21,7 @@ extension Scheduler {
         if worker.excludedAt != nil {
             return
         } else if worker.failedTasks.count >= MasterOptions.failuresBeforeExclusion {
-            self.workers[id]?.excludedAt = now
+            self.exclude(id, at: now)
             self.emit(.exclude(id))
         } else {
             self.charge(attempt, message: message)
@@ -39,7 +39,7 @@ extension Scheduler {
     /// Worker `id` is gone: its attempts are killed (a lone one is charged with the death),
     /// and its finished map outputs run again if a reduce attempt still needs them.
     mutating func lose(_ id: WorkerID, reason: String, at now: Duration) {
-        guard let worker = self.workers.removeValue(forKey: id) else { return }
+        guard let worker = self.removeWorker(id) else { return }
         let alone = worker.running.count + worker.stopping.count == 1
         for attempt in worker.running.sorted(by: { $0.description < $1.description }) {
             let records = self[attempt].running[attempt]?.records
@@ -58,7 +58,7 @@ extension Scheduler {
             }
         }
         for index in self.maps.indices where self.maps[index].done?.worker == id {
-            if self.isOutputNeeded(index) { self.rerun(index, because: .outputLost) } else { self.maps[index].outputLost = true }
+            if self.isOutputNeeded(index) { self.rerun(index, because: .outputLost) } else { self.indexes.lostOutputs.insert(index) }
         }
     }
 

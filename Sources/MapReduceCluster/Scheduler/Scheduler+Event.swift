@@ -14,7 +14,7 @@ extension Scheduler {
         /// An attempt that was killed has stopped; its slot is free.
         case attemptStopped(AttemptID, on: WorkerID)
         /// A reduce attempt holds these maps' outputs now.
-        case outputsFetched(reduce: AttemptID, maps: [Int], on: WorkerID)
+        case outputsFetched(reduce: AttemptID, maps: [ClosedRange<Int>], on: WorkerID)
         /// A worker serves these finished map attempts' outputs, found where a dead worker left them.
         case outputsRecovered([AttemptID], on: WorkerID)
         /// Worker `on` says its reduce attempt could not fetch a map attempt's output.
@@ -28,10 +28,10 @@ extension Scheduler {
     /// What the master must do.
     enum Command: Sendable, Equatable {
         case runMap(AttemptID, on: WorkerID, skipRecords: Set<Int64>)
-        /// Start a reduce attempt, with the map outputs there are so far.
-        case runReduce(AttemptID, on: WorkerID, mapOutputs: [MapOutputAt])
-        /// Tell a running reduce attempt where more map outputs are.
-        case announce([MapOutputAt], to: AttemptID, on: WorkerID)
+        /// Start a reduce attempt; it is told where every map output announced so far is.
+        case runReduce(AttemptID, on: WorkerID)
+        /// Tell every running reduce attempt, and every one started later, where a map output is now.
+        case announce(MapOutputAt)
         case kill(AttemptID, on: WorkerID)
         /// Fetch partition `partition` of a map output as a reducer would, and say how it went
         /// (`outputChecked`): a reducer could not.

@@ -2,10 +2,10 @@ import MapReduce
 
 /// Whom to believe when a reducer says it cannot fetch a map output. A
 /// report counts only from the reduce attempt it names, running on the
-/// worker that sent it, about a map attempt it was told of and has not
-/// fetched. One reducer's word alone re-runs nothing: the map runs again
-/// when reduce attempts on two different workers could not fetch its
-/// output, or when the master could not fetch it either (it checks the
+/// worker that sent it, about the map's current output (every running
+/// reduce attempt is told of it) that it has not fetched. One reducer's
+/// word alone re-runs nothing: the map runs again when reduce attempts on
+/// two different workers could not fetch its output, or when the master could not fetch it either (it checks the
 /// output itself, as a reducer would, at the first report); a map whose
 /// worker died runs again anyway. A reduce attempt that keeps reporting
 /// outputs that are fine (another reducer fetched them, or the master's
@@ -19,7 +19,6 @@ extension Scheduler {
         guard map.kind == .map, self.isKnown(map), self.maps[map.task].done?.attempt == map else {
             return "the output is not the map's current one"
         }
-        guard self.announced[reduce]?.contains(map) == true else { return "the reduce attempt was not told of that output" }
         guard self.fetched[reduce]?.contains(map.task) != true else { return "the reduce attempt said it fetched that output" }
         return nil
     }
@@ -58,16 +57,30 @@ extension Scheduler {
 
     /// Reduce attempt `reduce` holds these maps' outputs now: they are fine, and reducers
     /// that keep saying they cannot fetch them may be to blame.
-    mutating func outputsFetched(_ maps: [Int], by reduce: AttemptID, on id: WorkerID, at now: Duration) {
+    mutating func outputsFetched(_ maps: [ClosedRange<Int>], by reduce: AttemptID, on id: WorkerID, at now: Duration) {
         guard self.runningAttempt(reduce)?.worker == id else { return }
-        let maps = Set(maps.filter { self.maps.indices.contains($0) })
-        self.fetched[reduce, default: []].formUnion(maps)
-        for map in maps.sorted() where self.maps[map].done != nil {
-            self.maps[map].output.fetchedBy.insert(reduce)
+        let ranges = Self.merged(maps, within: self.maps.count)
+        for range in ranges { self.fetched[reduce]?.insert(contentsOf: range) }
+        for map in ranges.joined() where self.maps[map].done != nil {
+            self.maps[map].output.noteFetched(by: reduce)
             for reporter in self.maps[map].output.failures.keys.sorted(by: { $0.description < $1.description }) {
                 self.blameIfItKeepsFailing(reporter, at: now)
             }
         }
+    }
+
+    /// `ranges` cut to task numbers below `count`, in order, overlapping and adjacent ones joined.
+    static func merged(_ ranges: [ClosedRange<Int>], within count: Int) -> [ClosedRange<Int>] {
+        var merged: [ClosedRange<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where range.upperBound >= 0 && range.lowerBound < count {
+            let range = max(range.lowerBound, 0)...min(range.upperBound, count - 1)
+            if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
     }
 
     /// Fails running reduce attempt `reduce` if it has reported `fetchFailuresBeforeBlame`
@@ -82,8 +95,7 @@ extension Scheduler {
         self.emit(.blame(reduce, on: running.worker, reason: reason))
         self.failed(reduce, on: running.worker, message: reason, record: nil, at: now)
         // Its code still runs: it keeps its slot until it has stopped.
-        guard self.workers[running.worker] != nil else { return }
-        self.workers[running.worker]!.stopping.insert(reduce)
+        guard self.updateWorker(running.worker, { $0.stopping.insert(reduce) }) != nil else { return }
         self.emit(.kill(reduce, on: running.worker))
     }
 
@@ -104,10 +116,14 @@ extension Scheduler {
 
         /// Reduce attempts that reported they could not fetch it.
         var failures: [AttemptID: FetchFailures] = [:]
-        /// Reduce attempts that fetched it.
-        var fetchedBy: Set<AttemptID> = []
+        /// The first two reduce attempts that fetched it: enough to know whether one other than a given one did.
+        private(set) var fetchedBy: [AttemptID] = []
         /// The master's own fetch of it.
         var check = Check.notAsked
+
+        mutating func noteFetched(by reduce: AttemptID) {
+            if self.fetchedBy.count < 2, !self.fetchedBy.contains(reduce) { self.fetchedBy.append(reduce) }
+        }
 
         /// Whether the output is known to be fine, by someone other than `reduce`.
         func isFine(for reduce: AttemptID) -> Bool {

@@ -14,9 +14,9 @@ struct Scheduler: Sendable {
     var reduces: [TaskState]
     var workers: [WorkerID: WorkerState] = [:]
     /// For each running reduce attempt: the maps whose outputs it holds.
-    var fetched: [AttemptID: Set<Int>] = [:]
-    /// For each running reduce attempt: the map attempts whose outputs it was told of.
-    var announced: [AttemptID: Set<AttemptID>] = [:]
+    var fetched: [AttemptID: TaskSet] = [:]
+    /// The indexes that keep each event's work small (see `SchedulerIndexes`).
+    var indexes: SchedulerIndexes
     /// The scheduler's counters: failed, killed and backup attempts.
     var counters = Counters()
     /// Every attempt that ended, in the order they ended.
@@ -39,6 +39,7 @@ struct Scheduler: Sendable {
         self.job = job
         self.maps = Array(repeating: TaskState(), count: maps)
         self.reduces = Array(repeating: TaskState(), count: reduces)
+        self.indexes = SchedulerIndexes(maps: maps, reduces: reduces)
     }
 
     /// Acts on `event`, which happened at `now`, and returns what the master must do.
@@ -49,7 +50,7 @@ struct Scheduler: Sendable {
         }
         switch event {
         case .workerRegistered(let id, let slots, let stopping):
-            if self.workers[id] == nil { self.workers[id] = WorkerState(slots: slots, stopping: stopping) }
+            if self.workers[id] == nil { self.add(id, WorkerState(slots: slots, stopping: stopping)) }
         case .workerLost(let id, let reason):
             self.lose(id, reason: reason, at: now)
         case .attemptSucceeded(let attempt, let id):
@@ -57,7 +58,7 @@ struct Scheduler: Sendable {
         case .attemptFailed(let attempt, let id, let message, let record):
             self.failed(attempt, on: id, message: message, record: record, at: now)
         case .attemptStopped(let attempt, let id):
-            self.workers[id]?.stopping.remove(attempt)
+            self.stopped(attempt, on: id)
         case .outputsFetched(let reduce, let maps, let id):
             self.outputsFetched(maps, by: reduce, on: id, at: now)
         case .outputsRecovered(let attempts, let id):
@@ -71,6 +72,7 @@ struct Scheduler: Sendable {
         }
         // Whether an attempt straggles changes with time alone: ticks look, twice a second.
         if !self.isOver { self.place(at: now, lookingForStragglers: event == .tick) }
+        self.compactFreeSlotIndex()
         defer { self.commands = [] }
         return self.commands
     }
@@ -85,10 +87,10 @@ struct Scheduler: Sendable {
     private mutating func release(_ event: Event) {
         switch event {
         case .attemptSucceeded(let attempt, let id), .attemptFailed(let attempt, let id, _, _), .attemptStopped(let attempt, let id):
-            self.workers[id]?.running.remove(attempt)
-            self.workers[id]?.stopping.remove(attempt)
+            self.updateWorker(id) { $0.running.remove(attempt) }
+            self.stopped(attempt, on: id)
         case .workerLost(let id, _):
-            self.workers[id] = nil
+            self.removeWorker(id)
         default:
             break
         }
@@ -132,10 +134,11 @@ struct Scheduler: Sendable {
     // MARK: Events
 
     private mutating func succeeded(_ attempt: AttemptID, on id: WorkerID, at now: Duration) {
-        if self.workers[id]?.stopping.remove(attempt) != nil { return }
+        if self.stopped(attempt, on: id) { return }
         guard let running = self.runningAttempt(attempt), running.worker == id else { return }
         self.end(attempt, at: now, outcome: .succeeded)
         self[attempt].done = Done(attempt: attempt, worker: id, duration: now - running.started)
+        self.refreshIdleness(of: attempt)
         self[attempt].output = OutputReports()
         // A task that finished has shown it does not take its worker down: should its output be
         // lost and the map run again, only deaths from then on count.
@@ -165,11 +168,12 @@ struct Scheduler: Sendable {
             if let done = self.maps[attempt.task].done {
                 guard done.attempt == attempt, self.workers[done.worker] == nil else { continue }
                 self.maps[attempt.task].done!.worker = id
-                self.maps[attempt.task].outputLost = false
+                self.indexes.lostOutputs.remove(attempt.task)
                 self.maps[attempt.task].output = OutputReports()
                 self.announce(MapOutputAt(attempt: attempt, worker: id))
             } else {
                 self.maps[attempt.task].done = Done(attempt: attempt, worker: id, duration: duration)
+                self.refreshIdleness(of: attempt)
                 self.mapsDone += 1
                 for rerun in self.maps[attempt.task].running.keys.sorted(by: { $0.description < $1.description }) {
                     self.kill(rerun, at: now)
@@ -179,12 +183,9 @@ struct Scheduler: Sendable {
         }
     }
 
-    /// Tells every running reduce attempt where a map output is.
+    /// Tells every running reduce attempt, and every one to come, where a map output is.
     private mutating func announce(_ output: MapOutputAt) {
-        for (reduce, worker) in self.runningReduces() {
-            self.announced[reduce, default: []].insert(output.attempt)
-            self.emit(.announce([output], to: reduce, on: worker))
-        }
+        self.emit(.announce(output))
     }
 
     /// Every reduce task is done: what still runs (backups, maps no longer needed) is killed, and the winners committed.
@@ -202,10 +203,11 @@ struct Scheduler: Sendable {
     mutating func end(_ attempt: AttemptID, at now: Duration, outcome: FinishedAttempt.Outcome) {
         guard let running = self[attempt].running.removeValue(forKey: attempt) else { return }
         // A backup is for a straggling attempt; with none left running, a new one starts afresh.
-        if self[attempt].running.isEmpty { self[attempt].wantsBackup = false }
-        self.workers[running.worker]?.running.remove(attempt)
+        if self[attempt].running.isEmpty { self.indexes.backupsWanted[attempt.kind].remove(attempt.task) }
+        self.updateWorker(running.worker) { $0.running.remove(attempt) }
+        if attempt.kind == .reduce { self.indexes.runningReduceAttempts -= 1 }
         self.fetched[attempt] = nil
-        self.announced[attempt] = nil
+        self.refreshIdleness(of: attempt)
         self.history.append(
             FinishedAttempt(attempt: attempt, worker: running.worker, started: running.started, ended: now, outcome: outcome))
     }
@@ -214,7 +216,7 @@ struct Scheduler: Sendable {
     mutating func kill(_ attempt: AttemptID, at now: Duration) {
         guard let worker = self[attempt].running[attempt]?.worker else { return }
         self.end(attempt, at: now, outcome: .killed)
-        self.workers[worker]?.stopping.insert(attempt)
+        self.updateWorker(worker) { $0.stopping.insert(attempt) }
         self.counters.add(.killedAttempts, 1)
         self.emit(.kill(attempt, on: worker))
     }
@@ -224,16 +226,16 @@ struct Scheduler: Sendable {
         guard self.maps[index].done != nil else { return }
         self.emit(.rerun(map: index, because: cause))
         self.maps[index].done = nil
-        self.maps[index].outputLost = false
+        self.indexes.lostOutputs.remove(index)
         self.maps[index].output = OutputReports()
         self.maps[index].waitingSince = nil
         self.mapsDone -= 1
+        self.refreshIdleness(of: AttemptID(.map, task: index, attempt: 0))
     }
 
-    /// Running reduce attempts and their workers.
-    func runningReduces() -> [(AttemptID, WorkerID)] {
-        self.reduces.flatMap { task in task.running.map { ($0.key, $0.value.worker) } }
-            .sorted { $0.0.description < $1.0.description }
+    /// Where every finished map's output is now, by map.
+    func mapOutputs() -> [MapOutputAt] {
+        self.maps.compactMap { $0.done.map { MapOutputAt(attempt: $0.attempt, worker: $0.worker) } }
     }
 
     mutating func emit(_ command: Command) {

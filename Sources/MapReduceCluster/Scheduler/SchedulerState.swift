@@ -9,9 +9,6 @@ extension Scheduler {
         /// For a map: every attempt that finished, and how long it took; a worker may
         /// recover one's output after its own worker died.
         var finished: [AttemptID: Duration] = [:]
-        /// For a finished map: its worker is gone, but every reduce attempt that needs the output has it.
-        /// A reduce attempt that starts afresh runs the map again.
-        var outputLost = false
         /// Attempts started so far; the next one is numbered one more.
         var attemptsStarted = 0
         /// Failures charged to the task; `maxAttempts` of them give it up.
@@ -23,10 +20,8 @@ extension Scheduler {
         var failedOn: Set<WorkerID> = []
         /// For a map: how many attempts each record (by number within the split) made fail.
         var recordFailures: [Int64: Int] = [:]
-        /// Since when the idle task has found no free slot.
+        /// For an idle map: since when it has found no free slot.
         var waitingSince: Duration?
-        /// Whether the task straggles and waits for a slot for its backup attempt.
-        var wantsBackup = false
         /// Whether a backup attempt was ever started; a task gets at most one.
         var backedUp = false
         /// For a finished map: what reducers and the master found of the output of `done`.

@@ -20,18 +20,24 @@ actor ReduceFetcher {
     private let memory: MemoryBudget
     private var waiter: CheckedContinuation<[ReduceInput], any Error>?
     private var cancelled = false
+    /// Maps whose segments arrived and that the master has not been told of yet.
+    private var unreported: [Int] = []
 
     /// Fetches at once per reduce attempt.
     static let parallelFetches = 4
     /// Tries of one location before the failure is reported to the master.
     static let triesBeforeReport = 3
+    /// How long arrived segments wait to be reported together.
+    static let reportDelay: Duration = .milliseconds(100)
 
+    /// A fetcher for `attempt`, which starts with the map output locations `known`.
     init(
-        attempt: AttemptID, mapCount: Int, secret: Secret, security: TransportSecurity?, directory: String, memoryBudget: Int64,
-        logger: Logger, report: @escaping @Sendable (Message) -> Void
+        attempt: AttemptID, mapCount: Int, known: [MapOutputLocation], secret: Secret, security: TransportSecurity?, directory: String,
+        memoryBudget: Int64, logger: Logger, report: @escaping @Sendable (Message) -> Void
     ) {
         self.attempt = attempt
         self.mapCount = mapCount
+        for location in known where location.map < mapCount { self.locations[location.map] = location }
         self.secret = secret
         self.security = security
         self.directory = directory
@@ -49,11 +55,7 @@ actor ReduceFetcher {
                 self.logger.warning("ignored the location of a map the job does not have", metadata: ["map": "\(location.attempt)"])
                 continue
             }
-            if let known = self.locations[location.map],
-                known.attempt.attempt > location.attempt.attempt || known == location
-            {
-                continue
-            }
+            guard location.supersedes(self.locations[location.map]) else { continue }
             self.locations[location.map] = location
             self.inFlight.removeValue(forKey: location.map)?.cancel()
         }
@@ -64,6 +66,7 @@ actor ReduceFetcher {
     func inputs() async throws -> [ReduceInput] {
         if self.cancelled { throw CancellationError() }
         if self.fetched.count == self.mapCount { return self.ordered() }
+        self.startFetches()
         return try await withCheckedThrowingContinuation { self.waiter = $0 }
     }
 
@@ -127,12 +130,36 @@ actor ReduceFetcher {
     private func arrived(_ input: ReduceInput, for location: MapOutputLocation) {
         self.inFlight[location.map] = nil
         self.fetched[location.map] = input
-        self.report(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: self.attempt, maps: [location.map])))
+        self.unreported.append(location.map)
+        if self.fetched.count == self.mapCount {
+            self.reportFetched()
+        } else if self.unreported.count == 1 {
+            Task {
+                try? await Task.sleep(for: Self.reportDelay)
+                self.reportFetched()
+            }
+        }
         if self.fetched.count == self.mapCount, let waiter = self.waiter {
             self.waiter = nil
             waiter.resume(returning: self.ordered())
         }
         self.startFetches()
+    }
+
+    /// Tells the master which maps' segments arrived since it was last told, in one message.
+    private func reportFetched() {
+        guard !self.unreported.isEmpty, !self.cancelled else { return }
+        self.report(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: self.attempt, numbers: self.unreported)))
+        self.unreported = []
+    }
+}
+
+extension MapOutputLocation {
+    /// Whether this location of a map's output replaces `known`: it is of a later attempt, or of
+    /// the same one served elsewhere (recovered by a worker that took over its host's files).
+    func supersedes(_ known: MapOutputLocation?) -> Bool {
+        guard let known else { return true }
+        return known.attempt.attempt < self.attempt.attempt || (known.attempt.attempt == self.attempt.attempt && known != self)
     }
 }
 

@@ -24,6 +24,9 @@ actor Worker {
     private let logger: Logger
     /// The current job's attempts that have not been reported on yet.
     private var running: [AttemptID: RunningAttempt] = [:]
+    /// The current job's number, and where its map outputs are by map: each reduce attempt starts with them.
+    private var jobNumber = 0
+    private var mapOutputs: [Int: MapOutputLocation] = [:]
 
     init(
         id: String, jobs: [AnyJob], workDirectory: String, adopted: [String], shuffle: ShuffleServer, secret: Secret,
@@ -50,9 +53,7 @@ actor Worker {
         case .runReduce(let run):
             self.start(run)
         case .mapOutputs(let outputs):
-            if let fetcher = self.running[outputs.reduceAttempt]?.fetcher {
-                Task { await fetcher.add(outputs.locations) }
-            }
+            self.learn(outputs)
         case .heartbeat:
             break
         case .killTask(let kill):
@@ -64,6 +65,18 @@ actor Worker {
             self.logger.warning("unexpected message from the master", metadata: ["message": "\(message.name)"])
         }
         return true
+    }
+
+    /// Notes where the current job's map outputs are, and tells its running reduce attempts.
+    private func learn(_ outputs: MapOutputs) {
+        guard outputs.job == self.jobNumber else { return }
+        let locations = outputs.locations
+        for location in locations where location.supersedes(self.mapOutputs[location.map]) {
+            self.mapOutputs[location.map] = location
+        }
+        for fetcher in self.running.values.compactMap(\.fetcher) {
+            Task { await fetcher.add(locations) }
+        }
     }
 
     /// How far each running attempt has got, for the next heartbeat.
@@ -103,6 +116,8 @@ actor Worker {
         self.job = job
         self.settings = settings
         self.master = start.master
+        self.jobNumber = start.number
+        self.mapOutputs = [:]
         self.logger.info("job started", metadata: ["job": "\(job.name)", "number": "\(start.number)"])
         let recovered = RecoveredMapOutputs.find(in: self.adopted, master: start.master, job: start.number)
         guard !recovered.isEmpty else { return }
@@ -139,8 +154,8 @@ actor Worker {
         let directory = "\(settings.workDirectory)/\(attempt)"
         let outbox = self.outbox
         let fetcher = ReduceFetcher(
-            attempt: attempt, mapCount: run.mapCount, secret: self.secret, security: self.security, directory: directory,
-            memoryBudget: Int64(settings.sortBufferBytes), logger: self.logger
+            attempt: attempt, mapCount: run.mapCount, known: Array(self.mapOutputs.values), secret: self.secret, security: self.security,
+            directory: directory, memoryBudget: Int64(settings.sortBufferBytes), logger: self.logger
         ) { outbox.yield($0) }
         let entry = RunningAttempt(fetcher: fetcher)
         self.running[attempt] = entry
