@@ -31,7 +31,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "MapReduce", dependencies: ["CMapReduceZlib"]),
+        .systemLibrary(name: "CMapReduceMalloc"),
+        .target(name: "MapReduce", dependencies: ["CMapReduceZlib", "CMapReduceMalloc"]),
         .target(
             name: "MapReduceCluster",
             dependencies: [

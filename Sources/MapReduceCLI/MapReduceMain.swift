@@ -20,12 +20,14 @@ public enum MapReduceMain {
     public static func run<each C: JobChain>(chains: repeat (each C).Type, jobs: [AnyJob] = []) async {
         var erased: [AnyChain] = []
         for chain in repeat each chains { erased.append(AnyChain(chain)) }
+        LargeAllocations.returnToSystem()
         JobRegistry.register(jobs: jobs, chains: erased)
         await JobCommand.main()
     }
 
     /// Parses the command line and runs it for `jobs`; exits the process.
     public static func run(jobs: [AnyJob]) async {
+        LargeAllocations.returnToSystem()
         JobRegistry.register(jobs: jobs, chains: [])
         await JobCommand.main()
     }

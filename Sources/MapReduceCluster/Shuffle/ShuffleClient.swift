@@ -37,7 +37,7 @@ public enum ShuffleClient {
             return header
         } then: { connection, header, _ in
             let name = "partition \(partition) of \(location.attempt) from \(endpoint)"
-            var sink = try SegmentSink(destination(header.segment))
+            var sink = try SegmentSink(destination(header.segment), length: header.segment.length)
             var crc = CRC32()
             var received: Int64 = 0
             while true {
@@ -72,8 +72,11 @@ private struct SegmentSink: ~Copyable {
     private var bytes: [UInt8] = []
     private var file: FileWriter?
 
-    init(_ destination: ShuffleClient.Destination) throws {
+    /// A sink for a segment of `length` bytes; one kept in memory takes just
+    /// that (the destination is `memory` only when they fit the budget).
+    init(_ destination: ShuffleClient.Destination, length: Int64) throws {
         self.destination = destination
+        if case .memory = destination { self.bytes.reserveCapacity(Int(length)) }
         if case .file(let path) = destination { self.file = try FileWriter(path: path, access: .ownerOnly) } else { self.file = nil }
     }
 
