@@ -27,13 +27,13 @@ struct JSONReader {
     }
 
     /// Reads an object, handing `field` each key (with the reader before its value); false if it
-    /// is not an object, if a key comes twice, or if `field` answers false (it could not read the value).
+    /// is not an object, or if `field` answers false: it could not read the value, or had it already
+    /// (see `set`).
     mutating func object(_ field: (inout JSONReader, String) -> Bool) -> Bool {
         guard self.consume(UInt8(ascii: "{")) else { return false }
         if self.consume(UInt8(ascii: "}")) { return true }
-        var seen: Set<String> = []
         repeat {
-            guard let key = self.string(), seen.insert(key).inserted, self.consume(UInt8(ascii: ":")), field(&self, key) else { return false }
+            guard let key = self.string(), self.consume(UInt8(ascii: ":")), field(&self, key) else { return false }
         } while self.consume(UInt8(ascii: ","))
         return self.consume(UInt8(ascii: "}"))
     }
@@ -87,6 +87,14 @@ struct JSONReader {
         }
         if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
         return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
+
+    /// Puts a field's value in `slot`; false if there is none (it could not be read) or the slot
+    /// is taken already (the key came twice).
+    static func set<T>(_ slot: inout T?, _ value: T?) -> Bool {
+        guard slot == nil, let value else { return false }
+        slot = value
+        return true
     }
 
     private mutating func skipSpace() {

@@ -11,7 +11,8 @@ extension Message {
 
     /// The message as one frame's payload: a type byte, then the body.
     public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 64)
+        // Room for the most frequent messages (runMap, heartbeat, killTask) at once.
+        var buffer = allocator.buffer(capacity: 256)
         func json(_ kind: Kind, _ body: some Encodable) {
             buffer.writeInteger(kind.rawValue)
             // Encoding these plain structs to JSON cannot fail.

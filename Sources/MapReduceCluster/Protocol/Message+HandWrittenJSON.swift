@@ -25,7 +25,7 @@ extension Heartbeat: JSONReadable {
     static func read(from reader: inout JSONReader) -> Heartbeat? {
         var progress: [AttemptProgress]?
         guard reader.object({ reader, key in
-            guard key == "progress" else { return false }
+            guard key == "progress", progress == nil else { return false }
             var entries: [AttemptProgress] = []
             guard reader.array({ reader in AttemptProgress.read(from: &reader).map { entries.append($0) } != nil }) else { return false }
             progress = entries
@@ -41,11 +41,10 @@ extension AttemptProgress {
         var records: Int64?
         guard reader.object({ reader, key in
             switch key {
-            case "attempt": attempt = AttemptID.read(from: &reader)
-            case "records": records = reader.integer()
+            case "attempt": return JSONReader.set(&attempt, AttemptID.read(from: &reader))
+            case "records": return JSONReader.set(&records, reader.integer())
             default: return false
             }
-            return true
         }), let attempt, let records else { return nil }
         return AttemptProgress(attempt: attempt, records: records)
     }
@@ -57,11 +56,10 @@ extension TaskSucceeded: JSONReadable {
         var counters: Counters?
         guard reader.object({ reader, key in
             switch key {
-            case "attempt": attempt = AttemptID.read(from: &reader)
-            case "counters": counters = Counters.read(from: &reader)
+            case "attempt": return JSONReader.set(&attempt, AttemptID.read(from: &reader))
+            case "counters": return JSONReader.set(&counters, Counters.read(from: &reader))
             default: return false
             }
-            return true
         }), let attempt, let counters else { return nil }
         return TaskSucceeded(attempt: attempt, counters: counters)
     }
@@ -72,8 +70,7 @@ extension TaskKilled: JSONReadable {
         var attempt: AttemptID?
         guard reader.object({ reader, key in
             guard key == "attempt" else { return false }
-            attempt = AttemptID.read(from: &reader)
-            return true
+            return JSONReader.set(&attempt, AttemptID.read(from: &reader))
         }), let attempt else { return nil }
         return TaskKilled(attempt: attempt)
     }
@@ -85,11 +82,10 @@ extension MapOutputsFetched: JSONReadable {
         var maps: [ClosedRange<Int>]?
         guard reader.object({ reader, key in
             switch key {
-            case "reduceAttempt": attempt = AttemptID.read(from: &reader)
-            case "maps": maps = Self.readRanges(from: &reader)
+            case "reduceAttempt": return JSONReader.set(&attempt, AttemptID.read(from: &reader))
+            case "maps": return JSONReader.set(&maps, Self.readRanges(from: &reader))
             default: return false
             }
-            return true
         }), let attempt, let maps else { return nil }
         return MapOutputsFetched(reduceAttempt: attempt, maps: maps)
     }
@@ -116,11 +112,10 @@ extension Counters {
         var user: [String: Int64]?
         guard reader.object({ reader, key in
             switch key {
-            case "framework": framework = Self.readCounts(from: &reader)
-            case "user": user = Self.readCounts(from: &reader)
+            case "framework": return JSONReader.set(&framework, Self.readCounts(from: &reader))
+            case "user": return JSONReader.set(&user, Self.readCounts(from: &reader))
             default: return false
             }
-            return true
         }), let framework, let user else { return nil }
         counters.framework = framework
         counters.user = user
@@ -131,8 +126,7 @@ extension Counters {
         var counts: [String: Int64] = [:]
         let read = reader.object { reader, name in
             guard let count = reader.integer() else { return false }
-            counts[name] = count
-            return true
+            return counts.updateValue(count, forKey: name) == nil
         }
         return read ? counts : nil
     }
@@ -146,13 +140,12 @@ extension AttemptID {
         var job: Int?
         guard reader.object({ reader, key in
             switch key {
-            case "kind": kind = reader.string().flatMap(Kind.init(rawValue:))
-            case "task": task = reader.integer().flatMap(Int.init(exactly:))
-            case "attempt": attempt = reader.integer().flatMap(Int.init(exactly:))
-            case "job": job = reader.integer().flatMap(Int.init(exactly:))
+            case "kind": return JSONReader.set(&kind, reader.string().flatMap(Kind.init(rawValue:)))
+            case "task": return JSONReader.set(&task, reader.integer().flatMap(Int.init(exactly:)))
+            case "attempt": return JSONReader.set(&attempt, reader.integer().flatMap(Int.init(exactly:)))
+            case "job": return JSONReader.set(&job, reader.integer().flatMap(Int.init(exactly:)))
             default: return false
             }
-            return true
         }), let kind, let task, let attempt, let job else { return nil }
         return AttemptID(kind, task: task, attempt: attempt, job: job)
     }
