@@ -22,9 +22,11 @@ extension Message {
         // worker) are written by hand: `JSONEncoder` cost the master more than the rest of a task event.
         func handWritten(_ kind: Kind, _ write: (inout JSONWriter) -> Void) {
             buffer.writeInteger(kind.rawValue)
-            var writer = JSONWriter(buffer: buffer)
+            // The writer takes the buffer over (no second reference, so no copy as it grows), then hands it back.
+            var writer = JSONWriter(buffer: ByteBuffer())
+            swap(&writer.buffer, &buffer)
             write(&writer)
-            buffer = writer.buffer
+            swap(&writer.buffer, &buffer)
         }
         switch self {
         case .challenge(let body): json(.challenge, body)
