@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MapReduce
 import NIOCore
+import NIOEmbedded
 import Testing
 import TestSupport
 
@@ -23,16 +24,15 @@ struct MasterTaskCommitTests {
             workDirectory: "\(directory.path)/work")
         let master = Master(options: MasterOptions(), logger: Logger(label: "test")) { _, _ in nil }
         await master.begin(plan)
-        let (frames, outbox) = AsyncStream<ByteBuffer>.makeStream()
-        let messages = frames.compactMap { try? Message(decoding: $0) }
+        let channel = NIOAsyncTestingChannel()
         let id = await master.register(
-            Register(shuffleHost: "127.0.0.1", shufflePort: 1, slots: 1, hostName: "test", processID: 1), outbox: outbox)
+            Register(shuffleHost: "127.0.0.1", shufflePort: 1, slots: 1, hostName: "test", processID: 1), channel: channel)
         var outsideBefore: [String: String] = [:]
 
         // The worker's part: maps succeed at once; a reduce writes its file, and the first attempt plants something in its place.
         var reduces: [AttemptID] = []
-        for await message in messages {
-            switch message {
+        while true {
+            switch try Message(decoding: try await channel.waitForOutboundWrite(as: ByteBuffer.self)) {
             case .runMap(let run):
                 await master.received(.taskSucceeded(TaskSucceeded(attempt: run.task.id, counters: Counters())), from: id)
             case .runReduce(let run):

@@ -100,13 +100,14 @@ struct SimulateCluster: AsyncParsableCommand {
         let delay = Duration.milliseconds(self.taskMs)
         // Each worker says when it has registered, or failed to: then the next may connect.
         let (registrations, registered) = AsyncStream.makeStream(of: Void.self)
+        let decoding = SharedDecoding()
         var waiting = registrations.makeAsyncIterator()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<self.workers {
                 if index >= self.connectsAtOnce { await waiting.next() }
                 group.addTask {
                     do {
-                        try await SimulatedWorker.run(port: port, secret: secret, slots: self.slots, delay: delay, figures: figures) {
+                        try await SimulatedWorker.run(port: port, secret: secret, slots: self.slots, delay: delay, figures: figures, decoding: decoding) {
                             registered.yield()
                         }
                     } catch is SimulatedWorker.NotRegistered {

@@ -12,6 +12,7 @@ actor SimulatedWorker {
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let delay: Duration
     private let figures: SimulationFigures
+    private let decoding: SharedDecoding
     private var outputDirectory = ""
     private var job = 0
     /// The maps of the current job whose outputs the worker was told of.
@@ -28,10 +29,11 @@ actor SimulatedWorker {
         var finishing = false
     }
 
-    init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, delay: Duration, figures: SimulationFigures) {
+    init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, delay: Duration, figures: SimulationFigures, decoding: SharedDecoding) {
         self.outbound = outbound
         self.delay = delay
         self.figures = figures
+        self.decoding = decoding
     }
 
     /// A worker that could not register: the job was over before it came, say.
@@ -39,9 +41,11 @@ actor SimulatedWorker {
         var error: any Error
     }
 
-    /// Connects to the master at `port`, registers (then calls `registered`) and serves until the master says stop.
+    /// Connects to the master at `port`, registers (then calls `registered`) and serves until the master says stop;
+    /// large frames are decoded once for all the simulated workers, by `decoding`.
     static func run(
-        port: Int, secret: Secret, slots: Int, delay: Duration, figures: SimulationFigures, registered done: @Sendable () -> Void
+        port: Int, secret: Secret, slots: Int, delay: Duration, figures: SimulationFigures, decoding: SharedDecoding,
+        registered done: @Sendable () -> Void
     ) async throws {
         let channel: FramedChannel
         do {
@@ -65,7 +69,7 @@ actor SimulatedWorker {
             } catch {
                 throw NotRegistered(error: error)
             }
-            let worker = SimulatedWorker(outbound: outbound, delay: delay, figures: figures)
+            let worker = SimulatedWorker(outbound: outbound, delay: delay, figures: figures, decoding: decoding)
             let heartbeats = Task {
                 while (try? await Task.sleep(for: .seconds(registered.heartbeatSeconds))) != nil {
                     await worker.sendHeartbeat()
@@ -75,8 +79,8 @@ actor SimulatedWorker {
             // A master that has committed the job may exit before every worker has read its `shutdown`:
             // a connection that breaks ends the worker too; whether the job was done is checked after.
             do {
-                while let message = try await connection.receive() {
-                    guard await worker.handle(message) else { return }
+                while let frame = try await connection.receiveFrame() {
+                    guard await worker.handle(try decoding.decode(frame)) else { return }
                 }
             } catch {
                 figures.connectionBroken()
@@ -90,8 +94,8 @@ actor SimulatedWorker {
     }
 
     /// Acts on one message from the master; false once it says stop.
-    private func handle(_ message: Message) async -> Bool {
-        switch message {
+    private func handle(_ decoded: SharedDecoding.Decoded) async -> Bool {
+        switch decoded.message {
         case .startJob(let start):
             self.outputDirectory = start.settings.outputDirectory
             self.job = start.number
@@ -106,11 +110,10 @@ actor SimulatedWorker {
         case .runReduce(let run):
             self.figures.attemptStarted()
             self.reduces[run.attempt] = ReduceProgress(mapCount: run.mapCount)
-            await self.fetched(Array(self.known), by: [run.attempt])
+            await self.fetched(MapOutputsFetched(reduceAttempt: run.attempt, numbers: self.known).maps, by: [run.attempt])
         case .mapOutputs(let outputs) where outputs.job == self.job:
-            let maps = stride(from: 0, to: outputs.outputs.count, by: 3).map { outputs.outputs[$0] }
-            for map in maps { self.known.insert(map) }
-            await self.fetched(maps, by: self.reduces.keys.sorted { $0.description < $1.description })
+            for map in decoded.maps { self.known.insert(map) }
+            await self.fetched(decoded.ranges, by: self.reduces.keys.sorted { $0.description < $1.description })
         case .killTask(let kill):
             if self.maps.remove(kill.attempt) != nil || self.reduces.removeValue(forKey: kill.attempt) != nil {
                 self.figures.attemptEnded()
@@ -124,11 +127,11 @@ actor SimulatedWorker {
         return true
     }
 
-    /// Says that reduce attempts `reduces` fetched the outputs of `maps`, and finishes those
+    /// Says that reduce attempts `reduces` fetched the outputs of the maps in `ranges`, and finishes those
     /// that now have every map output.
-    private func fetched(_ maps: [Int], by reduces: [AttemptID]) async {
+    private func fetched(_ ranges: [ClosedRange<Int>], by reduces: [AttemptID]) async {
         for reduce in reduces where self.reduces[reduce]?.finishing == false {
-            if !maps.isEmpty { await self.send(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: reduce, numbers: maps))) }
+            if !ranges.isEmpty { await self.send(.mapOutputsFetched(MapOutputsFetched(reduceAttempt: reduce, maps: ranges))) }
             guard var progress = self.reduces[reduce], !progress.finishing, self.known.count == progress.mapCount else { continue }
             progress.finishing = true
             self.reduces[reduce] = progress

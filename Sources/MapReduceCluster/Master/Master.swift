@@ -5,7 +5,7 @@ import MapReduce
 /// Owns the workers' connections and the current job. Jobs run one after
 /// another (a chain) on the same workers. Connection handlers call its
 /// methods; it turns what workers say into scheduler events, and the
-/// scheduler's commands into messages in workers' outboxes.
+/// scheduler's commands into messages on workers' connections.
 public actor Master {
     /// How a job ended.
     public enum Outcome: Sendable {
@@ -128,13 +128,13 @@ public actor Master {
 
     // MARK: Workers
 
-    /// Accepts a worker: tells it so (the first message in its outbox) and
+    /// Accepts a worker: tells it so (the first message on its connection) and
     /// about the current job, and gives it tasks. Returns its id.
-    func register(_ registration: Register, outbox: AsyncStream<ByteBuffer>.Continuation) -> WorkerID {
+    func register(_ registration: Register, channel: any Channel) -> WorkerID {
         let id = WorkerID(number: self.nextWorkerNumber)
         self.nextWorkerNumber += 1
         self.registeredProcesses.insert(registration.processID)
-        let worker = WorkerRecord(id: id, registration: registration, outbox: outbox, lastHeard: .now)
+        let worker = WorkerRecord(id: id, registration: registration, channel: channel, lastHeard: .now)
         self.workers[id] = worker
         self.logger.info(
             "worker registered",
@@ -155,7 +155,7 @@ public actor Master {
     /// is closed, and the scheduler learns it is gone.
     func lost(_ id: WorkerID, reason: String) {
         guard let worker = self.workers.removeValue(forKey: id) else { return }
-        worker.outbox.finish()
+        worker.close()
         self.broadcast?.unsubscribe(id)
         if self.outcome == nil { self.logger.warning("worker lost", metadata: ["worker": "\(id)", "reason": "\(reason)"]) }
         self.apply(.workerLost(id, reason: reason))

@@ -140,22 +140,13 @@ public final class MasterServer: Sendable {
         guard case .register(let registration) = try await connection.expect() else {
             throw ProtocolError("\(connection.peer) did not register")
         }
-        let (outbox, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
-        let id = await self.master.register(registration, outbox: continuation)
-        let outbound = connection.outbound
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await frame in outbox { try await outbound.write(frame) }
-                channel.channel.close(promise: nil)
-            }
-            var reason = "connection closed"
-            do {
-                while let message = try await connection.receive() { await self.master.received(message, from: id) }
-            } catch {
-                reason = "\(error)"
-            }
-            await self.master.lost(id, reason: reason)
-            try await group.waitForAll()
+        let id = await self.master.register(registration, channel: channel.channel)
+        var reason = "connection closed"
+        do {
+            while let message = try await connection.receive() { await self.master.received(message, from: id) }
+        } catch {
+            reason = "\(error)"
         }
+        await self.master.lost(id, reason: reason)
     }
 }

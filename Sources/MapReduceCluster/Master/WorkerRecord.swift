@@ -5,18 +5,24 @@ import NIOCore
 struct WorkerRecord: Sendable {
     let id: WorkerID
     let registration: Register
-    /// Encoded messages to the worker; the connection's writer drains it.
-    let outbox: AsyncStream<ByteBuffer>.Continuation
+    /// The worker's control connection: messages are written to it straight from the master,
+    /// in the order they are sent, with no task in between.
+    let channel: any Channel
     var lastHeard: ContinuousClock.Instant
 
     var shuffleEndpoint: Endpoint { Endpoint(host: self.registration.shuffleHost, port: self.registration.shufflePort) }
 
     func send(_ message: Message) {
-        self.outbox.yield(message.encoded())
+        self.send(frame: message.encoded(allocator: self.channel.allocator))
     }
 
     /// Sends a message encoded already (one that goes to many workers alike).
     func send(frame: ByteBuffer) {
-        self.outbox.yield(frame)
+        self.channel.writeAndFlush(frame, promise: nil)
+    }
+
+    /// Closes the connection once what was sent before has been handed to it.
+    func close() {
+        self.channel.close(promise: nil)
     }
 }

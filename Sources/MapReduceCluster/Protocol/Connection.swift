@@ -15,14 +15,17 @@ public struct Connection {
 
     /// The next message, or nil when the peer closed the connection.
     public mutating func receive() async throws -> Message? {
-        let frame: ByteBuffer?
+        guard let frame = try await self.receiveFrame() else { return nil }
+        return try Message(decoding: frame)
+    }
+
+    /// The next frame's payload, not yet decoded, or nil when the peer closed the connection.
+    public mutating func receiveFrame() async throws -> ByteBuffer? {
         do {
-            frame = try await self.inbound.next()
+            return try await self.inbound.next()
         } catch {
             throw TransportSecurityError.explaining(error, peer: self.peer)
         }
-        guard let frame else { return nil }
-        return try Message(decoding: frame)
     }
 
     /// The next message; a closed connection is an error.

@@ -11,11 +11,22 @@ extension Message {
 
     /// The message as one frame's payload: a type byte, then the body.
     public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 64)
+        // Room for the most frequent messages (runMap, heartbeat, killTask) at once.
+        var buffer = allocator.buffer(capacity: 256)
         func json(_ kind: Kind, _ body: some Encodable) {
             buffer.writeInteger(kind.rawValue)
             // Encoding these plain structs to JSON cannot fail.
             buffer.writeBytes(try! JSONEncoder().encode(body))
+        }
+        // The messages the master sends most (one per map attempt, and every 100 ms to every reducer's
+        // worker) are written by hand: `JSONEncoder` cost the master more than the rest of a task event.
+        func handWritten(_ kind: Kind, _ write: (inout JSONWriter) -> Void) {
+            buffer.writeInteger(kind.rawValue)
+            // The writer takes the buffer over (no second reference, so no copy as it grows), then hands it back.
+            var writer = JSONWriter(buffer: ByteBuffer())
+            swap(&writer.buffer, &buffer)
+            write(&writer)
+            swap(&writer.buffer, &buffer)
         }
         switch self {
         case .challenge(let body): json(.challenge, body)
@@ -32,9 +43,9 @@ extension Message {
         case .mapOutputsRecovered(let body): json(.mapOutputsRecovered, body)
         case .registered(let body): json(.registered, body)
         case .startJob(let body): json(.startJob, body)
-        case .runMap(let body): json(.runMap, body)
+        case .runMap(let body): handWritten(.runMap, body.write)
         case .runReduce(let body): json(.runReduce, body)
-        case .mapOutputs(let body): json(.mapOutputs, body)
+        case .mapOutputs(let body): handWritten(.mapOutputs, body.write)
         case .killTask(let body): json(.killTask, body)
         case .shutdown(let body): json(.shutdown, body)
         case .fetch(let body): json(.fetch, body)
@@ -57,14 +68,12 @@ extension Message {
         var frame = frame
         guard let byte = frame.readInteger(as: UInt8.self) else { throw ProtocolError("empty frame") }
         guard let kind = Kind(rawValue: byte) else { throw ProtocolError("unknown message type \(byte)") }
+        // A worker's messages are small.
+        if (Kind.register.rawValue..<Kind.registered.rawValue).contains(byte), frame.readableBytes > PeerInputLimits.maxWorkerMessageLength {
+            throw ProtocolError("\(kind) message of \(frame.readableBytes) bytes is larger than the limit of \(PeerInputLimits.maxWorkerMessageLength)")
+        }
         func json<T: Decodable>(_ type: T.Type) throws -> T {
-            // A worker's messages are small; any body nests only a few levels, and deeper
-            // nesting is refused before a recursive decoder sees it.
-            if (Kind.register.rawValue..<Kind.registered.rawValue).contains(byte),
-                frame.readableBytes > PeerInputLimits.maxWorkerMessageLength
-            {
-                throw ProtocolError("\(kind) message of \(frame.readableBytes) bytes is larger than the limit of \(PeerInputLimits.maxWorkerMessageLength)")
-            }
+            // Any body nests only a few levels, and deeper nesting is refused before a recursive decoder sees it.
             guard !JSONNesting.exceeds(PeerInputLimits.maxJSONDepth, in: frame.readableBytesView) else {
                 throw ProtocolError("\(kind) message nests deeper than \(PeerInputLimits.maxJSONDepth) levels")
             }
@@ -74,18 +83,22 @@ extension Message {
                 throw ProtocolError("malformed \(kind) message")
             }
         }
+        /// The messages the master gets most are read without Foundation when they can be (most of the time).
+        func read<T: JSONReadable>(_ type: T.Type) throws -> T {
+            try T.read(whole: frame) ?? json(type)
+        }
         switch kind {
         case .challenge: return .challenge(try json(Challenge.self))
         case .authenticate: return .authenticate(try json(Authenticate.self))
         case .welcome: return .welcome(try json(Welcome.self))
         case .error: return .error(try json(ErrorMessage.self))
         case .register: return .register(try json(Register.self))
-        case .heartbeat: return .heartbeat(try json(Heartbeat.self))
-        case .taskSucceeded: return .taskSucceeded(try json(TaskSucceeded.self))
+        case .heartbeat: return .heartbeat(try read(Heartbeat.self))
+        case .taskSucceeded: return .taskSucceeded(try read(TaskSucceeded.self))
         case .taskFailed: return .taskFailed(try json(TaskFailed.self))
         case .fetchFailed: return .fetchFailed(try json(FetchFailed.self))
-        case .taskKilled: return .taskKilled(try json(TaskKilled.self))
-        case .mapOutputsFetched: return .mapOutputsFetched(try json(MapOutputsFetched.self))
+        case .taskKilled: return .taskKilled(try read(TaskKilled.self))
+        case .mapOutputsFetched: return .mapOutputsFetched(try read(MapOutputsFetched.self))
         case .mapOutputsRecovered: return .mapOutputsRecovered(try json(MapOutputsRecovered.self))
         case .registered: return .registered(try json(Registered.self))
         case .startJob: return .startJob(try json(StartJob.self))
