@@ -19,6 +19,12 @@ public struct TaskSettings: Hashable, Sendable, Codable {
     /// Whether map tasks leave out the job's combiner (`--no-combiner`).
     public var combinerDisabled: Bool
 
+    /// The bytes of fetched segments a reduce attempt keeps in memory; the
+    /// rest go to disk. A quarter of the map side's buffer: a reduce attempt
+    /// also holds a merge's buffers, and a reducer that has many small
+    /// segments should not hold much more than one with a few large ones.
+    public var fetchedSegmentBudget: Int { self.sortBufferBytes / 4 }
+
     /// The merge factor unless a run says otherwise: measured with
     /// scripts/bench-merge (README, "Merges").
     public static let defaultMergeFactor = 64

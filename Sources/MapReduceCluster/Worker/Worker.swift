@@ -155,7 +155,7 @@ actor Worker {
         let outbox = self.outbox
         let fetcher = ReduceFetcher(
             attempt: attempt, mapCount: run.mapCount, known: Array(self.mapOutputs.values), secret: self.secret, security: self.security,
-            directory: directory, memoryBudget: Int64(settings.sortBufferBytes), logger: self.logger
+            directory: directory, memoryBudget: Int64(settings.fetchedSegmentBudget), logger: self.logger
         ) { outbox.yield($0) }
         let entry = RunningAttempt(fetcher: fetcher)
         self.running[attempt] = entry
