@@ -71,17 +71,20 @@ import TestSupport
         #expect(taken == Dictionary(grouping: words, by: { $0 }))
     }
 
-    @Test func theSumCombinerFoldsInPlaceAsTheClosureDoes() {
-        var values: [Int] = [5]
-        Combiner<Int>.sum.fold(&values[0], 7)
-        let closure = Combiner<Int> { $0 = $0 * 10 + $1 }
-        closure.fold(&values[0], 3)
-        #expect(values == [123])
+    @Test func theSumCombinerAddsKnownNumbersInPlaceAndOthersThroughItsClosure() {
+        var count = 5
+        #expect(Combiner<Int>.sum.sumsInPlace)
+        #expect(Combiner<Int>.addInPlace(&count, 7))
+        #expect(count == 12)
         var real = 1.5
-        Combiner<Double>.sum.fold(&real, 0.25)
+        #expect(Combiner<Double>.sum.sumsInPlace)
+        #expect(Combiner<Double>.addInPlace(&real, 0.25))
         #expect(real == 1.75)
         var small: Int16 = 2
-        Combiner<Int16>.sum.fold(&small, 3)
+        #expect(!Combiner<Int16>.sum.sumsInPlace)
+        #expect(!Combiner<Int16>.addInPlace(&small, 3))
+        Combiner<Int16>.sum.combine(&small, 3)
         #expect(small == 5)
+        #expect(!Combiner<Int> { $0 += $1 }.sumsInPlace)
     }
 }

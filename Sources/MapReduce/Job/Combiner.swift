@@ -22,23 +22,26 @@ public struct Combiner<Value>: Sendable {
         self.isSum = true
     }
 
-    /// Folds `next` into `value`: in place for a sum of a known numeric
-    /// type (the check folds away when the code is specialized), else
-    /// through the closure.
-    @inlinable @inline(__always) func fold(_ value: UnsafeMutablePointer<Value>, _ next: Value) {
-        if self.isSum {
-            if Value.self == Int.self { return Self.add(value, next, as: Int.self) }
-            if Value.self == Int64.self { return Self.add(value, next, as: Int64.self) }
-            if Value.self == Double.self { return Self.add(value, next, as: Double.self) }
-        }
-        self.combine(&value.pointee, next)
+    /// Whether the map side adds values in place rather than calling `combine`.
+    @inlinable var sumsInPlace: Bool {
+        self.isSum && (Value.self == Int.self || Value.self == Int64.self || Value.self == Double.self)
+    }
+
+    /// Adds `next` to `value` in place for a value of a known numeric type
+    /// (the check folds away when the code is specialized); returns whether it did.
+    @inlinable @inline(__always) static func addInPlace(_ value: UnsafeMutablePointer<Value>, _ next: Value) -> Bool {
+        if Value.self == Int.self { return add(value, next, as: Int.self) }
+        if Value.self == Int64.self { return add(value, next, as: Int64.self) }
+        if Value.self == Double.self { return add(value, next, as: Double.self) }
+        return false
     }
 
     @inlinable @inline(__always) static func add<Number: AdditiveArithmetic>(
         _ value: UnsafeMutablePointer<Value>, _ next: Value, as: Number.Type
-    ) {
+    ) -> Bool {
         let addend = unsafeBitCast(next, to: Number.self)
         UnsafeMutableRawPointer(value).assumingMemoryBound(to: Number.self).pointee += addend
+        return true
     }
 }
 

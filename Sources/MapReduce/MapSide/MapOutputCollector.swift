@@ -5,6 +5,10 @@
     @usableFromInline let partitions: Int
     @usableFromInline let partitioner: Partitioner<Key>
     @usableFromInline let combiner: Combiner<Value>?
+    /// Whether there is a combiner, and whether it sums in place: read per
+    /// record without copying (and so retaining) the combiner's closure.
+    @usableFromInline let hasCombiner: Bool
+    @usableFromInline let combinerSumsInPlace: Bool
     @usableFromInline let memoryLimit: Int
     @usableFromInline var buffer = SortBuffer()
     @usableFromInline var table = CombiningTable<Value>()
@@ -28,6 +32,8 @@
         self.partitions = settings.partitions
         self.partitioner = partitioner
         self.combiner = combiner
+        self.hasCombiner = combiner != nil
+        self.combinerSumsInPlace = combiner?.sumsInPlace ?? false
         self.memoryLimit = settings.sortBufferBytes
         self.boundaries = settings.partitionBoundaries
         self.spills = SpillFiles(
@@ -44,11 +50,11 @@
             if self.samples.count < self.sampleLimit { self.samples.append(Array(self.scratch.bytes)) }
             return
         }
-        if let combiner = self.combiner {
+        if self.hasCombiner {
             self.scratch.removeAll()
             encodeKey(&self.scratch)
             let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: self.scratch.count)
-            return self.combine(encodedKey, readable: self.scratch.capacity, key: key, value: value, with: combiner)
+            return self.combine(encodedKey, readable: self.scratch.capacity, key: key, value: value)
         } else {
             let start = self.buffer.arena.count
             encodeKey(&self.buffer.arena)
@@ -68,15 +74,15 @@
     /// Collects one record whose key's encoding is the bytes `rawKey` (as a
     /// `String`'s is its UTF-8), of which `readable` bytes from the start may be read.
     @inlinable mutating func collect(rawKey: UnsafeRawBufferPointer, readable: Int, key: () -> Key, value: Value) {
-        guard let combiner = self.combiner, self.sampleLimit == 0 else {
+        guard self.hasCombiner, self.sampleLimit == 0 else {
             return self.collect(encodeKey: { $0.append(rawKey) }, key: key, value: value)
         }
-        self.combine(rawKey, readable: readable, key: key, value: value, with: combiner)
+        self.combine(rawKey, readable: readable, key: key, value: value)
     }
 
     /// Folds one record into the table: the partition is computed only for a key not in it yet.
     @inlinable @inline(__always) mutating func combine(
-        _ encodedKey: UnsafeRawBufferPointer, readable: Int, key: () -> Key, value: Value, with combiner: Combiner<Value>
+        _ encodedKey: UnsafeRawBufferPointer, readable: Int, key: () -> Key, value: Value
     ) {
         self.valueScratch.removeAll()
         value.encodeValue(to: &self.valueScratch)
@@ -85,7 +91,8 @@
         self.combineInputRecords &+= 1
         let (found, probe) = self.table.find(encodedKey, readable: readable)
         if let found {
-            combiner.fold(found, value)
+            if self.combinerSumsInPlace, Combiner<Value>.addInPlace(found, value) { return }
+            self.combiner.unsafelyUnwrapped.combine(&found.pointee, value)
             return
         }
         let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
