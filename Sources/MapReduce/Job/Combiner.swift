@@ -13,13 +13,12 @@ public struct Combiner<Value>: Sendable {
 
     /// A combiner that folds with `combine`, called once per folded record.
     public init(_ combine: @escaping @Sendable (inout Value, Value) -> Void) {
-        self.combine = combine
-        self.isSum = false
+        self.init(combine, isSum: false)
     }
 
-    init(sum combine: @escaping @Sendable (inout Value, Value) -> Void) {
+    init(_ combine: @escaping @Sendable (inout Value, Value) -> Void, isSum: Bool) {
         self.combine = combine
-        self.isSum = true
+        self.isSum = isSum
     }
 
     /// Whether the map side adds values in place rather than calling `combine`.
@@ -48,5 +47,5 @@ public struct Combiner<Value>: Sendable {
 extension Combiner where Value: AdditiveArithmetic {
     /// Sums the values. For `Int`, `Int64` and `Double` the map side adds in
     /// place (overflow of the integers traps, as `+=` does).
-    public static var sum: Combiner<Value> { Combiner(sum: { $0 += $1 }) }
+    public static var sum: Combiner<Value> { Combiner({ $0 += $1 }, isSum: true) }
 }
