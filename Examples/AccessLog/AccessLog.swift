@@ -8,7 +8,7 @@ import MapReduce
 /// A line that does not parse is counted in the counter `malformed lines`,
 /// not fatal.
 struct AccessLog: Job {
-    static var combiner: Combiner<Int>? { Combiner(+=) }
+    static var combiner: Combiner<Int>? { .sum }
 
     struct Map: Mapper {
         mutating func map(_ line: Line, context: inout MapContext<KeyPair<String, String>, Int>) {

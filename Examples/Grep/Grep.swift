@@ -7,6 +7,8 @@ import MapReduce
 /// ignores case. Output lines are `path<TAB>byte offset<TAB>line`: files in
 /// byte order of their paths, and each file's lines in input order.
 struct Grep: Job {
+    /// One reduce task, so that the matching lines come out in one file, in input order.
+    static var defaultReducers: Int? { 1 }
     static var parameters: [JobParameter] {
         [
             JobParameter("pattern", help: "a POSIX extended regular expression"),

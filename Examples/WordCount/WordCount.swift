@@ -7,7 +7,7 @@ import MapReduce
 /// words ascending by their UTF-8 bytes within each part file. The map side
 /// sums counts in a hash table (the combiner) before anything is spilled.
 struct WordCount: Job {
-    static var combiner: Combiner<Int>? { Combiner(+=) }
+    static var combiner: Combiner<Int>? { .sum }
 
     struct Map: Mapper {
         mutating func map(_ line: Line, context: inout MapContext<String, Int>) {

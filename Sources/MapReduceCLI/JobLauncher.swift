@@ -18,6 +18,10 @@ enum JobLauncher {
     static func runOnCluster(
         _ entry: JobRegistry.Entry, _ configuration: JobConfiguration, server: MasterServer, progress: ProgressLine
     ) async throws -> JobReport {
+        var configuration = configuration
+        if configuration.reducers == nil, configuration.slots == nil {
+            configuration.slots = try await server.registeredSlots()
+        }
         switch entry {
         case .job(let job):
             return try await server.runJob(try JobPlan(job: job, configuration: configuration, workDirectory: ""), progress: progress)

@@ -42,6 +42,8 @@ struct RunCommand: AsyncParsableCommand {
             let entry = try JobRegistry.entry(named: command.options.job)
             var configuration = try command.options.configuration()
             configuration.parallelism = workers
+            // A local cluster's workers have one slot each.
+            configuration.slots = command.inProcess ? nil : workers
             configuration.workDirectory = command.workDir
             let settings = configuration
             let report = try await JobLauncher.guardingOutput(configuration) {

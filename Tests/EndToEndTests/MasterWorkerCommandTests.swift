@@ -66,5 +66,27 @@ struct MasterWorkerCommandTests {
         #expect(badAddress.status != 0)
         #expect(badAddress.errorLines == ["wordcount: error: my host is not a host name or address other workers can reach"])
     }
+
+    @Test func withoutReducersAMasterHasOneReduceTaskPerSlotOfTheWorkersRegisteredAtTheStart() async throws {
+        let directory = try TemporaryDirectory()
+        var random = RandomText(seed: 79)
+        let text = random.make(size: 20_000)
+        try directory.write("input/a.txt", text)
+        let secret = try directory.write("secret", Array("correct horse battery staple".utf8))
+        let master = try ChildProcess("wordcount", [
+            "master", "--listen", "127.0.0.1:0", "--secret-file", secret, "--output", "\(directory.path)/out", "\(directory.path)/input",
+        ])
+        let port = try await master.waitForStandardError(matching: "master listening on 127\\.0\\.0\\.1:(\\d+)")
+        let worker = try ChildProcess("wordcount", [
+            "worker", "--master", "127.0.0.1:\(port)", "--secret-file", secret, "--slots", "3", "--work-dir", "\(directory.path)/work",
+        ])
+        let finished = try await master.wait(timeout: 60)
+        #expect(finished.status == 0, "\(finished.standardError)")
+        #expect(try await worker.wait(timeout: 30).status == 0)
+        let parts = try directory.partFiles("out")
+        #expect(parts.count == 3)
+        let lines = parts.flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n").map(String.init) }
+        #expect(lines.sorted() == ReferenceWords.count([text]).map { "\($0.key)\t\($0.value)" }.sorted())
+    }
 }
 }

@@ -95,5 +95,16 @@ struct WordCountCommandTests {
             "testjobs", ["run", "--in-process", "--job", "failing-map", "--param", "fail-on=absent", "--output", out, "\(directory.path)/input"])
         #expect(result.status == 0, "\(result.standardError)")
     }
+
+    @Test func withoutReducersALocalClusterHasOneReduceTaskPerWorker() async throws {
+        let directory = try TemporaryDirectory()
+        let texts = try Self.makeInputs(directory)
+        let result = try await ChildProcess.run("wordcount", [
+            "run", "--workers", "3", "--output", "\(directory.path)/out", "\(directory.path)/input",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try directory.partFiles("out").count == 3)
+        #expect(try Self.outputLines(directory, "out").sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
+    }
 }
 }

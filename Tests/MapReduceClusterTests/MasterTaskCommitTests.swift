@@ -20,7 +20,7 @@ struct MasterTaskCommitTests {
         let outside = "\(directory.path)/outside"
         let output = "\(directory.path)/out"
         let plan = try JobPlan(
-            job: AnyJob(WorkerPoolTests.LineCount.self), configuration: JobConfiguration(inputs: [input], outputDirectory: output),
+            job: AnyJob(WorkerPoolTests.LineCount.self), configuration: { var configuration = JobConfiguration(inputs: [input], outputDirectory: output); configuration.reducers = 1; return configuration }(),
             workDirectory: "\(directory.path)/work")
         let master = Master(options: MasterOptions(), logger: Logger(label: "test")) { _, _ in nil }
         await master.begin(plan)

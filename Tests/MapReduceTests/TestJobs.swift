@@ -2,7 +2,7 @@ import MapReduce
 
 /// Word count, as the example has it, written again here so that these tests stand alone.
 struct TestWordCount: Job {
-    static var combiner: Combiner<Int>? { Combiner(+=) }
+    static var combiner: Combiner<Int>? { .sum }
 
     struct Map: Mapper {
         mutating func map(_ line: Line, context: inout MapContext<String, Int>) {

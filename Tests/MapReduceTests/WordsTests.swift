@@ -57,4 +57,30 @@ import TestSupport
         }
         #expect(mismatches.isEmpty)
     }
+
+    /// Runs of ASCII letters and separators of every length, with letters,
+    /// non-letters and invalid bytes outside ASCII at every offset of the
+    /// eight-byte blocks the tokenizer classifies at once.
+    @Test func mixedRunsAtEveryOffsetMatchTheReferenceRule() {
+        var random = SeededRandom(seed: 12)
+        let separators = Array(" \t,.;:-'0123456789@[`{\u{7F}_".utf8)
+        let pieces: [[UInt8]] = [
+            Array("é".utf8), Array("日".utf8), Array("\u{A0}".utf8), Array("½".utf8), Array("\u{301}".utf8),
+            [0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98, 0x80], Array("𝔸".utf8),
+        ]
+        for _ in 0..<300 {
+            var bytes: [UInt8] = []
+            while bytes.count < 80 {
+                switch random.next() % 3 {
+                case 0: bytes += (0..<random.next() % 21).map { _ in UInt8(truncatingIfNeeded: 0x41 + random.next() % 26) | (random.next() % 2 == 0 ? 0x20 : 0) }
+                case 1: bytes += (0..<random.next() % 13).map { _ in separators.randomElement(using: &random)! }
+                default: bytes += pieces.randomElement(using: &random)!
+                }
+            }
+            for start in 0..<9 {
+                let suffix = Array(bytes[start...])
+                #expect(Self.words(suffix) == ReferenceWords.words(in: suffix), "\(suffix)")
+            }
+        }
+    }
 }

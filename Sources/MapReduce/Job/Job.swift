@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// struct WordCount: Job {
-///     static var combiner: Combiner<Int>? { Combiner(+=) }
+///     static var combiner: Combiner<Int>? { .sum }
 ///
 ///     struct Map: Mapper {
 ///         mutating func map(_ line: Line, context: inout MapContext<String, Int>) {
@@ -23,8 +23,9 @@ public protocol Job {
 
     /// The job's name on the command line; by default the type's name, lowercased.
     static var name: String { get }
-    /// The number of reduce tasks when `--reducers` is not given; by default 1.
-    static var defaultReducers: Int { get }
+    /// The number of reduce tasks when `--reducers` is not given; by default
+    /// nil: one per worker slot of the cluster (see `JobConfiguration.slots`).
+    static var defaultReducers: Int? { get }
     /// The `--param` settings the job reads; others are refused.
     static var parameters: [JobParameter] { get }
     /// The map-side combiner, if the job has one; by default none.
@@ -44,7 +45,7 @@ public protocol Job {
 
 extension Job {
     public static var name: String { String(describing: Self.self).lowercased() }
-    public static var defaultReducers: Int { 1 }
+    public static var defaultReducers: Int? { nil }
     public static var parameters: [JobParameter] { [] }
     public static var combiner: Combiner<Map.Value>? { nil }
     public static var partitioner: Partitioner<Map.Key> { .hash }

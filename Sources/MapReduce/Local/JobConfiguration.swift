@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything a user says about one run of a job.
 public struct JobConfiguration: Hashable, Sendable {
     /// Files, directories and globs to read.
@@ -24,6 +26,10 @@ public struct JobConfiguration: Hashable, Sendable {
     public var workDirectory: String?
     /// How many tasks run at once; nil for one per core.
     public var parallelism: Int?
+    /// The worker slots of the cluster the job runs on: its number of reduce
+    /// tasks when neither `reducers` nor the job sets one. Nil: `parallelism`
+    /// (one per core when that is nil too), as for a job run in one process.
+    public var slots: Int?
 
     public init(inputs: [String], outputDirectory: String) {
         self.inputs = inputs
@@ -32,7 +38,7 @@ public struct JobConfiguration: Hashable, Sendable {
 
     /// Checks the settings against `job` and fills in its defaults.
     public func validated(for job: AnyJob) throws(JobError) -> (reducers: Int, parameters: JobParameters) {
-        let reducers = self.reducers ?? job.defaultReducers
+        let reducers = self.reducers ?? job.defaultReducers ?? self.slots ?? self.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
         guard reducers >= 1 else { throw JobError("--reducers must be at least 1, not \(reducers)") }
         guard self.splitSize >= 1 else { throw JobError("--split-size must be at least 1 byte, not \(self.splitSize)") }
         guard self.maxWholeFile >= 0 else { throw JobError("--max-whole-file must not be negative, not \(self.maxWholeFile)") }

@@ -30,6 +30,6 @@ public struct MapContext<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
 extension MapContext where Key == String {
     /// Emits a word as a `String` key, straight from the line's bytes.
     @inlinable public mutating func emit(_ word: Word, _ value: Value) {
-        self.collector.collect(encodeKey: { $0.append(word.bytes) }, key: { word.string }, value: value)
+        self.collector.collect(rawKey: word.bytes, readable: word.readable, key: { word.string }, value: value)
     }
 }

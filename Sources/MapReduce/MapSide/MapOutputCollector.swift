@@ -5,12 +5,16 @@
     @usableFromInline let partitions: Int
     @usableFromInline let partitioner: Partitioner<Key>
     @usableFromInline let combiner: Combiner<Value>?
+    /// Whether there is a combiner, and whether it sums in place: read per
+    /// record without copying (and so retaining) the combiner's closure.
+    @usableFromInline let hasCombiner: Bool
+    @usableFromInline let combinerSumsInPlace: Bool
     @usableFromInline let memoryLimit: Int
     @usableFromInline var buffer = SortBuffer()
-    @usableFromInline var table = KeyTable()
-    /// With a combiner: entry `i` of `table` has value `values[i]`.
-    @usableFromInline var values: [Value] = []
+    @usableFromInline var table = CombiningTable<Value>()
     @usableFromInline var scratch = ByteWriter()
+    /// The encoding of one value, for counting output bytes.
+    @usableFromInline var valueScratch = ByteWriter()
     @usableFromInline var spills: SpillFiles
     /// The first error met while collecting, thrown after the `map` call returns.
     @usableFromInline var failure: (any Error)?
@@ -28,6 +32,8 @@
         self.partitions = settings.partitions
         self.partitioner = partitioner
         self.combiner = combiner
+        self.hasCombiner = combiner != nil
+        self.combinerSumsInPlace = combiner?.sumsInPlace ?? false
         self.memoryLimit = settings.sortBufferBytes
         self.boundaries = settings.partitionBoundaries
         self.spills = SpillFiles(
@@ -44,22 +50,11 @@
             if self.samples.count < self.sampleLimit { self.samples.append(Array(self.scratch.bytes)) }
             return
         }
-        if let combiner = self.combiner {
+        if self.hasCombiner {
             self.scratch.removeAll()
             encodeKey(&self.scratch)
-            let keyLength = self.scratch.count
-            let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: keyLength)
-            let hash = StableHash.hash(encodedKey)
-            let partition = self.partition(of: encodedKey, hash: hash, key: key)
-            guard self.accepts(partition) else { return }
-            let (entry, inserted) = self.table.findOrInsert(encodedKey, hash: hash, partition: partition)
-            if inserted { self.values.append(value) } else { combiner.combine(&self.values[entry], value) }
-            value.encodeValue(to: &self.scratch)
-            self.outputBytes &+= self.scratch.count
-            self.combineInputRecords &+= 1
-            if self.table.bytesUsed + self.values.count * MemoryLayout<Value>.stride >= self.memoryLimit / 2 {
-                self.spillTable()
-            }
+            let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: self.scratch.count)
+            return self.combine(encodedKey, readable: self.scratch.capacity, key: key, value: value)
         } else {
             let start = self.buffer.arena.count
             encodeKey(&self.buffer.arena)
@@ -74,6 +69,36 @@
             if self.buffer.bytesUsed >= self.memoryLimit { self.spillBuffer() }
         }
         self.outputRecords &+= 1
+    }
+
+    /// Collects one record whose key's encoding is the bytes `rawKey` (as a
+    /// `String`'s is its UTF-8), of which `readable` bytes from the start may be read.
+    @inlinable mutating func collect(rawKey: UnsafeRawBufferPointer, readable: Int, key: () -> Key, value: Value) {
+        guard self.hasCombiner, self.sampleLimit == 0 else {
+            return self.collect(encodeKey: { $0.append(rawKey) }, key: key, value: value)
+        }
+        self.combine(rawKey, readable: readable, key: key, value: value)
+    }
+
+    /// Folds one record into the table: the partition is computed only for a key not in it yet.
+    @inlinable @inline(__always) mutating func combine(
+        _ encodedKey: UnsafeRawBufferPointer, readable: Int, key: () -> Key, value: Value
+    ) {
+        self.valueScratch.removeAll()
+        value.encodeValue(to: &self.valueScratch)
+        self.outputBytes &+= encodedKey.count &+ self.valueScratch.count
+        self.outputRecords &+= 1
+        self.combineInputRecords &+= 1
+        let (found, probe) = self.table.find(encodedKey, readable: readable)
+        if let found {
+            if self.combinerSumsInPlace, Combiner<Value>.addInPlace(found, value) { return }
+            self.combiner.unsafelyUnwrapped.combine(&found.pointee, value)
+            return
+        }
+        let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
+        guard self.accepts(partition) else { return }
+        self.table.insert(encodedKey, at: probe, partition: partition, value: value)
+        if self.table.bytesUsed >= self.memoryLimit / 2 { self.spillTable() }
     }
 
     /// Whether `partition` is one of the job's; if not, the task fails once `map` returns.
@@ -106,15 +131,14 @@
 
     /// Moves the aggregated records into the sort buffer.
     @usableFromInline mutating func drainTable() {
-        for entry in 0..<self.table.count {
+        for index in 0..<self.table.capacity {
+            guard let (partition, key, value) = self.table.take(at: index) else { continue }
             self.scratch.removeAll()
-            self.values[entry].encodeValue(to: &self.scratch)
-            self.buffer.append(
-                partition: Int(self.table.entries[entry].partition), key: self.table.key(entry), value: self.scratch.bytes)
+            value.encodeValue(to: &self.scratch)
+            self.buffer.append(partition: partition, key: key, value: self.scratch.bytes)
+            self.combineOutputRecords += 1
         }
-        self.combineOutputRecords += self.table.count
-        self.table.removeAll()
-        self.values.removeAll(keepingCapacity: true)
+        self.table.removeTaken()
     }
 
     @usableFromInline mutating func spillTable() {

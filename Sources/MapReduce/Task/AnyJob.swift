@@ -3,7 +3,7 @@
 /// task code is specialized for the job's types.
 public struct AnyJob: Sendable {
     public let name: String
-    public let defaultReducers: Int
+    public let defaultReducers: Int?
     public let parameters: [JobParameter]
     /// The names of the job's inputs that have mappers of their own.
     public let inputNames: [String]

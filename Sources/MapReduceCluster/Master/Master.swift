@@ -43,6 +43,8 @@ public actor Master {
     /// Why the master can run no more jobs (say, its worker processes keep dying); set by `abort`.
     private var fatal: String?
     private var workers: [WorkerID: WorkerRecord] = [:]
+    /// Callers of `registeredSlots` waiting for a first worker.
+    private var slotWaiters: [CheckedContinuation<Void, Never>] = []
     private var nextWorkerNumber = 1
     /// The process ids of every worker that ever registered.
     private var registeredProcesses: Set<Int32> = []
@@ -115,7 +117,22 @@ public actor Master {
     /// Ends the current job, and any later one, as failed, for a reason outside the task table.
     public func abort(_ reason: String) {
         self.fatal = reason
+        self.releaseSlotWaiters()
         if self.plan != nil { self.finish(.failed(reason)) }
+    }
+
+    /// The slots of the workers registered now, once one has registered or
+    /// the master has been aborted (then possibly 0).
+    public func registeredSlots() async -> Int {
+        if self.workers.isEmpty, self.fatal == nil {
+            await withCheckedContinuation { self.slotWaiters.append($0) }
+        }
+        return self.workers.values.reduce(0) { $0 + $1.registration.slots }
+    }
+
+    private func releaseSlotWaiters() {
+        for waiter in self.slotWaiters { waiter.resume() }
+        self.slotWaiters = []
     }
 
     /// Whether the workers are being told to go.
@@ -136,6 +153,7 @@ public actor Master {
         self.registeredProcesses.insert(registration.processID)
         let worker = WorkerRecord(id: id, registration: registration, channel: channel, lastHeard: .now)
         self.workers[id] = worker
+        self.releaseSlotWaiters()
         self.logger.info(
             "worker registered",
             metadata: ["worker": "\(id)", "host": "\(registration.hostName)", "pid": "\(registration.processID)",

@@ -98,6 +98,15 @@ public final class MasterServer: Sendable {
         }
     }
 
+    /// The slots of the workers registered now, once there is at least one
+    /// (a job needs one anyway), at least 1; throws `CancellationError` if the master
+    /// is stopped first (which aborts it).
+    public func registeredSlots() async throws -> Int {
+        let slots = await self.master.registeredSlots()
+        try Task.checkCancellation()
+        return max(1, slots)
+    }
+
     /// Serves workers for the one job of `plan`.
     public func run(_ plan: JobPlan, progress: ProgressLine? = nil) async throws -> JobReport {
         try await self.serve { try await $0.runJob(plan, progress: progress) }
