@@ -3,7 +3,8 @@ import CMapReduceMalloc
 import Glibc
 #endif
 
-/// Makes blocks of a mebibyte or more go back to the system when freed.
+/// Makes blocks of a mebibyte or more that free heap memory cannot hold
+/// go back to the system when freed.
 ///
 /// glibc serves such blocks with `mmap` at first, but each time one is
 /// freed it raises that threshold (up to 32 MiB) and keeps twice as much
@@ -17,11 +18,13 @@ package enum LargeAllocations {
     package static let threshold = 1 << 20
 
     /// Fixes the threshold for this process, unless `MALLOC_MMAP_THRESHOLD_`
-    /// sets it; call before its threads allocate.
-    package static func returnToSystem() {
+    /// sets it; call before its threads allocate. Returns whether it did.
+    @discardableResult package static func returnToSystem() -> Bool {
         #if canImport(Glibc)
-        guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return }
-        mallopt(M_MMAP_THRESHOLD, Int32(Self.threshold))
+        guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return false }
+        return mallopt(M_MMAP_THRESHOLD, Int32(Self.threshold)) == 1
+        #else
+        return false
         #endif
     }
 }
