@@ -35,9 +35,13 @@
             compressionLevel: settings.compressionLevel, mergeFactor: settings.mergeFactor)
     }
 
-    /// Collects one record whose key `encodeKey` appends in its key encoding;
-    /// `key` makes the typed key, for custom partitioners only.
-    @inlinable mutating func collect(encodeKey: (inout ByteWriter) -> Void, key: () -> Key, value: Value) {
+    /// Collects one record whose key `encodeKey` appends in its key encoding
+    /// and whose value `encodeValue` appends in its value encoding; `key`
+    /// makes the typed key, for custom partitioners only, and `value` the
+    /// typed value, for the combiner only.
+    @inlinable mutating func collect(
+        encodeKey: (inout ByteWriter) -> Void, key: () -> Key, encodeValue: (inout ByteWriter) -> Void, value: () -> Value
+    ) {
         if self.sampleLimit > 0 {
             self.scratch.removeAll()
             encodeKey(&self.scratch)
@@ -53,8 +57,8 @@
             let partition = self.partition(of: encodedKey, hash: hash, key: key)
             guard self.accepts(partition) else { return }
             let (entry, inserted) = self.table.findOrInsert(encodedKey, hash: hash, partition: partition)
-            if inserted { self.values.append(value) } else { combiner.combine(&self.values[entry], value) }
-            value.encodeValue(to: &self.scratch)
+            if inserted { self.values.append(value()) } else { combiner.combine(&self.values[entry], value()) }
+            encodeValue(&self.scratch)
             self.outputBytes &+= self.scratch.count
             self.combineInputRecords &+= 1
             if self.table.bytesUsed + self.values.count * MemoryLayout<Value>.stride >= self.memoryLimit / 2 {
@@ -64,7 +68,7 @@
             let start = self.buffer.arena.count
             encodeKey(&self.buffer.arena)
             let keyLength = self.buffer.arena.count - start
-            value.encodeValue(to: &self.buffer.arena)
+            encodeValue(&self.buffer.arena)
             let valueLength = self.buffer.arena.count - start - keyLength
             let encodedKey = UnsafeRawBufferPointer(start: self.buffer.arena.base + start, count: keyLength)
             let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
