@@ -18,13 +18,20 @@ struct TeraSort: Job {
         typealias Input = FixedLengthInput<RecordBytes>
 
         mutating func map(_ record: FixedLengthRecord, context: inout MapContext<Bytes, Bytes>) {
-            context.emit(Bytes(UnsafeRawBufferPointer(rebasing: record.bytes[..<10])), Bytes(UnsafeRawBufferPointer(rebasing: record.bytes[10...])))
+            context.emit(
+                key: UnsafeRawBufferPointer(rebasing: record.bytes[..<10]),
+                value: UnsafeRawBufferPointer(rebasing: record.bytes[10...]))
         }
     }
 
-    struct Reduce: Reducer {
-        mutating func reduce(key: Bytes, values: ReduceValues<Bytes>, context: inout ReduceContext) {
-            for rest in values { context.write(raw: key.storage + rest.storage) }
+    /// Writes each record back as it came, from the merge's bytes.
+    struct Reduce: RawReducer {
+        typealias Key = Bytes
+        typealias Value = Bytes
+
+        mutating func reduce(rawKey: UnsafeRawBufferPointer, values: ReduceValues<Bytes>, context: inout ReduceContext) {
+            var values = values
+            while let rest = values.nextEncoded() { context.write(raw: rawKey, rest) }
         }
     }
 }

@@ -53,6 +53,23 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
     }
 
+    @Test(arguments: [1, 9])
+    func blocksThatDoNotCompressAreStored(level: Int) throws {
+        let directory = try TemporaryDirectory()
+        let path = "\(directory.path)/noise.out"
+        var random = SeededRandom(seed: 11)
+        let records: [Record] = (0..<400).map { index in
+            (0, Array("\(100_000 + index)".utf8), (0..<1000).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+        }
+        let segment = try Self.write(records, partitions: 1, to: path, level: level).segments[0]
+        // Stored: the raw bytes, a 5-byte header per 65,535 and an 8-byte header per block.
+        let blocks = (segment.rawLength + Int64(SpillFormat.blockSize) - 1) / Int64(SpillFormat.blockSize)
+        #expect(segment.length <= segment.rawLength + blocks * 18)
+        let readBack = try Self.read(path, partition: 0, segment: segment)
+        #expect(readBack.map(\.key) == records.map(\.key))
+        #expect(readBack.map(\.value) == records.map(\.value))
+    }
+
     @Test func aRecordLargerThanABlockGetsABlockOfItsOwn() throws {
         let directory = try TemporaryDirectory()
         let path = "\(directory.path)/big.out"

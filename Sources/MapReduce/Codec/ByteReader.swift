@@ -31,13 +31,15 @@ public struct ByteReader {
         return T(bigEndian: self.bytes.loadUnaligned(fromByteOffset: self.position, as: T.self))
     }
 
-    /// Reads an unsigned LEB128 varint.
+    /// Reads an unsigned LEB128 varint in its shortest form, as
+    /// `ByteWriter.appendVarint` writes it; a longer one is invalid.
     public mutating func readVarint() throws(RecordDecodingError) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
             let byte = try self.readByte()
             guard shift < 64, shift < 63 || byte <= 1 else { throw .invalid("varint longer than 64 bits") }
+            guard byte != 0 || shift == 0 else { throw .invalid("varint with a needless zero byte") }
             value |= UInt64(byte & 0x7F) << shift
             if byte < 0x80 { return value }
             shift += 7

@@ -23,7 +23,8 @@ public struct MapContext<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
 
     /// Emits one key-value pair of map output.
     @inlinable public mutating func emit(_ key: Key, _ value: Value) {
-        self.collector.collect(encodeKey: { key.encodeKey(to: &$0) }, key: { key }, value: value)
+        self.collector.collect(
+            encodeKey: { key.encodeKey(to: &$0) }, key: { key }, encodeValue: { value.encodeValue(to: &$0) }, value: { value })
     }
 }
 
@@ -31,5 +32,14 @@ extension MapContext where Key == String {
     /// Emits a word as a `String` key, straight from the line's bytes.
     @inlinable public mutating func emit(_ word: Word, _ value: Value) {
         self.collector.collect(rawKey: word.bytes, readable: word.readable, key: { word.string }, value: value)
+    }
+}
+
+extension MapContext where Key == Bytes, Value == Bytes {
+    /// Emits a key and a value of raw bytes, copied straight into the map
+    /// output buffer: no `Bytes` is made unless a combiner or a custom
+    /// partitioner asks for one.
+    @inlinable public mutating func emit(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        self.collector.collect(encodeKey: { $0.append(key) }, key: { Bytes(key) }, encodeValue: { $0.append(value) }, value: { Bytes(value) })
     }
 }

@@ -41,9 +41,13 @@
             compressionLevel: settings.compressionLevel, mergeFactor: settings.mergeFactor)
     }
 
-    /// Collects one record whose key `encodeKey` appends in its key encoding;
-    /// `key` makes the typed key, for custom partitioners only.
-    @inlinable mutating func collect(encodeKey: (inout ByteWriter) -> Void, key: () -> Key, value: Value) {
+    /// Collects one record whose key `encodeKey` appends in its key encoding
+    /// and whose value `encodeValue` appends in its value encoding; `key`
+    /// makes the typed key, for custom partitioners only, and `value` the
+    /// typed value, for the combiner only.
+    @inlinable mutating func collect(
+        encodeKey: (inout ByteWriter) -> Void, key: () -> Key, encodeValue: (inout ByteWriter) -> Void, value: () -> Value
+    ) {
         if self.sampleLimit > 0 {
             self.scratch.removeAll()
             encodeKey(&self.scratch)
@@ -54,12 +58,12 @@
             self.scratch.removeAll()
             encodeKey(&self.scratch)
             let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: self.scratch.count)
-            return self.combine(encodedKey, readable: self.scratch.capacity, key: key, value: value)
+            return self.combine(encodedKey, readable: self.scratch.capacity, key: key, value: value())
         } else {
             let start = self.buffer.arena.count
             encodeKey(&self.buffer.arena)
             let keyLength = self.buffer.arena.count - start
-            value.encodeValue(to: &self.buffer.arena)
+            encodeValue(&self.buffer.arena)
             let valueLength = self.buffer.arena.count - start - keyLength
             let encodedKey = UnsafeRawBufferPointer(start: self.buffer.arena.base + start, count: keyLength)
             let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
@@ -75,7 +79,8 @@
     /// `String`'s is its UTF-8), of which `readable` bytes from the start may be read.
     @inlinable mutating func collect(rawKey: UnsafeRawBufferPointer, readable: Int, key: () -> Key, value: Value) {
         guard self.hasCombiner, self.sampleLimit == 0 else {
-            return self.collect(encodeKey: { $0.append(rawKey) }, key: key, value: value)
+            return self.collect(
+                encodeKey: { $0.append(rawKey) }, key: key, encodeValue: { value.encodeValue(to: &$0) }, value: { value })
         }
         self.combine(rawKey, readable: readable, key: key, value: value)
     }

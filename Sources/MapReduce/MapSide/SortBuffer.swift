@@ -9,11 +9,12 @@ import Darwin
 /// The map side's buffer of emitted records: one byte arena and a compact
 /// index of fixed-size entries, no object per record.
 ///
-/// Each entry carries the first 8 key bytes as a big-endian integer, so
-/// most comparisons of the sort never touch the arena (as Spark's Tungsten
-/// sorter does).
+/// Each entry carries the first 8 key bytes as a big-endian integer. The
+/// entries are radix sorted by (partition, prefix), and only runs of equal
+/// prefixes are then sorted by comparing the rest of their keys in the arena,
+/// so most records are never compared at all.
 @usableFromInline struct SortBuffer: ~Copyable {
-    @usableFromInline struct Entry {
+    @usableFromInline struct Entry: BitwiseCopyable {
         @usableFromInline var prefix: UInt64
         @usableFromInline var offset: UInt32
         @usableFromInline var keyLength: UInt32
@@ -32,19 +33,23 @@ import Darwin
     /// Keys and values, back to back.
     @usableFromInline var arena = ByteWriter(capacity: 1 << 16)
     @usableFromInline var entries: UnsafeMutablePointer<Entry>
+    /// As many entries again, for the radix sort to move them into.
+    @usableFromInline var scratch: UnsafeMutablePointer<Entry>
     @usableFromInline var entryCapacity = 1024
     @usableFromInline var count = 0
 
     @usableFromInline init() {
         self.entries = .allocate(capacity: self.entryCapacity)
+        self.scratch = .allocate(capacity: self.entryCapacity)
     }
 
     @inlinable deinit {
         self.entries.deallocate()
+        self.scratch.deallocate()
     }
 
-    /// The memory the buffered records take.
-    @inlinable var bytesUsed: Int { self.arena.count + self.count * MemoryLayout<Entry>.stride }
+    /// The memory the buffered records take, with the sort's scratch entries.
+    @inlinable var bytesUsed: Int { self.arena.count + 2 * self.count * MemoryLayout<Entry>.stride }
 
     @inlinable var isEmpty: Bool { self.count == 0 }
 
@@ -71,7 +76,9 @@ import Darwin
         larger.moveInitialize(from: self.entries, count: self.count)
         self.entries.deallocate()
         self.entries = larger
+        self.scratch.deallocate()
         self.entryCapacity *= 2
+        self.scratch = .allocate(capacity: self.entryCapacity)
     }
 
     /// The first 8 bytes of `key`, big-endian, zero-padded.
@@ -84,11 +91,29 @@ import Darwin
 
     /// Sorts the records by (partition, key bytes), equal keys in the order they came.
     mutating func sort() {
+        let entries = UnsafeMutableBufferPointer(start: self.entries, count: self.count)
+        // Digits 0-7: the prefix, least significant byte first; 8-11: the partition.
+        RadixSort.sort(entries, scratch: UnsafeMutableBufferPointer(start: self.scratch, count: self.count), digits: 12) { entry, digit in
+            digit < 8
+                ? UInt8(truncatingIfNeeded: entry.prefix >> (8 * UInt64(digit)))
+                : UInt8(truncatingIfNeeded: entry.partition >> (8 * UInt32(digit - 8)))
+        }
+        var start = 0
+        while start < self.count {
+            var end = start + 1
+            while end < self.count, entries[end].prefix == entries[start].prefix, entries[end].partition == entries[start].partition {
+                end += 1
+            }
+            if end - start > 1 { self.sortByWholeKeys(UnsafeMutableBufferPointer(rebasing: entries[start..<end])) }
+            start = end
+        }
+    }
+
+    /// Sorts entries of one partition and prefix by the rest of their keys.
+    private func sortByWholeKeys(_ run: UnsafeMutableBufferPointer<Entry>) {
         let arena = self.arena.base
-        var entries = UnsafeMutableBufferPointer(start: self.entries, count: self.count)
-        entries.sort { a, b in
-            if a.partition != b.partition { return a.partition < b.partition }
-            if a.prefix != b.prefix { return a.prefix < b.prefix }
+        var run = run
+        run.sort { a, b in
             // Equal prefixes: if either key fits in its prefix, the shorter key is the smaller.
             if min(a.keyLength, b.keyLength) <= 8 {
                 return a.keyLength != b.keyLength ? a.keyLength < b.keyLength : a.offset < b.offset

@@ -1,67 +1,60 @@
 /// A k-way merge of sorted segments into one sorted stream of records.
 ///
-/// Equal keys come out in the order of the segments given, so the merge is
-/// deterministic.
+/// A loser tree picks the next record with one key comparison per level;
+/// each comparison first looks at the keys' 8-byte prefixes, kept beside the
+/// cursors, and reads the key bytes only when those are equal. Equal keys
+/// come out in the order of the segments given, so the merge is deterministic.
 final class RecordMerger {
     private let cursors: [SegmentCursor]
-    /// Indices of cursors that have a current record, as a binary min-heap.
     // Touched for every record; one thread uses a merger, so no exclusivity checks.
-    @exclusivity(unchecked) private var heap: [Int] = []
+    /// Each cursor's current key prefix, as `SortBuffer.prefix(of:)` makes it.
+    @exclusivity(unchecked) private var prefixes: [UInt64]
+    /// Whether each cursor has a current record.
+    @exclusivity(unchecked) private var live: [Bool]
+    /// Played for real once every cursor has its first record.
+    @exclusivity(unchecked) private var tree: LoserTree
     @exclusivity(unchecked) private var started = false
 
     init(_ cursors: [SegmentCursor]) {
         self.cursors = cursors
+        self.prefixes = Array(repeating: 0, count: cursors.count)
+        self.live = Array(repeating: false, count: cursors.count)
+        self.tree = LoserTree(count: max(cursors.count, 1)) { _, _ in false }
     }
 
+    private var current: SegmentCursor { self.cursors[self.tree.winner] }
+
     /// The current record's key and value; valid until the next `advance`.
-    var key: UnsafeRawBufferPointer { self.cursors[self.heap[0]].key }
-    var value: UnsafeRawBufferPointer { self.cursors[self.heap[0]].value }
+    var key: UnsafeRawBufferPointer { self.current.key }
+    var value: UnsafeRawBufferPointer { self.current.value }
 
     /// Moves to the next record in key order; false when every segment is done.
     func advance() throws -> Bool {
+        guard !self.cursors.isEmpty else { return false }
         if !self.started {
             self.started = true
-            for (i, cursor) in self.cursors.enumerated() where try cursor.advance() {
-                self.heap.append(i)
-                self.siftUp(self.heap.count - 1)
-            }
-            return !self.heap.isEmpty
+            for source in self.cursors.indices { try self.step(source) }
+            self.tree = LoserTree(count: self.cursors.count, precedes: self.precedes)
+        } else {
+            guard self.live[self.tree.winner] else { return false }
+            try self.step(self.tree.winner)
+            self.tree.replay(precedes: self.precedes)
         }
-        guard !self.heap.isEmpty else { return false }
-        if try !self.cursors[self.heap[0]].advance() {
-            let last = self.heap.removeLast()
-            guard !self.heap.isEmpty else { return false }
-            self.heap[0] = last
-        }
-        self.siftDown(0)
-        return true
+        return self.live[self.tree.winner]
+    }
+
+    /// Moves cursor `source` to its next record.
+    private func step(_ source: Int) throws {
+        let cursor = self.cursors[source]
+        self.live[source] = try cursor.advance()
+        if self.live[source] { self.prefixes[source] = SortBuffer.prefix(of: cursor.key) }
     }
 
     private func precedes(_ a: Int, _ b: Int) -> Bool {
+        guard self.live[a] else { return false }
+        guard self.live[b] else { return true }
+        if self.prefixes[a] != self.prefixes[b] { return self.prefixes[a] < self.prefixes[b] }
         let order = compareBytes(self.cursors[a].key, self.cursors[b].key)
         return order != 0 ? order < 0 : a < b
-    }
-
-    private func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard self.precedes(self.heap[child], self.heap[parent]) else { return }
-            self.heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            var smallest = parent
-            let left = 2 * parent + 1
-            if left < self.heap.count, self.precedes(self.heap[left], self.heap[smallest]) { smallest = left }
-            if left + 1 < self.heap.count, self.precedes(self.heap[left + 1], self.heap[smallest]) { smallest = left + 1 }
-            guard smallest != parent else { return }
-            self.heap.swapAt(parent, smallest)
-            parent = smallest
-        }
     }
 }

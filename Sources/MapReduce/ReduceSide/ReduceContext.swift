@@ -43,6 +43,18 @@ public struct ReduceContext: ~Copyable {
         }
     }
 
+    /// Writes a record's key bytes and then its value bytes, as they are:
+    /// the raw output of a `RawReducer`, with no copy on the way.
+    public mutating func write(raw key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        self.outputRecords += 1
+        do {
+            try self.file.write(key)
+            try self.file.write(value)
+        } catch {
+            self.failure = self.failure ?? error
+        }
+    }
+
     /// Flushes the output file, makes it durable, and closes it.
     @usableFromInline consuming func close() throws {
         if let failure = self.failure { throw failure }

@@ -10,10 +10,21 @@ public struct ReduceValues<Value: ValueCodable>: Sequence, IteratorProtocol {
     }
 
     @inlinable public mutating func next() -> Value? {
+        guard let bytes = self.nextEncoded() else { return nil }
+        do {
+            return try Value.decodeValue(bytes)
+        } catch {
+            self.groups.failure = error
+            return nil
+        }
+    }
+
+    /// The next value's encoding, borrowed from the merge until the next
+    /// call; nil at the group's end. For reducers that work on bytes.
+    @inlinable public mutating func nextEncoded() -> UnsafeRawBufferPointer? {
         guard self.groups.failure == nil else { return nil }
         do {
-            guard let bytes = try self.groups.nextValue() else { return nil }
-            return try Value.decodeValue(bytes)
+            return try self.groups.nextValue()
         } catch {
             self.groups.failure = error
             return nil

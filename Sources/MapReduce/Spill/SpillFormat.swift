@@ -21,6 +21,8 @@ enum SpillFormat {
     static let blockHeaderSize = 8
     /// Records are gathered into blocks of about this many raw bytes before compression.
     static let blockSize = 1 << 16
+    /// After a block that does not compress, how many more blocks the writer stores without trying.
+    static let storedRun = 15
     /// The largest block a reader accepts; a record larger than a block gets a block of its own.
     static let maxBlockSize = 1 << 30
     /// Deflate cannot expand data more than about 1032 times.

@@ -24,20 +24,27 @@ struct SpillWriter: ~Copyable {
     private var segmentRaw: Int64 = 0
     private var segmentRecords: Int64 = 0
     private var crc = CRC32()
+    /// Whether blocks are compressed at all (level 0 stores every block).
+    private let compresses: Bool
+    /// Blocks still to store without trying to compress them, after one that did not compress.
+    private var blocksToStore = 0
 
     /// Starts a file that will hold `partitions` segments at `path`.
     static func create(path: String, partitions: Int, compressionLevel: Int) throws -> SpillWriter {
         let deflater = try Deflater(level: compressionLevel)
-        var writer = SpillWriter(path: path, partitions: partitions, deflater: deflater, file: try FileWriter(path: path + ".tmp", access: .ownerOnly))
+        var writer = SpillWriter(
+            path: path, partitions: partitions, deflater: deflater, compresses: compressionLevel > 0,
+            file: try FileWriter(path: path + ".tmp", access: .ownerOnly))
         try SpillFormat.magic.withUnsafeBytes { try writer.file.write($0) }
         writer.segmentStart = writer.file.offset
         return writer
     }
 
-    private init(path: String, partitions: Int, deflater: Deflater, file: consuming FileWriter) {
+    private init(path: String, partitions: Int, deflater: Deflater, compresses: Bool, file: consuming FileWriter) {
         self.path = path
         self.partitions = partitions
         self.deflater = deflater
+        self.compresses = compresses
         self.file = file
     }
 
@@ -61,12 +68,26 @@ struct SpillWriter: ~Copyable {
         self.compressed.removeAll()
         self.compressed.appendBigEndian(UInt32(self.block.count))
         self.compressed.appendBigEndian(UInt32(0))
-        try self.deflater.compress(self.block.bytes, into: &self.compressed)
+        try self.compress()
         self.compressed.storeBigEndian(UInt32(self.compressed.count - SpillFormat.blockHeaderSize), at: 4)
         self.crc.update(self.compressed.bytes)
         try self.file.write(self.compressed.bytes)
         self.segmentRaw += Int64(self.block.count)
         self.block.removeAll()
+    }
+
+    /// Deflates the block into `compressed`, or stores it when it does not
+    /// shrink; after such a block, stores the next few without trying.
+    private mutating func compress() throws {
+        if self.compresses && self.blocksToStore == 0 {
+            try self.deflater.compress(self.block.bytes, into: &self.compressed)
+            guard self.compressed.count - SpillFormat.blockHeaderSize >= self.block.count else { return }
+            self.compressed.truncate(to: SpillFormat.blockHeaderSize)
+            self.blocksToStore = SpillFormat.storedRun
+        } else if self.blocksToStore > 0 {
+            self.blocksToStore -= 1
+        }
+        StoredDeflate.append(self.block.bytes, to: &self.compressed)
     }
 
     private mutating func endSegment() throws {

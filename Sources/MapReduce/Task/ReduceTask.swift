@@ -65,13 +65,14 @@ extension ReduceTask {
         var groupCount = 0
         while try groups.nextGroup() {
             groupCount += 1
-            let key = try J.Map.Key.decodeKey(groups.groupKey)
             do {
-                try reducer.reduce(key: key, values: ReduceValues(groups), context: &context)
+                try reducer.reduce(encodedKey: groups.groupKey, values: ReduceValues(groups), context: &context)
+            } catch let error as RecordDecodingError {
+                throw error
             } catch {
                 // A reducer that threw because its values ended early was stopped, not wrong.
                 if control.isCancelled { throw AttemptCancelled() }
-                throw KeyFailure(key: String(describing: key), underlying: error)
+                throw KeyFailure(key: Self.describe(J.Map.Key.self, encoded: groups.groupKey), underlying: error)
             }
             if let failure = groups.failure ?? context.failure { throw failure }
         }
@@ -83,6 +84,15 @@ extension ReduceTask {
         counters.merge(context.counters)
         try context.close()
         return ReduceTaskResult(outputPath: outputPath, counters: counters)
+    }
+
+    /// A key for an error message: decoded, or its bytes in hex when it does not decode.
+    @usableFromInline static func describe<Key: KeyCodable>(_ type: Key.Type, encoded: UnsafeRawBufferPointer) -> String {
+        do {
+            return String(describing: try Key.decodeKey(encoded))
+        } catch {
+            return encoded.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        }
     }
 
     /// Opens this partition's segment of every input for merging, checked
