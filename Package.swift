@@ -32,7 +32,8 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(name: "CMapReduceMalloc"),
-        .target(name: "MapReduce", dependencies: ["CMapReduceZlib", "CMapReduceMalloc"]),
+        .systemLibrary(name: "CMapReducePrefetch"),
+        .target(name: "MapReduce", dependencies: ["CMapReduceZlib", "CMapReduceMalloc", "CMapReducePrefetch"]),
         .target(
             name: "MapReduceCluster",
             dependencies: [

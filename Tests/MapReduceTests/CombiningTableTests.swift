@@ -16,28 +16,31 @@ import TestSupport
     }
 
     /// Folds `keys` into a table (values are each key's index), takes every entry out, and returns them.
-    static func fold(_ keys: [[UInt8]], readablePadding: Int) -> [[UInt8]: (partition: Int, sum: Int)] {
+    static func fold(_ keys: [[UInt8]], readablePadding: Int) -> [[UInt8]: Int] {
         var table = CombiningTable<Int>()
         for (i, key) in keys.enumerated() {
             // The key sits at the start of a buffer with `readablePadding` bytes after it.
             let buffer = key + [UInt8](repeating: 0xEE, count: readablePadding)
             buffer.withUnsafeBytes { raw in
                 let bytes = UnsafeRawBufferPointer(rebasing: raw.prefix(key.count))
-                let (found, probe) = table.find(bytes, readable: raw.count)
+                let lookup = KeyLookup(bytes, readable: raw.count)
+                let (found, emptySlot) = table.find(lookup)
                 if let found {
                     found.pointee += i
                 } else {
-                    table.insert(bytes, at: probe, partition: key.count % 7, value: i)
+                    table.insert(lookup, at: emptySlot, value: i)
                 }
             }
         }
-        var taken: [[UInt8]: (partition: Int, sum: Int)] = [:]
+        var taken: [[UInt8]: Int] = [:]
         for index in 0..<table.capacity {
-            guard let (partition, key, value) = table.take(at: index) else { continue }
-            #expect(taken.updateValue((partition, value), forKey: Array(key)) == nil, "\(Array(key)) taken twice")
+            guard let slot = table.occupiedSlot(index) else { continue }
+            let key = Array(table.storedKey(slot))
+            #expect(taken.updateValue(table.value(slot).move(), forKey: key) == nil, "\(key) taken twice")
         }
-        table.removeTaken()
+        table.removeAllMoved()
         #expect(table.count == 0)
+        #expect((0..<table.capacity).allSatisfy { table.occupiedSlot($0) == nil })
         return taken
     }
 
@@ -47,8 +50,7 @@ import TestSupport
         var expected: [[UInt8]: Int] = [:]
         for (i, key) in keys.enumerated() { expected[key, default: 0] += i }
         let taken = Self.fold(keys, readablePadding: readablePadding)
-        #expect(taken.mapValues(\.sum) == expected)
-        #expect(taken.allSatisfy { $0.value.partition == $0.key.count % 7 })
+        #expect(taken == expected)
     }
 
     @Test func valuesThatOwnMemoryAreMovedAndFreed() {
@@ -57,17 +59,18 @@ import TestSupport
         for word in words {
             var bytes = Array(word.utf8)
             bytes.withUnsafeBytes { raw in
-                let (found, probe) = table.find(raw, readable: raw.count)
-                if let found { found.pointee.append(word) } else { table.insert(raw, at: probe, partition: 0, value: [word]) }
+                let lookup = KeyLookup(raw, readable: raw.count)
+                let (found, emptySlot) = table.find(lookup)
+                if let found { found.pointee.append(word) } else { table.insert(lookup, at: emptySlot, value: [word]) }
             }
             bytes.removeAll()
         }
         var taken: [String: [String]] = [:]
         for index in 0..<table.capacity {
-            guard let (_, key, value) = table.take(at: index) else { continue }
-            taken[String(decoding: key, as: UTF8.self)] = value
+            guard let slot = table.occupiedSlot(index) else { continue }
+            taken[String(decoding: table.storedKey(slot), as: UTF8.self)] = table.value(slot).move()
         }
-        table.removeTaken()
+        table.removeAllMoved()
         #expect(taken == Dictionary(grouping: words, by: { $0 }))
     }
 

@@ -127,6 +127,50 @@ import TestSupport
         #expect(throws: RecordDecodingError.self) { try Self.decoded([0x61], as: KeyPair<String, Bytes>.self) }
     }
 
+    /// The length of the shortest unsigned LEB128 varint of `value`, counted 7 bits at a time.
+    static func varintLength(_ value: UInt64) -> Int {
+        value < 0x80 ? 1 : 1 + varintLength(value >> 7)
+    }
+
+    /// The zigzag number of a signed value, from its definition: 0, -1, 1, -2, ... are 0, 1, 2, 3, ...
+    static func zigzag<T: FixedWidthInteger>(_ value: T) -> UInt64 {
+        let wide = Int64(value)
+        return wide >= 0 ? UInt64(wide) * 2 : UInt64(-(wide + 1)) * 2 + 1
+    }
+
+    static func checkValues<T: FixedWidthInteger & KeyCodable>(_: T.Type, seed: UInt64) throws {
+        for value in Self.randomIntegers(T.self, seed: seed) {
+            var writer = ByteWriter()
+            value.encodeValue(to: &writer)
+            #expect(try T.decodeValue(writer.bytes) == value)
+            let number = T.isSigned ? Self.zigzag(value) : UInt64(value)
+            #expect(writer.count == Self.varintLength(number), "\(T.self) \(value)")
+            var scratch = ByteWriter()
+            #expect(value.encodedValueCount(scratch: &scratch) == writer.count)
+        }
+    }
+
+    @Test func integerValuesAreShortVarintsThatRoundTrip() throws {
+        try Self.checkValues(Int.self, seed: 51)
+        try Self.checkValues(Int8.self, seed: 52)
+        try Self.checkValues(Int16.self, seed: 53)
+        try Self.checkValues(Int32.self, seed: 54)
+        try Self.checkValues(UInt8.self, seed: 55)
+        try Self.checkValues(UInt32.self, seed: 56)
+        try Self.checkValues(UInt64.self, seed: 57)
+        var writer = ByteWriter()
+        1.encodeValue(to: &writer)
+        (-1).encodeValue(to: &writer)
+        Int8(-64).encodeValue(to: &writer)
+        #expect(Array(writer.bytes) == [2, 1, 0x7F])
+        func decoded<T: KeyCodable>(_ bytes: [UInt8], as: T.Type) throws -> T { try bytes.withUnsafeBytes { try T.decodeValue($0) } }
+        #expect(throws: RecordDecodingError.self) { try decoded([0x80, 0x02], as: UInt8.self) }  // 256
+        #expect(throws: RecordDecodingError.self) { try decoded([0x80, 0x00], as: Int.self) }  // not the shortest form
+        #expect(throws: RecordDecodingError.self) { try decoded([0x01, 0x01], as: Int.self) }  // a byte left over
+        #expect(throws: RecordDecodingError.self) { try decoded([], as: Int.self) }
+        #expect(try decoded([0xFF, 0x01], as: UInt8.self) == 255)
+    }
+
     struct Stats: JSONValueCodable, Equatable {
         var name: String
         var mean: Double

@@ -46,6 +46,29 @@ import TestSupport
         }
     }
 
+    /// Text read in 64-byte blocks: words of up to 200 letters across block
+    /// ends, lines of every length around a block's, some of them all
+    /// letters, and some with a letter outside ASCII at a random place, where
+    /// the tokenizer goes on a scalar at a time, in a word or between words.
+    @Test func asciiWordsAcrossBlocksMatchTheReferenceRule() {
+        var random = SeededRandom(seed: 31)
+        for line in 0..<400 {
+            let length = line < 200 ? line : Int(random.next() % 400)
+            var bytes: [UInt8] = []
+            let allLetters = line % 7 == 0
+            while bytes.count < length {
+                let run = Int(random.next() % (random.next() % 4 == 0 ? 200 : 9))
+                bytes += (0..<run).map { _ in UInt8(truncatingIfNeeded: 0x41 + random.next() % 26) | (random.next() % 2 == 0 ? 0x20 : 0) }
+                if !allLetters { bytes += (0...random.next() % 3).map { _ in Array(" ,.1_@[`{".utf8)[Int(random.next() % 9)] } }
+            }
+            bytes = Array(bytes.prefix(length))
+            if line % 4 == 1 {
+                bytes.insert(contentsOf: Array("é".utf8), at: Int(random.next() % UInt64(bytes.count + 1)))
+            }
+            #expect(Self.words(bytes) == ReferenceWords.words(in: bytes), "\(bytes)")
+        }
+    }
+
     @Test func everyBasicPlaneAndSomeOtherScalarsClassifyAsTheStandardLibrarySays() {
         var mismatches: [UInt32] = []
         for value in UInt32(0x80)..<0x11_0000 where value < 0x1_0000 || value % 61 == 0 {

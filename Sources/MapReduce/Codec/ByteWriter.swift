@@ -80,6 +80,11 @@ public struct ByteWriter: ~Copyable {
         self.length += 1
     }
 
+    /// The number of bytes `appendVarint` writes for `value`.
+    @inlinable public static func varintCount(_ value: UInt64) -> Int {
+        (64 &- (value | 1).leadingZeroBitCount &+ 6) / 7
+    }
+
     /// Lets `body` write up to `limit` bytes in place; `body` returns its
     /// result and how many bytes it wrote.
     public mutating func appendUnsafe<R, E: Error>(

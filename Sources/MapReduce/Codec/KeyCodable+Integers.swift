@@ -13,6 +13,37 @@ extension KeyCodable where Self: FixedWidthInteger {
     }
 }
 
+// As values, integers need no order: they are varints in their shortest
+// form, signed ones zigzag-encoded (0, -1, 1, -2, ... as 0, 1, 2, 3, ...),
+// so a count of 1 takes one byte rather than eight.
+extension KeyCodable where Self: FixedWidthInteger {
+    @inlinable public func encodeValue(to writer: inout ByteWriter) {
+        writer.appendVarint(self.varintNumber)
+    }
+
+    @inlinable public func encodedValueCount(scratch: inout ByteWriter) -> Int {
+        ByteWriter.varintCount(self.varintNumber)
+    }
+
+    /// The number a value is written as: itself, or its zigzag number if signed.
+    @inlinable var varintNumber: UInt64 {
+        let bits = UInt64(truncatingIfNeeded: Magnitude(truncatingIfNeeded: self))
+        guard Self.isSigned else { return bits }
+        // The sign, spread over every bit of the value's width, then moved to bit 0.
+        let width = UInt64.max >> (64 - Self.bitWidth)
+        return ((bits << 1) & width) ^ (self < 0 ? width : 0)
+    }
+
+    public static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Self {
+        var reader = ByteReader(bytes)
+        let raw = try reader.readVarint()
+        guard reader.isAtEnd else { throw .invalid("\(reader.remaining) bytes after a \(Self.self) value") }
+        guard raw <= UInt64(truncatingIfNeeded: Magnitude.max) else { throw .invalid("varint \(raw) too large for \(Self.self)") }
+        let magnitude = Magnitude(truncatingIfNeeded: Self.isSigned ? (raw >> 1) ^ (0 &- (raw & 1)) : raw)
+        return Self(truncatingIfNeeded: magnitude)
+    }
+}
+
 extension Int: KeyCodable {}
 extension Int8: KeyCodable {}
 extension Int16: KeyCodable {}

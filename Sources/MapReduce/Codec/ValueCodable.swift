@@ -8,4 +8,15 @@ public protocol ValueCodable {
     func encodeValue(to writer: inout ByteWriter)
     /// Decodes a value from the whole of `bytes`.
     static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Self
+    /// The number of bytes `encodeValue` appends, for the output byte
+    /// counters. The default encodes the value into `scratch` to count them.
+    func encodedValueCount(scratch: inout ByteWriter) -> Int
+}
+
+extension ValueCodable {
+    @inlinable public func encodedValueCount(scratch: inout ByteWriter) -> Int {
+        scratch.removeAll()
+        self.encodeValue(to: &scratch)
+        return scratch.count
+    }
 }

@@ -23,6 +23,12 @@
         letters(word) | (word & highBits)
     }
 
+    /// A mask of high bits, one per byte, gathered into the low eight bits:
+    /// bit i for the byte at offset i in memory (on a little-endian machine).
+    @inlinable @inline(__always) static func byteMask(_ mask: UInt64) -> UInt64 {
+        ((mask &>> 7) &* 0x0102_0408_1020_4080) &>> 56
+    }
+
     /// The index, in memory order, of the first byte marked in a non-zero `mask`.
     @inlinable @inline(__always) static func firstByte(of mask: UInt64) -> Int {
         #if _endian(little)

@@ -25,12 +25,20 @@ public struct Word {
 /// byte that is not part of valid UTF-8 separates words. This is Go's
 /// `unicode.IsLetter` rule; on ASCII text it is `[A-Za-z]+`.
 ///
-/// ASCII bytes are classified eight at a time (see `ASCIILetters`); a byte
-/// of 0x80 or more is decoded as UTF-8 and looked up in the Unicode tables.
+/// ASCII text is read 64 bytes at a time into a mask of its letters (see
+/// `ASCIILetters`), and words are the runs of set bits. From the first
+/// block with a byte of 0x80 or more on, bytes are classified one scalar
+/// at a time: ASCII eight bytes at once, others decoded as UTF-8 and looked
+/// up in the Unicode tables.
 public struct Words: Sequence, IteratorProtocol {
     @usableFromInline let base: UnsafePointer<UInt8>?
     @usableFromInline let count: Int
-    @usableFromInline var position = 0
+    /// The start of the block `letters` describes.
+    @usableFromInline var blockStart = -64
+    /// Bit i is set when byte `blockStart + i` is an ASCII letter of a word not returned yet.
+    @usableFromInline var letters: UInt64 = 0
+    /// Where the scalar way goes on, once a block outside ASCII is met; negative before.
+    @usableFromInline var position = -1
 
     @inlinable public init(_ bytes: UnsafeRawBufferPointer) {
         self.base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
@@ -39,6 +47,73 @@ public struct Words: Sequence, IteratorProtocol {
 
     @inlinable public mutating func next() -> Word? {
         guard let base = self.base else { return nil }
+        if self.position >= 0 { return self.nextByScalars(base) }
+        while self.letters == 0 {
+            self.blockStart &+= 64
+            guard self.blockStart < self.count else { return nil }
+            guard let letters = self.asciiLetters(base, at: self.blockStart) else {
+                self.position = self.blockStart
+                return self.nextByScalars(base)
+            }
+            self.letters = letters
+        }
+        let start = self.blockStart &+ self.letters.trailingZeroBitCount
+        let end = self.letters.trailingZeroBitCount &+ (~(self.letters &>> UInt64(self.letters.trailingZeroBitCount))).trailingZeroBitCount
+        if end < 64 {
+            self.letters &= ~0 &<< UInt64(end)
+            return self.word(base, from: start, to: self.blockStart &+ end)
+        }
+        // The word runs to the end of the block: follow it into the next ones.
+        self.letters = 0
+        while true {
+            self.blockStart &+= 64
+            guard self.blockStart < self.count else { return self.word(base, from: start, to: self.count) }
+            guard let letters = self.asciiLetters(base, at: self.blockStart) else {
+                self.position = start
+                return self.nextByScalars(base)
+            }
+            let run = (~letters).trailingZeroBitCount
+            if run < 64 {
+                self.letters = letters & (~0 &<< UInt64(run))
+                return self.word(base, from: start, to: self.blockStart &+ run)
+            }
+        }
+    }
+
+    @inlinable @inline(__always) func word(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Word {
+        Word(bytes: UnsafeRawBufferPointer(start: base + start, count: end &- start), readable: self.count &- start)
+    }
+
+    /// The mask of the ASCII letters among the (up to) 64 bytes at `start`,
+    /// or nil if one of them is 0x80 or more.
+    @inlinable @inline(__always) func asciiLetters(_ base: UnsafePointer<UInt8>, at start: Int) -> UInt64? {
+        #if _endian(little)
+        let available = Swift.min(64, self.count &- start)
+        var letters: UInt64 = 0
+        var high: UInt64 = 0
+        var offset = 0
+        while offset &+ 8 <= available {
+            let word = UnsafeRawPointer(base + (start &+ offset)).loadUnaligned(as: UInt64.self)
+            high |= word
+            letters |= ASCIILetters.byteMask(ASCIILetters.letters(word)) &<< UInt64(offset)
+            offset &+= 8
+        }
+        if offset < available {
+            // The last bytes, zero-padded: zero is no letter.
+            var word: UInt64 = 0
+            let rest = UnsafeRawBufferPointer(start: base + (start &+ offset), count: available &- offset)
+            withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: rest) }
+            high |= word
+            letters |= ASCIILetters.byteMask(ASCIILetters.letters(word)) &<< UInt64(offset)
+        }
+        return high & ASCIILetters.highBits == 0 ? letters : nil
+        #else
+        return nil
+        #endif
+    }
+
+    /// The next word, classifying one scalar at a time from `position`.
+    @inlinable mutating func nextByScalars(_ base: UnsafePointer<UInt8>) -> Word? {
         var position = self.skip(base, from: self.position, letters: false)
         guard position < self.count else {
             self.position = position
@@ -47,7 +122,7 @@ public struct Words: Sequence, IteratorProtocol {
         let start = position
         position = self.skip(base, from: position, letters: true)
         self.position = position
-        return Word(bytes: UnsafeRawBufferPointer(start: base + start, count: position &- start), readable: self.count &- start)
+        return self.word(base, from: start, to: position)
     }
 
     /// The position of the first scalar at or after `position` that is a
@@ -63,6 +138,8 @@ public struct Words: Sequence, IteratorProtocol {
                     continue
                 }
                 position &+= ASCIILetters.firstByte(of: stops)
+                // An ASCII byte the mask stopped at is what was looked for.
+                if base[position] < 0x80 { break }
             }
             let byte = base[position]
             if byte < 0x80 {

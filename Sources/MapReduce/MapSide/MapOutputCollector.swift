@@ -12,8 +12,10 @@
     @usableFromInline let memoryLimit: Int
     @usableFromInline var buffer = SortBuffer()
     @usableFromInline var table = CombiningTable<Value>()
+    /// Records of raw keys not folded into `table` yet (see `foldPending`).
+    @usableFromInline var pending = PendingRecords<Value>()
     @usableFromInline var scratch = ByteWriter()
-    /// The encoding of one value, for counting output bytes.
+    /// Room for encoding one value, for counting output bytes.
     @usableFromInline var valueScratch = ByteWriter()
     @usableFromInline var spills: SpillFiles
     /// The first error met while collecting, thrown after the `map` call returns.
@@ -58,7 +60,7 @@
             self.scratch.removeAll()
             encodeKey(&self.scratch)
             let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: self.scratch.count)
-            return self.combine(encodedKey, readable: self.scratch.capacity, key: key, value: value())
+            return self.combine(encodedKey, readable: self.scratch.capacity, value: value())
         } else {
             let start = self.buffer.arena.count
             encodeKey(&self.buffer.arena)
@@ -82,27 +84,42 @@
             return self.collect(
                 encodeKey: { $0.append(rawKey) }, key: key, encodeValue: { value.encodeValue(to: &$0) }, value: { value })
         }
-        self.combine(rawKey, readable: readable, key: key, value: value)
+        self.combine(rawKey, readable: readable, value: value)
     }
 
-    /// Folds one record into the table: the partition is computed only for a key not in it yet.
-    @inlinable @inline(__always) mutating func combine(
-        _ encodedKey: UnsafeRawBufferPointer, readable: Int, key: () -> Key, value: Value
-    ) {
-        self.valueScratch.removeAll()
-        value.encodeValue(to: &self.valueScratch)
-        self.outputBytes &+= encodedKey.count &+ self.valueScratch.count
+    /// Counts one record for the combiner and folds it into the table: a short
+    /// key after the few before it (see `PendingRecords`), a long one at once.
+    @inlinable @inline(__always) mutating func combine(_ encodedKey: UnsafeRawBufferPointer, readable: Int, value: Value) {
+        self.outputBytes &+= encodedKey.count &+ value.encodedValueCount(scratch: &self.valueScratch)
         self.outputRecords &+= 1
         self.combineInputRecords &+= 1
-        let (found, probe) = self.table.find(encodedKey, readable: readable)
+        let lookup = KeyLookup(encodedKey, readable: readable)
+        guard encodedKey.count <= KeyLookup.inlineBytes else {
+            self.foldPending()
+            return self.fold(lookup, value)
+        }
+        self.table.prefetch(lookup)
+        self.pending.append(lookup, value)
+        if self.pending.isFull { self.foldPending() }
+    }
+
+    /// Folds the records waiting in `pending` into the table, in the order they came.
+    @inlinable mutating func foldPending() {
+        for index in 0..<self.pending.count {
+            self.fold(self.pending.lookup(at: index), (self.pending.values + index).move())
+        }
+        self.pending.count = 0
+    }
+
+    /// Folds one record into the table; partitions are computed as it is drained, once per key.
+    @inlinable @inline(__always) mutating func fold(_ lookup: KeyLookup, _ value: Value) {
+        let (found, emptySlot) = self.table.find(lookup)
         if let found {
             if self.combinerSumsInPlace, Combiner<Value>.addInPlace(found, value) { return }
             self.combiner.unsafelyUnwrapped.combine(&found.pointee, value)
             return
         }
-        let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
-        guard self.accepts(partition) else { return }
-        self.table.insert(encodedKey, at: probe, partition: partition, value: value)
+        self.table.insert(lookup, at: emptySlot, value: value)
         if self.table.bytesUsed >= self.memoryLimit / 2 { self.spillTable() }
     }
 
@@ -115,12 +132,14 @@
         return false
     }
 
-    @inlinable func partition(of encodedKey: UnsafeRawBufferPointer, hash: @autoclosure () -> UInt64, key: () -> Key) -> Int {
+    @inlinable func partition<Failure: Error>(
+        of encodedKey: UnsafeRawBufferPointer, hash: @autoclosure () -> UInt64, key: () throws(Failure) -> Key
+    ) throws(Failure) -> Int {
         switch self.partitioner.kind {
         case .hash:
             return Int(hash() % UInt64(self.partitions))
         case .custom(let partition):
-            return partition(key(), self.partitions)
+            return partition(try key(), self.partitions)
         case .totalOrder:
             // The number of boundaries at or below the key.
             var low = 0
@@ -134,16 +153,26 @@
         }
     }
 
-    /// Moves the aggregated records into the sort buffer.
+    /// Moves the aggregated records into the sort buffer, each with its partition.
     @usableFromInline mutating func drainTable() {
         for index in 0..<self.table.capacity {
-            guard let (partition, key, value) = self.table.take(at: index) else { continue }
+            guard let slot = self.table.occupiedSlot(index) else { continue }
+            let key = self.table.storedKey(slot)
+            let value = self.table.value(slot).move()
+            let partition: Int
+            do {
+                partition = try self.partition(of: key, hash: StableHash.hash(key), key: { () throws(RecordDecodingError) in try Key.decodeKey(key) })
+            } catch {
+                if self.failure == nil { self.failure = error }
+                continue
+            }
+            guard self.accepts(partition) else { continue }
             self.scratch.removeAll()
             value.encodeValue(to: &self.scratch)
             self.buffer.append(partition: partition, key: key, value: self.scratch.bytes)
             self.combineOutputRecords += 1
         }
-        self.table.removeTaken()
+        self.table.removeAllMoved()
     }
 
     @usableFromInline mutating func spillTable() {
@@ -163,6 +192,7 @@
     /// Spills what is left, merges the spills and returns the map output and
     /// the counters; `control` stops the merge at its next record.
     @inlinable mutating func finish(control: AttemptControl) throws -> (MapOutput, Counters) {
+        self.foldPending()
         if let failure = self.failure { throw failure }
         if self.combiner != nil { self.drainTable() }
         let output = try self.spills.finish(&self.buffer, combine: self.combiner.map(Self.byteCombiner), control: control)
