@@ -114,19 +114,20 @@ struct BadInputTests {
 
     @Test(.enabled(if: SmallDisk.unavailableReason == nil, "\(SmallDisk.unavailableReason ?? "")"))
     func aFullWorkDirectoryFailsTheTaskWhichRunsElsewhere() async throws {
-        let disk = try SmallDisk(kilobytes: 512)
+        // Each map writes about 130 KB, so the small disk is full after two.
+        let disk = try SmallDisk(kilobytes: 256)
         let directory = try TemporaryDirectory()
         var texts: [[UInt8]] = []
         for i in 0..<12 {
             var random = RandomText(seed: UInt64(300 + i))
-            texts.append(random.make(size: 60_000))
+            texts.append(random.make(size: 120_000))
             try directory.write("input/\(i).txt", texts[i])
         }
         let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
         let master = try ChildProcess("testjobs", [
             "master", "--job", "failing-map", "--param", "fail-on=nothing", "--param", "map-ms=500", "--secret-file", secret,
             "--compression-level", "0",
-            "--split-size", "64K", "--log-level", "info", "--output", "\(directory.path)/out", "\(directory.path)/input",
+            "--split-size", "128K", "--log-level", "info", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         let port = try await master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
         // One worker works on a roomy disk; the other, which comes while many maps still wait (the
