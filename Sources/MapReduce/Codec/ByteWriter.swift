@@ -51,8 +51,36 @@ public struct ByteWriter: ~Copyable {
     @inlinable public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         self.reserve(bytes.count)
-        (self.base + self.count).copyMemory(from: source, byteCount: bytes.count)
+        let target = self.base + self.count
+        if bytes.count <= 16 {
+            Self.copySmall(from: source, to: target, count: bytes.count)
+        } else {
+            target.copyMemory(from: source, byteCount: bytes.count)
+        }
         self.length += bytes.count
+    }
+
+    /// Copies 1 to 16 bytes with a load and a store from each end (which
+    /// overlap unless the count is a power of two), all within both ranges:
+    /// a word or a short key is copied in a few instructions rather than a
+    /// call to `memmove`.
+    @inlinable @inline(__always) static func copySmall(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
+        if count >= 8 {
+            let (head, tail) = (source.loadUnaligned(as: UInt64.self), source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+        } else if count >= 4 {
+            let (head, tail) = (source.loadUnaligned(as: UInt32.self), source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self))
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+        } else {
+            // 1 to 3 bytes: the first, the middle and the last (some of them the same).
+            let (first, middle, last) = (source.load(as: UInt8.self), source.load(fromByteOffset: count &>> 1, as: UInt8.self),
+                                         source.load(fromByteOffset: count &- 1, as: UInt8.self))
+            target.storeBytes(of: first, as: UInt8.self)
+            target.storeBytes(of: middle, toByteOffset: count &>> 1, as: UInt8.self)
+            target.storeBytes(of: last, toByteOffset: count &- 1, as: UInt8.self)
+        }
     }
 
     @inlinable public mutating func append(contentsOf bytes: some Sequence<UInt8>) {
