@@ -57,8 +57,10 @@ public struct Words: Sequence, IteratorProtocol {
             }
             self.letters = letters
         }
-        let start = self.blockStart &+ self.letters.trailingZeroBitCount
-        let end = self.letters.trailingZeroBitCount &+ (~(self.letters &>> UInt64(self.letters.trailingZeroBitCount))).trailingZeroBitCount
+        // The word's first letter in the block, and the first byte after its run of letters.
+        let first = self.letters.trailingZeroBitCount
+        let start = self.blockStart &+ first
+        let end = first &+ (~(self.letters &>> UInt64(first))).trailingZeroBitCount
         if end < 64 {
             self.letters &= ~0 &<< UInt64(end)
             return self.word(base, from: start, to: self.blockStart &+ end)
