@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CMapReducePrefetch
 
 /// The map side's buffer of emitted records: one byte arena and a compact
 /// index of fixed-size entries, no object per record.
@@ -114,20 +115,34 @@ import Darwin
         let arena = self.arena.base
         var run = run
         run.sort { a, b in
-            // Equal prefixes: if either key fits in its prefix, the shorter key is the smaller.
-            if min(a.keyLength, b.keyLength) <= 8 {
-                return a.keyLength != b.keyLength ? a.keyLength < b.keyLength : a.offset < b.offset
-            }
-            let order = compareBytes(
-                UnsafeRawBufferPointer(start: arena + Int(a.offset) + 8, count: Int(a.keyLength) - 8),
-                UnsafeRawBufferPointer(start: arena + Int(b.offset) + 8, count: Int(b.keyLength) - 8))
+            let order = Self.compareBeyondPrefix(
+                UnsafeRawBufferPointer(start: arena + Int(a.offset), count: Int(a.keyLength)),
+                UnsafeRawBufferPointer(start: arena + Int(b.offset), count: Int(b.keyLength)))
             return order != 0 ? order < 0 : a.offset < b.offset
         }
     }
 
+    /// Compares two keys whose prefixes are equal, as `compareBytes` would: if
+    /// either fits in its prefix, the shorter is the smaller (a key is padded with
+    /// zero bytes in its prefix, so the other starts with it); otherwise their bytes
+    /// after the prefix decide.
+    @inlinable @inline(__always) static func compareBeyondPrefix(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        if min(a.count, b.count) <= 8 { return a.count &- b.count }
+        return compareBytes(
+            UnsafeRawBufferPointer(start: a.baseAddress! + 8, count: a.count &- 8),
+            UnsafeRawBufferPointer(start: b.baseAddress! + 8, count: b.count &- 8))
+    }
+
+    /// How many records ahead `forEach` asks for a record's bytes: sorted, the
+    /// records lie all over the arena, and each would otherwise be a cache miss.
+    static let prefetchDistance = 16
+
     /// Calls `body` with each record in buffer order.
     func forEach(_ body: (_ partition: Int, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
         for i in 0..<self.count {
+            if i &+ Self.prefetchDistance < self.count {
+                mapreduce_prefetch_for_read(self.arena.base + Int(self.entries[i &+ Self.prefetchDistance].offset))
+            }
             let entry = self.entries[i]
             let key = UnsafeRawBufferPointer(start: self.arena.base + Int(entry.offset), count: Int(entry.keyLength))
             let value = UnsafeRawBufferPointer(start: key.baseAddress! + key.count, count: Int(entry.valueLength))

@@ -7,6 +7,7 @@
     private let control: AttemptControl
     /// The current group's key, copied out of the merge.
     @exclusivity(unchecked) private var groupKeyStorage = ByteWriter()
+    @exclusivity(unchecked) private var groupPrefix: UInt64 = 0
     /// Whether the merger holds a record not yet handed out.
     @exclusivity(unchecked) private var hasRecord = false
     /// Whether the merger must advance before its record is looked at.
@@ -36,7 +37,7 @@
     /// Skips what is left of the current group and moves to the next; false at the end.
     @usableFromInline func nextGroup() throws -> Bool {
         try self.settle()
-        while self.hasRecord, self.inGroup, compareBytes(self.merger.key, self.groupKey) == 0 {
+        while self.hasRecord, self.inGroup, self.merger.currentKeyEquals(self.groupKey, prefix: self.groupPrefix) {
             self.recordCount += 1
             try self.control.checkpoint(recordsRead: Int64(self.recordCount))
             self.hasRecord = try self.merger.advance()
@@ -46,13 +47,14 @@
         self.inGroup = true
         self.groupKeyStorage.removeAll()
         self.groupKeyStorage.append(self.merger.key)
+        self.groupPrefix = self.merger.prefix
         return true
     }
 
     /// The next value of the current group; valid until the next call. Nil at the group's end.
     @usableFromInline func nextValue() throws -> UnsafeRawBufferPointer? {
         try self.settle()
-        guard self.hasRecord, compareBytes(self.merger.key, self.groupKey) == 0 else { return nil }
+        guard self.hasRecord, self.merger.currentKeyEquals(self.groupKey, prefix: self.groupPrefix) else { return nil }
         self.recordCount += 1
         try self.control.checkpoint(recordsRead: Int64(self.recordCount))
         self.needsAdvance = true

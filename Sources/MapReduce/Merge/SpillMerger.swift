@@ -50,10 +50,11 @@ enum SpillMerger {
             }
             key.removeAll()
             key.append(merger.key)
+            let prefix = merger.prefix
             accumulated.removeAll()
             accumulated.append(merger.value)
             hasRecord = try merger.advance()
-            while hasRecord, compareBytes(merger.key, key.bytes) == 0 {
+            while hasRecord, merger.currentKeyEquals(key.bytes, prefix: prefix) {
                 try combine(&accumulated, merger.value)
                 hasRecord = try merger.advance()
             }
