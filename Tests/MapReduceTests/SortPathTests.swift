@@ -36,6 +36,18 @@ import TestSupport
         #expect(items == expected)
     }
 
+    @Test func aPrefixIsTheFirstEightBytesZeroPadded() {
+        var random = SeededRandom(seed: 5)
+        for count in 0...12 {
+            for _ in 0..<50 {
+                let key = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                var expected: UInt64 = 0
+                for (index, byte) in key.prefix(8).enumerated() { expected |= UInt64(byte) << (56 - 8 * UInt64(index)) }
+                #expect(key.withUnsafeBytes { SortBuffer.prefix(of: $0) } == expected, "\(key)")
+            }
+        }
+    }
+
     typealias Record = (partition: Int, key: [UInt8], value: [UInt8])
 
     @Test(arguments: [0, 1, 3, 2000])
@@ -44,7 +56,7 @@ import TestSupport
         // Short alphabets and lengths around 8 make many equal prefixes and equal keys.
         let records: [Record] = (0..<count).map { index in
             let key = (0..<Int(random.next() % 14)).map { _ in UInt8(random.next() % 3) }
-            return (Int(random.next() % 3), key, Array("\(index)".utf8))
+            return (Int(random.next() % (count > 1000 ? 300 : 3)), key, Array("\(index)".utf8))
         }
         var buffer = SortBuffer()
         for record in records {

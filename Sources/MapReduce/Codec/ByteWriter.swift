@@ -48,7 +48,7 @@ public struct ByteWriter: ~Copyable {
         self.length += 1
     }
 
-    @inlinable public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable @inline(__always) public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         self.reserve(bytes.count)
         let target = self.base + self.count

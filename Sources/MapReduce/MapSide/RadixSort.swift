@@ -19,7 +19,7 @@ enum RadixSort {
         defer { counts.deallocate() }
         counts.initialize(repeating: 0)
         for element in elements {
-            for d in 0..<digits { counts[d * 256 + Int(digit(element, d))] += 1 }
+            for d in 0..<digits { counts[d &* 256 &+ Int(digit(element, d))] &+= 1 }
         }
         var source = elements.baseAddress!
         var target = scratch.baseAddress!

@@ -38,6 +38,8 @@ import CMapReducePrefetch
     @usableFromInline var scratch: UnsafeMutablePointer<Entry>
     @usableFromInline var entryCapacity = 1024
     @usableFromInline var count = 0
+    /// Every partition buffered, ORed: the sort skips the partition's bytes that are zero in all.
+    @usableFromInline var partitionBits: UInt32 = 0
 
     @usableFromInline init() {
         self.entries = .allocate(capacity: self.entryCapacity)
@@ -61,6 +63,7 @@ import CMapReducePrefetch
         self.entries[self.count] = Entry(
             prefix: Self.prefix(of: key), offset: UInt32(offset), keyLength: UInt32(keyLength),
             valueLength: UInt32(valueLength), partition: UInt32(partition))
+        self.partitionBits |= UInt32(partition)
         self.count += 1
     }
 
@@ -83,18 +86,37 @@ import CMapReducePrefetch
     }
 
     /// The first 8 bytes of `key`, big-endian, zero-padded.
+    ///
+    /// A shorter key is read with two loads that overlap (of 4, 2 or 1
+    /// bytes, from each end), never past its end, and no loop.
     @inlinable static func prefix(of key: UnsafeRawBufferPointer) -> UInt64 {
-        if key.count >= 8 { return UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)) }
-        var prefix: UInt64 = 0
-        for i in 0..<key.count { prefix |= UInt64(key[i]) << (56 - 8 * UInt64(i)) }
-        return prefix
+        let count = key.count
+        guard count > 0, let base = key.baseAddress else { return 0 }
+        if count >= 8 { return UInt64(bigEndian: base.loadUnaligned(as: UInt64.self)) }
+        // The key's bytes as a big-endian number of `count` bytes; the overlapping bytes are ORed with themselves.
+        let value: UInt64
+        if count >= 4 {
+            let head = UInt64(UInt32(bigEndian: base.loadUnaligned(as: UInt32.self)))
+            let tail = UInt64(UInt32(bigEndian: base.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)))
+            value = head &<< (8 &* (count &- 4)) | tail
+        } else if count >= 2 {
+            let head = UInt64(UInt16(bigEndian: base.loadUnaligned(as: UInt16.self)))
+            let tail = UInt64(UInt16(bigEndian: base.loadUnaligned(fromByteOffset: count &- 2, as: UInt16.self)))
+            value = head &<< (8 &* (count &- 2)) | tail
+        } else {
+            value = UInt64(base.load(as: UInt8.self))
+        }
+        return value &<< (8 &* (8 &- count))
     }
 
     /// Sorts the records by (partition, key bytes), equal keys in the order they came.
     mutating func sort() {
         let entries = UnsafeMutableBufferPointer(start: self.entries, count: self.count)
-        // Digits 0-7: the prefix, least significant byte first; 8-11: the partition.
-        RadixSort.sort(entries, scratch: UnsafeMutableBufferPointer(start: self.scratch, count: self.count), digits: 12) { entry, digit in
+        // Digits 0-7: the prefix, least significant byte first; 8 on: the partition's nonzero bytes.
+        let partitionDigits = (UInt32.bitWidth - self.partitionBits.leadingZeroBitCount + 7) / 8
+        RadixSort.sort(
+            entries, scratch: UnsafeMutableBufferPointer(start: self.scratch, count: self.count), digits: 8 + partitionDigits
+        ) { entry, digit in
             digit < 8
                 ? UInt8(truncatingIfNeeded: entry.prefix >> (8 * UInt64(digit)))
                 : UInt8(truncatingIfNeeded: entry.partition >> (8 * UInt32(digit - 8)))
@@ -154,6 +176,7 @@ import CMapReducePrefetch
     @usableFromInline mutating func removeAll() {
         self.arena.removeAll()
         self.count = 0
+        self.partitionBits = 0
     }
 }
 
