@@ -1,6 +1,6 @@
 /// Names one attempt at a map or reduce task: `m-00003-a1`, `r-00000-a2`;
 /// in the second and later jobs of a chain, `j2-m-00003-a1`.
-public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
     public enum Kind: String, Hashable, Sendable, Codable {
         case map = "m"
         case reduce = "r"
@@ -25,6 +25,11 @@ public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible {
     public var taskName: String { (self.job > 1 ? "j\(self.job)-" : "") + "\(self.kind.rawValue)-\(Self.pad(self.task))" }
 
     public var description: String { "\(self.taskName)-a\(self.attempt)" }
+
+    /// By job, then maps before reduces, then task, then attempt: an order that costs no formatting.
+    public static func < (a: AttemptID, b: AttemptID) -> Bool {
+        (a.job, a.kind == .map ? 0 : 1, a.task, a.attempt) < (b.job, b.kind == .map ? 0 : 1, b.task, b.attempt)
+    }
 
     static func pad(_ n: Int) -> String {
         let digits = String(n)

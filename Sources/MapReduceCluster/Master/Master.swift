@@ -379,7 +379,7 @@ public actor Master {
     private func succeed() {
         guard let scheduler = self.scheduler else { return }
         var counters = scheduler.counters
-        for result in self.results.values.sorted(by: { $0.attempt.description < $1.attempt.description })
+        for result in self.results.values.sorted(by: { $0.attempt < $1.attempt })
         where !counters.merge(result.counters) {
             self.logger.warning("a counter reached the limit of a 64-bit count; it stays there", metadata: ["attempt": "\(result.attempt)"])
         }

@@ -41,7 +41,7 @@ extension Scheduler {
     mutating func lose(_ id: WorkerID, reason: String, at now: Duration) {
         guard let worker = self.removeWorker(id) else { return }
         let alone = worker.running.count + worker.stopping.count == 1
-        for attempt in worker.running.sorted(by: { $0.description < $1.description }) {
+        for attempt in worker.running.sorted() {
             let records = self[attempt].running[attempt]?.records
             // A reduce attempt that lacks the output of a map not yet done has run no user code: it
             // cannot be the cause. (One that lacks only finished outputs may have them by now.)

@@ -50,7 +50,7 @@ extension Scheduler {
         else { return }
         if let problem { return self.rerunUnusable(output.attempt, because: "the master could not fetch it either: \(problem)") }
         self.maps[task].output.check = .passed
-        for reduce in self.maps[task].output.failures.keys.sorted(by: { $0.description < $1.description }) {
+        for reduce in self.maps[task].output.failures.keys.sorted() {
             self.blameIfItKeepsFailing(reduce, at: now)
         }
     }
@@ -63,7 +63,7 @@ extension Scheduler {
         for range in ranges { self.fetched[reduce]?.insert(contentsOf: range) }
         for map in ranges.joined() where self.maps[map].done != nil {
             self.maps[map].output.noteFetched(by: reduce)
-            for reporter in self.maps[map].output.failures.keys.sorted(by: { $0.description < $1.description }) {
+            for reporter in self.maps[map].output.failures.keys.sorted() {
                 self.blameIfItKeepsFailing(reporter, at: now)
             }
         }

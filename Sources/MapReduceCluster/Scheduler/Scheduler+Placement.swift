@@ -178,7 +178,7 @@ extension Scheduler {
     private static func younger(_ a: (AttemptID, RunningAttempt), _ b: (AttemptID, RunningAttempt)) -> Bool {
         if a.1.started != b.1.started { return a.1.started > b.1.started }
         if a.1.worker != b.1.worker { return a.1.worker < b.1.worker }
-        return a.0.description < b.0.description
+        return a.0 < b.0
     }
 
     /// Marks for a backup each task whose only attempt has run `straggleFactor` times its

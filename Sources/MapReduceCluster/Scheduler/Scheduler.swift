@@ -175,7 +175,7 @@ struct Scheduler: Sendable {
                 self.maps[attempt.task].done = Done(attempt: attempt, worker: id, duration: duration)
                 self.refreshIdleness(of: attempt)
                 self.mapsDone += 1
-                for rerun in self.maps[attempt.task].running.keys.sorted(by: { $0.description < $1.description }) {
+                for rerun in self.maps[attempt.task].running.keys.sorted() {
                     self.kill(rerun, at: now)
                 }
                 self.announce(MapOutputAt(attempt: attempt, worker: id))
@@ -191,7 +191,7 @@ struct Scheduler: Sendable {
     /// Every reduce task is done: what still runs (backups, maps no longer needed) is killed, and the winners committed.
     private mutating func complete(at now: Duration) {
         for task in self.maps + self.reduces {
-            for attempt in task.running.keys.sorted(by: { $0.description < $1.description }) { self.kill(attempt, at: now) }
+            for attempt in task.running.keys.sorted() { self.kill(attempt, at: now) }
         }
         self.emit(.commit(self.reduces.compactMap { $0.done?.attempt }))
         self.isOver = true

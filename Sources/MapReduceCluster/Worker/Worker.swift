@@ -122,7 +122,7 @@ actor Worker {
         let recovered = RecoveredMapOutputs.find(in: self.adopted, master: start.master, job: start.number)
         guard !recovered.isEmpty else { return }
         for (attempt, output) in recovered { self.shuffle.add(output, of: attempt) }
-        self.outbox.yield(.mapOutputsRecovered(MapOutputsRecovered(attempts: recovered.keys.sorted { $0.description < $1.description })))
+        self.outbox.yield(.mapOutputsRecovered(MapOutputsRecovered(attempts: recovered.keys.sorted())))
     }
 
     private func start(_ task: MapTask) {
