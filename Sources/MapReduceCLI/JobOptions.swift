@@ -15,8 +15,12 @@ struct JobOptions: ParsableArguments {
     @Flag(help: "Replace the output of an earlier run in the output directory.")
     var overwrite = false
 
-    @Option(help: "The size of input splits, one map task each: bytes, or with K, M or G.")
-    var splitSize = ByteCount(64 << 20)
+    @Option(
+        help: """
+            The size of input splits, one map task each: bytes, or with K, M or G. \
+            (default: 64M for a job with a combiner, else half the sort buffer)
+            """)
+    var splitSize: ByteCount?
 
     @Option(help: "The largest input file a job that reads whole files accepts: bytes, or with K, M or G.")
     var maxWholeFile = ByteCount(WholeFileInput.defaultMaxFileSize)
@@ -47,7 +51,7 @@ struct JobOptions: ParsableArguments {
         var configuration = JobConfiguration(inputs: self.inputs, outputDirectory: self.output)
         configuration.reducers = self.reducers
         configuration.overwrite = self.overwrite
-        configuration.splitSize = self.splitSize.bytes
+        configuration.splitSize = self.splitSize?.bytes
         configuration.maxWholeFile = self.maxWholeFile.bytes
         configuration.sortBufferMB = self.sortBufferMb
         configuration.compressionLevel = self.compressionLevel

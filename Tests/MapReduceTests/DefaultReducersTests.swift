@@ -4,7 +4,7 @@ import TestSupport
 
 @testable import MapReduce
 
-/// The number of reduce tasks when `--reducers` is not given.
+/// The number of reduce tasks when `--reducers` is not given, and the split size when `--split-size` is not.
 @Suite struct DefaultReducersTests {
     struct ThreeReducers: Job {
         static var defaultReducers: Int? { 3 }
@@ -29,6 +29,20 @@ import TestSupport
         #expect(try Self.reducers(plain, reducers: nil, slots: 7, parallelism: 2) == 7)
         #expect(try Self.reducers(plain, reducers: nil, slots: nil, parallelism: 2) == 2)
         #expect(try Self.reducers(plain, reducers: nil, slots: nil, parallelism: nil) == ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    @Test func theSplitSizeIs64MiBForACombinedJobElseHalfTheSortBuffer() throws {
+        var configuration = JobConfiguration(inputs: ["in"], outputDirectory: "out")
+        configuration.sortBufferMB = 10
+        let combined = AnyJob(TestWordCount.self)
+        let uncombined = AnyJob(Remainders.self)
+        #expect(try configuration.validated(for: combined).splitSize == 64 << 20)
+        #expect(try configuration.validated(for: uncombined).splitSize == 5 << 20)
+        configuration.combinerDisabled = true
+        #expect(try configuration.validated(for: combined).splitSize == 5 << 20)
+        configuration.splitSize = 1000
+        #expect(try configuration.validated(for: combined).splitSize == 1000)
+        #expect(try configuration.validated(for: uncombined).splitSize == 1000)
     }
 
     @Test func inProcessAJobWithoutReducersGetsOnePerTask() async throws {

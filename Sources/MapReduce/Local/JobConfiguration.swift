@@ -9,7 +9,8 @@ public struct JobConfiguration: Hashable, Sendable {
     public var outputDirectory: String
     /// The number of reduce tasks; nil for the job's default.
     public var reducers: Int?
-    public var splitSize: Int64 = 64 << 20
+    /// Bytes of input per map task; nil for `defaultSplitSize(for:)`.
+    public var splitSize: Int64?
     /// The largest file a mapper that reads whole files may get, in bytes.
     public var maxWholeFile: Int64 = WholeFileInput.defaultMaxFileSize
     public var sortBufferMB: Int = 64
@@ -36,11 +37,23 @@ public struct JobConfiguration: Hashable, Sendable {
         self.outputDirectory = outputDirectory
     }
 
+    /// The split size of a job whose own combiner folds its map output.
+    public static let combinedSplitSize: Int64 = 64 << 20
+
+    /// The split size when `--split-size` is not given: 64 MiB for a job whose
+    /// combiner folds its map output (which is then small), otherwise half the
+    /// sort buffer, so that a map whose output is about the size of its input
+    /// (a sort, a join) spills once and writes no spill it must merge again.
+    public func defaultSplitSize(for job: AnyJob) -> Int64 {
+        job.hasCombiner && !self.combinerDisabled ? Self.combinedSplitSize : Int64(self.sortBufferMB) << 19
+    }
+
     /// Checks the settings against `job` and fills in its defaults.
-    public func validated(for job: AnyJob) throws(JobError) -> (reducers: Int, parameters: JobParameters) {
+    public func validated(for job: AnyJob) throws(JobError) -> (reducers: Int, splitSize: Int64, parameters: JobParameters) {
         let reducers = self.reducers ?? job.defaultReducers ?? self.slots ?? self.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
         guard reducers >= 1 else { throw JobError("--reducers must be at least 1, not \(reducers)") }
-        guard self.splitSize >= 1 else { throw JobError("--split-size must be at least 1 byte, not \(self.splitSize)") }
+        let splitSize = self.splitSize ?? self.defaultSplitSize(for: job)
+        guard splitSize >= 1 else { throw JobError("--split-size must be at least 1 byte, not \(splitSize)") }
         guard self.maxWholeFile >= 0 else { throw JobError("--max-whole-file must not be negative, not \(self.maxWholeFile)") }
         guard (1...2047).contains(self.sortBufferMB) else {
             throw JobError("--sort-buffer-mb must be between 1 and 2047, not \(self.sortBufferMB)")
@@ -68,7 +81,7 @@ public struct JobConfiguration: Hashable, Sendable {
                 throw JobError("job \(job.name) needs --input \(name)=PATH")
             }
         }
-        return (reducers, try Self.check(self.parameters, against: job.parameters, of: job.name))
+        return (reducers, splitSize, try Self.check(self.parameters, against: job.parameters, of: job.name))
     }
 
     /// Checks `given` against the `declared` parameters of job (or chain) `name` and fills in defaults.

@@ -8,7 +8,7 @@ public struct JobPlan: Sendable {
 
     /// Checks `configuration` against `job`, expands its inputs and prepares the output directory.
     public init(job: AnyJob, configuration: JobConfiguration, workDirectory: String) throws {
-        let (reducers, parameters) = try configuration.validated(for: job)
+        let (reducers, splitSize, parameters) = try configuration.validated(for: job)
         do {
             try job.validate(parameters)
         } catch {
@@ -16,11 +16,11 @@ public struct JobPlan: Sendable {
         }
         let files = try configuration.inputs.isEmpty ? [] : InputPaths.expand(configuration.inputs)
         if job.readsWholeFiles(nil) { try WholeFileInput.checkSizes(of: files, limit: configuration.maxWholeFile) }
-        var splits = try job.splits(files, configuration.splitSize)
+        var splits = try job.splits(files, splitSize)
         for (name, paths) in configuration.namedInputs.sorted(by: { $0.key < $1.key }) {
             let named = try InputPaths.expand(paths)
             if job.readsWholeFiles(name) { try WholeFileInput.checkSizes(of: named, limit: configuration.maxWholeFile) }
-            splits += try job.namedSplits(name, named, configuration.splitSize)
+            splits += try job.namedSplits(name, named, splitSize)
         }
         let boundaries = try job.sampleBoundaries?(splits, reducers, parameters) ?? []
         self.committer = try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)

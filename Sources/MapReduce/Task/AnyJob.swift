@@ -4,6 +4,8 @@
 public struct AnyJob: Sendable {
     public let name: String
     public let defaultReducers: Int?
+    /// Whether the job folds its map output with a combiner.
+    public let hasCombiner: Bool
     public let parameters: [JobParameter]
     /// The names of the job's inputs that have mappers of their own.
     public let inputNames: [String]
@@ -25,6 +27,7 @@ public struct AnyJob: Sendable {
     @inlinable public init<J: Job>(_ job: J.Type) {
         self.name = J.name
         self.defaultReducers = J.defaultReducers
+        self.hasCombiner = J.combiner != nil
         self.parameters = J.parameters
         self.validate = { try J.validate($0) }
         self.splits = { try J.Map.Input.splits(of: $0, splitSize: $1) }
