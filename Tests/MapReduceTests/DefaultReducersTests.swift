@@ -31,6 +31,14 @@ import TestSupport
         #expect(try Self.reducers(plain, reducers: nil, slots: nil, parallelism: nil) == ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    @Test func moreReducersThanTheSortBufferHoldsAreRefused() throws {
+        let limit = SortBuffer.maxPartition + 1
+        #expect(try Self.reducers(AnyJob(TestWordCount.self), reducers: limit, slots: nil, parallelism: nil) == limit)
+        #expect(throws: JobError("--reducers must be at most \(limit), not \(limit + 1)")) {
+            try Self.reducers(AnyJob(TestWordCount.self), reducers: limit + 1, slots: nil, parallelism: nil)
+        }
+    }
+
     @Test func theSplitSizeIs64MiBForACombinedJobElseHalfTheSortBuffer() throws {
         var configuration = JobConfiguration(inputs: ["in"], outputDirectory: "out")
         configuration.sortBufferMB = 10

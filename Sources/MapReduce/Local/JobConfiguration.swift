@@ -52,6 +52,9 @@ public struct JobConfiguration: Hashable, Sendable {
     public func validated(for job: AnyJob) throws(JobError) -> (reducers: Int, splitSize: Int64, parameters: JobParameters) {
         let reducers = self.reducers ?? job.defaultReducers ?? self.slots ?? self.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
         guard reducers >= 1 else { throw JobError("--reducers must be at least 1, not \(reducers)") }
+        guard reducers <= SortBuffer.maxPartition + 1 else {
+            throw JobError("--reducers must be at most \(SortBuffer.maxPartition + 1), not \(reducers)")
+        }
         let splitSize = self.splitSize ?? self.defaultSplitSize(for: job)
         guard splitSize >= 1 else { throw JobError("--split-size must be at least 1 byte, not \(splitSize)") }
         guard self.maxWholeFile >= 0 else { throw JobError("--max-whole-file must not be negative, not \(self.maxWholeFile)") }

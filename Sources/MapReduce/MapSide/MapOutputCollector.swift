@@ -62,15 +62,15 @@
             let encodedKey = UnsafeRawBufferPointer(start: self.scratch.base, count: self.scratch.count)
             return self.combine(encodedKey, readable: self.scratch.capacity, value: value())
         } else {
-            let start = self.buffer.arena.count
+            let start = self.buffer.beginRecord()
             encodeKey(&self.buffer.arena)
-            let keyLength = self.buffer.arena.count - start
+            let keyLength = self.buffer.arena.count &- start &- SortBuffer.headerSize
             encodeValue(&self.buffer.arena)
-            let valueLength = self.buffer.arena.count - start - keyLength
-            let encodedKey = UnsafeRawBufferPointer(start: self.buffer.arena.base + start, count: keyLength)
+            let valueLength = self.buffer.arena.count &- start &- SortBuffer.headerSize &- keyLength
+            let encodedKey = self.buffer.key(ofRecordAt: start, keyLength: keyLength)
             let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
             guard self.accepts(partition) else { return self.buffer.arena.truncate(to: start) }
-            self.buffer.addEntry(offset: start, keyLength: keyLength, valueLength: valueLength, partition: partition)
+            self.buffer.endRecord(at: start, keyLength: keyLength, valueLength: valueLength, partition: partition)
             self.outputBytes &+= keyLength &+ valueLength
             if self.buffer.bytesUsed >= self.memoryLimit { self.spillBuffer() }
         }

@@ -8,30 +8,39 @@ import Darwin
 import CMapReducePrefetch
 
 /// The map side's buffer of emitted records: one byte arena and a compact
-/// index of fixed-size entries, no object per record.
+/// index of 16-byte entries, no object per record.
 ///
-/// Each entry carries the first 8 key bytes as a big-endian integer. The
-/// entries are radix sorted by (partition, prefix), and only runs of equal
-/// prefixes are then sorted by comparing the rest of their keys in the arena,
-/// so most records are never compared at all.
+/// Each record in the arena is its key's and value's lengths (4 bytes each)
+/// followed by the key and the value. Each entry carries the first 8 key
+/// bytes as a big-endian integer, the record's offset, and its partition with
+/// the key's length up to 9 (`lengthClass`). The entries are radix sorted by
+/// (partition, prefix), and only runs of equal prefixes are then sorted by
+/// their length classes and, for keys longer than 8 bytes, the rest of their
+/// keys in the arena, so most records are never compared at all.
 @usableFromInline struct SortBuffer: ~Copyable {
     @usableFromInline struct Entry: BitwiseCopyable {
         @usableFromInline var prefix: UInt64
         @usableFromInline var offset: UInt32
-        @usableFromInline var keyLength: UInt32
-        @usableFromInline var valueLength: UInt32
-        @usableFromInline var partition: UInt32
+        /// The partition times 16 plus the length class.
+        @usableFromInline var tag: UInt32
 
-        @inlinable init(prefix: UInt64, offset: UInt32, keyLength: UInt32, valueLength: UInt32, partition: UInt32) {
+        @inlinable init(prefix: UInt64, offset: UInt32, tag: UInt32) {
             self.prefix = prefix
             self.offset = offset
-            self.keyLength = keyLength
-            self.valueLength = valueLength
-            self.partition = partition
+            self.tag = tag
         }
+
+        @inlinable var partition: Int { Int(self.tag &>> 4) }
+        /// The key's length when it is at most 8 bytes; 9 for any longer key.
+        @inlinable var lengthClass: UInt32 { self.tag & 15 }
     }
 
-    /// Keys and values, back to back.
+    /// The largest partition an entry holds.
+    @usableFromInline static let maxPartition = Int(UInt32.max >> 4)
+    /// The bytes of a record's lengths, before its key.
+    @usableFromInline static let headerSize = 8
+
+    /// Records, back to back: lengths, key, value.
     @usableFromInline var arena = ByteWriter(capacity: 1 << 16)
     @usableFromInline var entries: UnsafeMutablePointer<Entry>
     /// As many entries again, for the radix sort to move them into.
@@ -56,23 +65,39 @@ import CMapReducePrefetch
 
     @inlinable var isEmpty: Bool { self.count == 0 }
 
-    /// Records the entry for a key and value just appended to the arena at `offset`.
-    @inlinable mutating func addEntry(offset: Int, keyLength: Int, valueLength: Int, partition: Int) {
+    /// Starts a record whose key and value the caller then appends to `arena`;
+    /// returns where it starts, for `endRecord` (or `arena.truncate(to:)`, to drop it).
+    @inlinable mutating func beginRecord() -> Int {
+        let start = self.arena.count
+        self.arena.reserve(Self.headerSize)
+        self.arena.length &+= Self.headerSize
+        return start
+    }
+
+    /// The key of the record begun at `start`, of `keyLength` bytes.
+    @inlinable func key(ofRecordAt start: Int, keyLength: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: self.arena.base + (start &+ Self.headerSize), count: keyLength)
+    }
+
+    /// Ends the record begun at `start`: writes its lengths and records its entry.
+    @inlinable mutating func endRecord(at start: Int, keyLength: Int, valueLength: Int, partition: Int) {
+        precondition(partition <= Self.maxPartition, "partition \(partition) beyond the sort buffer's \(Self.maxPartition)")
         if self.count == self.entryCapacity { self.growEntries() }
-        let key = UnsafeRawBufferPointer(start: self.arena.base + offset, count: keyLength)
+        (self.arena.base + start).storeBytes(of: UInt32(keyLength), as: UInt32.self)
+        (self.arena.base + start).storeBytes(of: UInt32(valueLength), toByteOffset: 4, as: UInt32.self)
         self.entries[self.count] = Entry(
-            prefix: Self.prefix(of: key), offset: UInt32(offset), keyLength: UInt32(keyLength),
-            valueLength: UInt32(valueLength), partition: UInt32(partition))
+            prefix: Self.prefix(of: self.key(ofRecordAt: start, keyLength: keyLength)), offset: UInt32(start),
+            tag: UInt32(partition) &<< 4 | UInt32(min(keyLength, 9)))
         self.partitionBits |= UInt32(partition)
         self.count += 1
     }
 
     /// Copies a key and value into the arena and records them.
     @usableFromInline mutating func append(partition: Int, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        let offset = self.arena.count
+        let start = self.beginRecord()
         self.arena.append(key)
         self.arena.append(value)
-        self.addEntry(offset: offset, keyLength: key.count, valueLength: value.count, partition: partition)
+        self.endRecord(at: start, keyLength: key.count, valueLength: value.count, partition: partition)
     }
 
     @usableFromInline mutating func growEntries() {
@@ -83,6 +108,15 @@ import CMapReducePrefetch
         self.scratch.deallocate()
         self.entryCapacity *= 2
         self.scratch = .allocate(capacity: self.entryCapacity)
+    }
+
+    /// The key and value of the record at `offset` in the arena.
+    @inlinable func record(at offset: UInt32) -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        let header = self.arena.base + Int(offset)
+        let keyLength = Int(header.loadUnaligned(as: UInt32.self))
+        let valueLength = Int(header.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let key = header + Self.headerSize
+        return (UnsafeRawBufferPointer(start: key, count: keyLength), UnsafeRawBufferPointer(start: key + keyLength, count: valueLength))
     }
 
     /// The first 8 bytes of `key`, big-endian, zero-padded.
@@ -118,13 +152,15 @@ import CMapReducePrefetch
             entries, scratch: UnsafeMutableBufferPointer(start: self.scratch, count: self.count), digits: 8 + partitionDigits
         ) { entry, digit in
             digit < 8
-                ? UInt8(truncatingIfNeeded: entry.prefix >> (8 * UInt64(digit)))
-                : UInt8(truncatingIfNeeded: entry.partition >> (8 * UInt32(digit - 8)))
+                ? UInt8(truncatingIfNeeded: entry.prefix &>> (8 &* UInt64(digit)))
+                : UInt8(truncatingIfNeeded: entry.tag &>> (4 &+ 8 &* UInt32(digit &- 8)))
         }
         var start = 0
         while start < self.count {
             var end = start + 1
-            while end < self.count, entries[end].prefix == entries[start].prefix, entries[end].partition == entries[start].partition {
+            while end < self.count, entries[end].prefix == entries[start].prefix,
+                entries[end].tag &>> 4 == entries[start].tag &>> 4
+            {
                 end += 1
             }
             if end - start > 1 { self.sortByWholeKeys(UnsafeMutableBufferPointer(rebasing: entries[start..<end])) }
@@ -132,14 +168,15 @@ import CMapReducePrefetch
         }
     }
 
-    /// Sorts entries of one partition and prefix by the rest of their keys.
+    /// Sorts entries of one partition and prefix by the rest of their keys:
+    /// by length class, and only keys longer than 8 bytes by their bytes.
     private func sortByWholeKeys(_ run: UnsafeMutableBufferPointer<Entry>) {
-        let arena = self.arena.base
         var run = run
         run.sort { a, b in
-            let order = Self.compareBeyondPrefix(
-                UnsafeRawBufferPointer(start: arena + Int(a.offset), count: Int(a.keyLength)),
-                UnsafeRawBufferPointer(start: arena + Int(b.offset), count: Int(b.keyLength)))
+            if a.lengthClass != b.lengthClass || a.lengthClass < 9 {
+                return a.lengthClass != b.lengthClass ? a.lengthClass < b.lengthClass : a.offset < b.offset
+            }
+            let order = Self.compareBeyondPrefix(self.record(at: a.offset).key, self.record(at: b.offset).key)
             return order != 0 ? order < 0 : a.offset < b.offset
         }
     }
@@ -166,9 +203,8 @@ import CMapReducePrefetch
                 mapreduce_prefetch_for_read(self.arena.base + Int(self.entries[i &+ Self.prefetchDistance].offset))
             }
             let entry = self.entries[i]
-            let key = UnsafeRawBufferPointer(start: self.arena.base + Int(entry.offset), count: Int(entry.keyLength))
-            let value = UnsafeRawBufferPointer(start: key.baseAddress! + key.count, count: Int(entry.valueLength))
-            try body(Int(entry.partition), key, value)
+            let (key, value) = self.record(at: entry.offset)
+            try body(entry.partition, key, value)
         }
     }
 
