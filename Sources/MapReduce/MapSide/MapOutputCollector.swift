@@ -10,7 +10,8 @@
     @usableFromInline let hasCombiner: Bool
     @usableFromInline let combinerSumsInPlace: Bool
     @usableFromInline let memoryLimit: Int
-    @usableFromInline var buffer = SortBuffer()
+    /// Its arena has room for the whole budget from the start, so that it is never copied to grow.
+    @usableFromInline var buffer: SortBuffer
     @usableFromInline var table = CombiningTable<Value>()
     /// Records of raw keys not folded into `table` yet (see `foldPending`).
     @usableFromInline var pending = PendingRecords<Value>()
@@ -37,6 +38,7 @@
         self.hasCombiner = combiner != nil
         self.combinerSumsInPlace = combiner?.sumsInPlace ?? false
         self.memoryLimit = settings.sortBufferBytes
+        self.buffer = SortBuffer(arenaCapacity: settings.sortBufferBytes)
         self.boundaries = settings.partitionBoundaries
         self.spills = SpillFiles(
             directory: settings.workDirectory, attemptName: attemptName, partitions: settings.partitions,

@@ -41,7 +41,7 @@ import CMapReducePrefetch
     @usableFromInline static let headerSize = 8
 
     /// Records, back to back: lengths, key, value.
-    @usableFromInline var arena = ByteWriter(capacity: 1 << 16)
+    @usableFromInline var arena: ByteWriter
     @usableFromInline var entries: UnsafeMutablePointer<Entry>
     /// As many entries again, for the radix sort to move them into.
     @usableFromInline var scratch: UnsafeMutablePointer<Entry>
@@ -50,7 +50,11 @@ import CMapReducePrefetch
     /// Every partition buffered, ORed: the sort skips the partition's bytes that are zero in all.
     @usableFromInline var partitionBits: UInt32 = 0
 
-    @usableFromInline init() {
+    /// A buffer whose arena has room for `arenaCapacity` bytes before it grows. Room
+    /// not written yet takes no memory (a large block is mapped, and its pages
+    /// come as they are touched), and an arena that never grows is never copied.
+    @usableFromInline init(arenaCapacity: Int = 1 << 16) {
+        self.arena = ByteWriter(capacity: arenaCapacity)
         self.entries = .allocate(capacity: self.entryCapacity)
         self.scratch = .allocate(capacity: self.entryCapacity)
     }
