@@ -48,9 +48,13 @@ public actor Master {
     private var nextWorkerNumber = 1
     /// The process ids of every worker that ever registered.
     private var registeredProcesses: Set<Int32> = []
-    /// The first result of each finished task (by its attempt number 0), kept for the
-    /// job's counters even if a map's output is lost later and the map runs again.
-    private var results: [AttemptID: TaskSucceeded] = [:]
+    /// The counters of each finished task's first result, summed as they come: they count
+    /// for the job even if a map's output is lost later and the map runs again.
+    private var taskCounters = Counters()
+    /// The tasks (by their attempt number 0) whose first result is in `taskCounters`.
+    private var countedTasks: Set<AttemptID> = []
+    /// The input bytes of the maps in `taskCounters`, for the progress line.
+    private var bytesRead: Int64 = 0
     private var mapPhaseAnnounced = false
     private var outcome: Outcome?
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
@@ -81,7 +85,9 @@ public actor Master {
         self.scheduler = Scheduler(
             maps: plan.splits.count, reduces: plan.settings.partitions, job: self.jobNumber, options: self.options)
         self.broadcast = MapOutputBroadcast(job: self.jobNumber)
-        self.results = [:]
+        self.taskCounters = Counters()
+        self.countedTasks = []
+        self.bytesRead = 0
         self.mapPhaseAnnounced = false
         self.outcome = nil
         if let fatal = self.fatal { return self.finish(.failed(fatal)) }
@@ -110,7 +116,7 @@ public actor Master {
             mapsDone: self.scheduler?.mapsDone ?? 0, maps: self.scheduler?.maps.count ?? 0,
             reducesDone: self.scheduler?.reducesDone ?? 0, reduces: self.scheduler?.reduces.count ?? 0,
             workers: self.workers.count,
-            bytesRead: self.results.values.reduce(0) { Counters.sum($0, $1.attempt.kind == .map ? $1.counters[.mapInputBytes] : 0) },
+            bytesRead: self.bytesRead,
             elapsed: ContinuousClock.now - self.started)
     }
 
@@ -217,7 +223,7 @@ public actor Master {
                     self.apply(.attemptFailed(success.attempt, on: id, message: refused, record: nil))
                     break
                 }
-                if self.results[task] == nil { self.results[task] = success }
+                if self.countedTasks.insert(task).inserted { self.count(success) }
                 if task.kind == .map {
                     self.logger.info("map output ready", metadata: ["attempt": "\(success.attempt)", "worker": "\(id)"])
                 }
@@ -253,6 +259,14 @@ public actor Master {
         default:
             self.logger.warning("unexpected message from a worker", metadata: ["worker": "\(id)", "message": "\(message.name)"])
         }
+    }
+
+    /// Adds the counters of a task's first result to the job's.
+    private func count(_ success: TaskSucceeded) {
+        if !self.taskCounters.merge(success.counters) {
+            self.logger.warning("a counter reached the limit of a 64-bit count; it stays there", metadata: ["attempt": "\(success.attempt)"])
+        }
+        if success.attempt.kind == .map { self.bytesRead = Counters.sum(self.bytesRead, success.counters[.mapInputBytes]) }
     }
 
     /// The task commit of a reduce attempt that says it succeeded; nil if it went
@@ -379,9 +393,8 @@ public actor Master {
     private func succeed() {
         guard let scheduler = self.scheduler else { return }
         var counters = scheduler.counters
-        for result in self.results.values.sorted(by: { $0.attempt < $1.attempt })
-        where !counters.merge(result.counters) {
-            self.logger.warning("a counter reached the limit of a 64-bit count; it stays there", metadata: ["attempt": "\(result.attempt)"])
+        if !counters.merge(self.taskCounters) {
+            self.logger.warning("a counter reached the limit of a 64-bit count; it stays there")
         }
         let attempts = scheduler.history.map { finished in
             JobReport.Attempt(
