@@ -16,8 +16,16 @@ public final class ChildProcess: @unchecked Sendable {
     public struct TimedOut: Error, CustomStringConvertible {
         public var command: String
         public var seconds: Double
-        public var description: String { "\(self.command) did not finish in \(self.seconds) s" }
+        /// The last lines the process wrote to standard error, to tell where it stood.
+        public var lastErrorLines: [Substring] = []
+        public var description: String {
+            let finished = "\(self.command) did not finish in \(self.seconds) s"
+            return self.lastErrorLines.isEmpty ? finished : "\(finished); its last lines:\n" + self.lastErrorLines.joined(separator: "\n")
+        }
     }
+
+    /// How many lines of standard error a timeout reports.
+    static let linesOnTimeout = 40
 
     /// The directory of the package's built products (where the test binary lives).
     public static var productsDirectory: String {
@@ -75,7 +83,9 @@ public final class ChildProcess: @unchecked Sendable {
             guard ContinuousClock.now < deadline else {
                 kill(self.process.processIdentifier, SIGKILL)
                 self.process.waitUntilExit()
-                throw TimedOut(command: self.command, seconds: timeout)
+                throw TimedOut(
+                    command: self.command, seconds: timeout,
+                    lastErrorLines: Array(self.standardErrorSoFar.split(separator: "\n").suffix(Self.linesOnTimeout)))
             }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -163,7 +163,9 @@ struct Scheduler: Sendable {
     /// gone, or one that runs again because of that, which then need not.
     private mutating func recovered(_ attempts: [AttemptID], on id: WorkerID, at now: Duration) {
         guard self.workers[id] != nil else { return }
-        for attempt in attempts where attempt.kind == .map && self.isKnown(attempt) {
+        // A lost map takes the latest of the attempts recovered: a reducer that knew a later
+        // attempt's location would not take an earlier one's, and would wait for it forever.
+        for attempt in attempts.sorted(by: { $0.attempt > $1.attempt }) where attempt.kind == .map && self.isKnown(attempt) {
             guard let duration = self.maps[attempt.task].finished[attempt] else { continue }
             if let done = self.maps[attempt.task].done {
                 guard done.attempt == attempt, self.workers[done.worker] == nil else { continue }
