@@ -5,7 +5,7 @@ let package = Package(
     name: "swift-mapreduce",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "MapReduce", targets: ["MapReduce", "MapReduceCluster", "MapReduceCLI"]),
+        .library(name: "MapReduce", targets: ["MapReduce", "MapReduceCluster", "MapReduceWeb", "MapReduceCLI"]),
         .executable(name: "wordcount", targets: ["wordcount"]),
         .executable(name: "grep", targets: ["grep"]),
         .executable(name: "invertedindex", targets: ["invertedindex"]),
@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,12 +49,25 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "MapReduceWeb",
+            dependencies: [
+                "MapReduce", "MapReduceCluster",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "MapReduceCLI",
             dependencies: [
-                "MapReduce", "MapReduceCluster",
+                "MapReduce", "MapReduceCluster", "MapReduceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

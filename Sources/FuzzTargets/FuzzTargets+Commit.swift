@@ -87,7 +87,7 @@ extension FuzzTargets {
 
         if committed.count == partitions {
             let parts = (0..<partitions).map(ReduceTask.partFileName)
-            precondition((try? committer.commit(parts: parts, report: [])) != nil, "the job commit failed")
+            precondition((try? committer.commit(parts: parts, documents: [("_job.json", [])])) != nil, "the job commit failed")
             let names = (try? files.contentsOfDirectory(atPath: output).sorted()) ?? []
             precondition(names == ["_SUCCESS", "_job.json"] + parts, "the output holds \(names)")
             for (partition, text) in committed {

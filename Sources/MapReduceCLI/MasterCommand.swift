@@ -21,6 +21,7 @@ struct MasterCommand: AsyncParsableCommand {
     @OptionGroup var options: JobOptions
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var tls: TLSOptions
+    @OptionGroup var web: WebOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -32,11 +33,13 @@ struct MasterCommand: AsyncParsableCommand {
             let configuration = try command.options.configuration()
             let server = try await MasterServer.start(
                 secret: secret, listen: command.listen, options: command.cluster.masterOptions,
-                security: try command.tls.transportSecurity(), logger: logger)
+                security: try command.tls.transportSecurity(), metrics: command.web.masterMetrics, logger: logger)
             CommandFailure.standardError("\(entry.name): master listening on \(Endpoint(host: command.listen.host, port: server.port))")
-            let report = try await JobLauncher.guardingOutput(configuration) {
-                try await server.serve { server in
-                    try await JobLauncher.runOnCluster(entry, configuration, server: server, progress: ProgressLine())
+            let report = try await command.web.serving(server.master, fallback: nil, name: entry.name, logger: logger) {
+                try await JobLauncher.guardingOutput(configuration) {
+                    try await server.serve { server in
+                        try await JobLauncher.runOnCluster(entry, configuration, server: server, progress: ProgressLine())
+                    }
                 }
             }
             CommandFailure.printSummary(report)

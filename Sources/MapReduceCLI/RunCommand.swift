@@ -29,6 +29,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: JobOptions
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var tlsFiles: TLSOptions
+    @OptionGroup var web: WebOptions
+    @Flag(help: "Serve no web page (by default a local cluster serves one on a free loopback port).")
+    var noHttp = false
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -53,8 +56,12 @@ struct RunCommand: AsyncParsableCommand {
                 cluster.logLevel = command.logging.logLevel.rawValue
                 cluster.workDirectory = command.workDir
                 cluster.tls = tls
+                cluster.metrics = command.web.masterMetrics
                 return try await cluster.run(logger: logger) { server in
-                    try await JobLauncher.runOnCluster(entry, settings, server: server, progress: ProgressLine())
+                    let page = command.noHttp ? nil : Endpoint(host: "127.0.0.1", port: 0)
+                    return try await command.web.serving(server.master, fallback: page, name: entry.name, logger: logger) {
+                        try await JobLauncher.runOnCluster(entry, settings, server: server, progress: ProgressLine())
+                    }
                 }
             }
             CommandFailure.printSummary(report)

@@ -35,6 +35,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds after which a shuffle connection with nothing read or written is closed.")
     var idleTimeout: Double = 60
 
+    @Option(help: "Serve this worker's metrics at /metrics on this address, in the Prometheus text format (port 0 picks one).")
+    var metrics: Endpoint?
+
+    @Option(help: "A file holding the token /metrics asks for (default: one made at start and printed, off loopback).")
+    var metricsTokenFile: String?
+
     @Flag(help: .hidden)
     var stopWithParent = false
 
@@ -65,7 +71,13 @@ struct WorkerCommand: AsyncParsableCommand {
             options.connectTimeout = .milliseconds(Int64(command.connectTimeout * 1000))
             options.idleTimeout = .milliseconds(Int64(command.idleTimeout * 1000))
             options.security = try command.tls.transportSecurity()
-            try await WorkerService.run(jobs: JobRegistry.allJobs, options: options, secret: secret, logger: logger)
+            var web = WebOptions()
+            web.http = command.metrics
+            web.httpTokenFile = command.metricsTokenFile
+            options.metrics = web.workerMetrics
+            try await web.serving(nil, fallback: nil, name: "worker", logger: logger) {
+                try await WorkerService.run(jobs: JobRegistry.allJobs, options: options, secret: secret, logger: logger)
+            }
         }
     }
 }

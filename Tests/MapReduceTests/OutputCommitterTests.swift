@@ -59,7 +59,7 @@ import TestSupport
         let second = Self.reduce(0, attempt: 2)
         try scene.writeAttempt(second, "from the second attempt\n")
         try scene.committer.commitTask(second)
-        try scene.committer.commit(parts: [ReduceTask.partFileName(0)], report: Array("{}".utf8))
+        try scene.committer.commit(parts: [ReduceTask.partFileName(0)], documents: [("_job.json", Array("{}".utf8))])
 
         #expect(try snapshot(scene.outside) == outsideBefore)
         let names = try FileManager.default.contentsOfDirectory(atPath: scene.output).sorted()
@@ -99,7 +99,7 @@ import TestSupport
         // A link where the report's temporary file is written.
         try FileManager.default.createSymbolicLink(atPath: "\(scene.output)/_job.json.tmp", withDestinationPath: "\(scene.outside)/precious.txt")
         let before = try snapshot(scene.outside)
-        try scene.committer.commit(parts: [ReduceTask.partFileName(0)], report: Array("{\"report\": 1}".utf8))
+        try scene.committer.commit(parts: [ReduceTask.partFileName(0)], documents: [("_job.json", Array("{\"report\": 1}".utf8))])
         #expect(try snapshot(scene.outside) == before)
         #expect(try String(contentsOfFile: "\(scene.output)/_job.json", encoding: .utf8) == "{\"report\": 1}")
     }
@@ -108,7 +108,7 @@ import TestSupport
         let scene = try Scene()
         try scene.writeAttempt(Self.reduce(0, attempt: 1), "part\n")
         try scene.committer.commitTask(Self.reduce(0, attempt: 1))
-        try scene.committer.commit(parts: [ReduceTask.partFileName(0)], report: [])
+        try scene.committer.commit(parts: [ReduceTask.partFileName(0)], documents: [("_job.json", [])])
         #expect(throws: JobError.self) { try scene.committer.commitTask(Self.reduce(0, attempt: 2)) }
     }
 
@@ -125,7 +125,7 @@ import TestSupport
         try writer.close()
         #expect(try Self.permissions(of: scene.attemptDirectory(attempt)) == 0o700)
         try scene.committer.commitTask(attempt)
-        try scene.committer.commit(parts: [ReduceTask.partFileName(0)], report: [])
+        try scene.committer.commit(parts: [ReduceTask.partFileName(0)], documents: [("_job.json", [])])
         let umask = Self.currentUmask()
         for name in ["part-r-00000", "_SUCCESS", "_job.json"] {
             #expect(try Self.permissions(of: "\(scene.output)/\(name)") == 0o666 & ~umask, "\(name)")

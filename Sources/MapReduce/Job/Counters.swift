@@ -71,6 +71,7 @@ public enum FrameworkCounter: String, CaseIterable, Sendable {
     case reduceInputGroups = "Reduce input groups"
     case reduceInputRecords = "Reduce input records"
     case reduceOutputRecords = "Reduce output records"
+    case reduceOutputBytes = "Reduce output bytes"
     case skippedRecords = "Skipped records"
     case failedMapAttempts = "Failed map attempts"
     case failedReduceAttempts = "Failed reduce attempts"

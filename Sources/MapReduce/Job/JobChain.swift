@@ -62,7 +62,7 @@ public struct ChainOutput: Sendable {
 
     /// Commits the part files of `directory` (a job's output) and `report` as the chain's output.
     public func publish(_ directory: String, report: JobReport) throws {
-        try self.committer.commit(partsOf: directory, report: try report.json())
+        try self.committer.commit(partsOf: directory, documents: try report.documents())
     }
 
     /// Removes what the chain wrote.

@@ -25,19 +25,21 @@ public struct InProcessRunner: Sendable {
             let width = self.configuration.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
             let attempts = Locked<[JobReport.Attempt]>([])
             let job = self.job
-            let timed = { @Sendable (id: AttemptID, input: String, body: () throws -> Void) throws in
+            let timed = { @Sendable (id: AttemptID, input: String, body: () throws -> Counters) throws in
                 let start = ContinuousClock.now
-                var succeeded = false
+                var counters: Counters?
+                var failure: String?
                 defer {
                     let attempt = JobReport.Attempt(
-                        id: id.description, worker: "in-process", startSeconds: (start - started).seconds,
-                        durationSeconds: (ContinuousClock.now - start).seconds, succeeded: succeeded)
+                        id: id, worker: "in-process", startSeconds: (start - started).seconds,
+                        durationSeconds: (ContinuousClock.now - start).seconds, state: counters == nil ? .failed : .succeeded,
+                        error: failure, bytes: counters.map { JobReport.Attempt.bytes($0, of: id) })
                     attempts.withLock { $0.append(attempt) }
                 }
                 do {
-                    try body()
-                    succeeded = true
+                    counters = try body()
                 } catch {
+                    failure = "\(error)"
                     throw TaskFailure(attempt: id, input: input, error: error)
                 }
             }
@@ -46,7 +48,10 @@ public struct InProcessRunner: Sendable {
             let maps = try await ParallelTasks.run(count: splits.count, width: width) { i, control in
                 let task = MapTask(id: AttemptID(.map, task: i, attempt: 1), split: splits[i])
                 var result: MapTaskResult?
-                try timed(task.id, task.split.description) { result = try job.runMapTask(task, settings, control) }
+                try timed(task.id, task.split.description) {
+                    result = try job.runMapTask(task, settings, control)
+                    return result!.counters
+                }
                 return result!
             }
             let outputs = maps.map(\.output)
@@ -56,6 +61,7 @@ public struct InProcessRunner: Sendable {
                 try timed(task.id, "partition \(r)") {
                     result = try job.runReduceTask(task, settings, control)
                     try plan.committer.commitTask(task.id)
+                    return result!.counters
                 }
                 return result!
             }
@@ -66,7 +72,8 @@ public struct InProcessRunner: Sendable {
             let report = JobReport(
                 job: job.name, maps: maps.count, reduces: settings.partitions,
                 elapsedSeconds: (ContinuousClock.now - started).seconds, counters: counters,
-                attempts: attempts.withLock { $0 }.sorted { $0.startSeconds < $1.startSeconds })
+                attempts: attempts.withLock { $0 }.sorted { $0.startSeconds < $1.startSeconds }, inputs: plan.inputs,
+                output: settings.outputDirectory)
             try Task.checkCancellation()
             try plan.commit(report: report)
             return report

@@ -5,6 +5,8 @@ public struct JobPlan: Sendable {
     public let splits: [InputSplit]
     public let settings: TaskSettings
     public let committer: OutputCommitter
+    /// The input paths as given: the unnamed ones, then each named input's as `NAME=PATH`.
+    public let inputs: [String]
 
     /// Checks `configuration` against `job`, expands its inputs and prepares the output directory.
     public init(job: AnyJob, configuration: JobConfiguration, workDirectory: String) throws {
@@ -26,6 +28,9 @@ public struct JobPlan: Sendable {
         self.committer = try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
         self.job = job
         self.splits = splits
+        self.inputs =
+            configuration.inputs
+            + configuration.namedInputs.sorted(by: { $0.key < $1.key }).flatMap { name, paths in paths.map { "\(name)=\($0)" } }
         self.settings = TaskSettings(
             partitions: reducers, sortBufferBytes: configuration.sortBufferMB << 20,
             compressionLevel: configuration.compressionLevel, parameters: parameters,
@@ -35,6 +40,6 @@ public struct JobPlan: Sendable {
 
     /// Commits every partition's file, each already taken by a task commit, and writes `report` and `_SUCCESS`.
     public func commit(report: JobReport) throws {
-        try self.committer.commit(parts: (0..<self.settings.partitions).map(ReduceTask.partFileName), report: try report.json())
+        try self.committer.commit(parts: (0..<self.settings.partitions).map(ReduceTask.partFileName), documents: try report.documents())
     }
 }

@@ -4,20 +4,54 @@ import Foundation
 public struct JobReport: Hashable, Sendable, Codable {
     /// One task attempt's record.
     public struct Attempt: Hashable, Sendable, Codable {
+        /// Whether an attempt runs still, or how it ended.
+        public enum State: String, Hashable, Sendable, Codable, CaseIterable {
+            case running, succeeded, failed, killed
+        }
+
         public var id: String
+        /// `map` or `reduce`.
+        public var phase: String
         /// Which process ran it.
         public var worker: String
         /// Seconds from the job's start to the attempt's start.
         public var startSeconds: Double
+        /// How long it ran, or has run so far.
         public var durationSeconds: Double
         public var succeeded: Bool
+        public var state: State
+        /// Whether the scheduler started it as a backup of a straggling attempt.
+        public var backup: Bool
+        /// For a failed attempt, its error.
+        public var error: String?
+        /// Input bytes: the split's for a map, the shuffled segments' for a reduce; known once it succeeded.
+        public var bytesIn: Int64?
+        /// Output bytes: the map output's, or the part file's; known once it succeeded.
+        public var bytesOut: Int64?
 
-        public init(id: String, worker: String, startSeconds: Double, durationSeconds: Double, succeeded: Bool) {
-            self.id = id
+        public init(
+            id: AttemptID, worker: String, startSeconds: Double, durationSeconds: Double, state: State, backup: Bool = false,
+            error: String? = nil, bytes: (in: Int64, out: Int64)? = nil
+        ) {
+            self.id = id.description
+            self.phase = id.kind == .map ? "map" : "reduce"
             self.worker = worker
             self.startSeconds = startSeconds
             self.durationSeconds = durationSeconds
-            self.succeeded = succeeded
+            self.succeeded = state == .succeeded
+            self.state = state
+            self.backup = backup
+            self.error = error
+            self.bytesIn = bytes?.in
+            self.bytesOut = bytes?.out
+        }
+
+        /// What `counters`, an attempt's own, say it read and wrote: the split's bytes and the map
+        /// output's for a map; the shuffled segments' and the part file's for a reduce.
+        public static func bytes(_ counters: Counters, of id: AttemptID) -> (in: Int64, out: Int64) {
+            id.kind == .map
+                ? (counters[.mapInputBytes], counters[.mapOutputMaterializedBytes])
+                : (counters[.reduceShuffleBytes], counters[.reduceOutputBytes])
         }
     }
 
@@ -27,14 +61,31 @@ public struct JobReport: Hashable, Sendable, Codable {
     public var elapsedSeconds: Double
     public var counters: Counters
     public var attempts: [Attempt]
+    /// The paths the job read, as given.
+    public var inputs: [String]
+    /// The output directory.
+    public var output: String
+    /// The processes that ran the attempts, as the master last saw them.
+    public var workers: [JobSnapshot.Worker]
 
-    public init(job: String, maps: Int, reduces: Int, elapsedSeconds: Double, counters: Counters, attempts: [Attempt]) {
+    public init(
+        job: String, maps: Int, reduces: Int, elapsedSeconds: Double, counters: Counters, attempts: [Attempt],
+        inputs: [String] = [], output: String = "", workers: [JobSnapshot.Worker] = []
+    ) {
         self.job = job
         self.maps = maps
         self.reduces = reduces
         self.elapsedSeconds = elapsedSeconds
         self.counters = counters
         self.attempts = attempts
+        self.inputs = inputs
+        self.output = output
+        self.workers = workers
+    }
+
+    /// The files the job commit writes beside the part files: `_job.json` and `_report.html`.
+    public func documents() throws -> [(name: String, bytes: [UInt8])] {
+        [("_job.json", try self.json()), ("_report.html", Array(JobPage.html(embedding: JobSnapshot(self)).utf8))]
     }
 
     /// The report as pretty-printed JSON, for `_job.json`.

@@ -77,7 +77,7 @@ public final class OutputCommitter: Sendable {
     }
 
     private static func isJobOutput(_ name: String) -> Bool {
-        name.hasPrefix("part-") || ["_SUCCESS", "_job.json", "_temporary"].contains(name)
+        name.hasPrefix("part-") || ["_SUCCESS", "_job.json", "_report.html", "_temporary"].contains(name)
     }
 
     /// The task commit of reduce attempt `attempt`, which says it has succeeded:
@@ -89,8 +89,8 @@ public final class OutputCommitter: Sendable {
     }
 
     /// Commits the part files of `directory` (a finished job's output inside
-    /// `_temporary`, as a chain's jobs write) and `report` as this output.
-    public func commit(partsOf directory: String, report: [UInt8]) throws {
+    /// `_temporary`, as a chain's jobs write) and `documents` as this output.
+    public func commit(partsOf directory: String, documents: [(name: String, bytes: [UInt8])]) throws {
         guard directory.hasPrefix("\(self.temporaryDirectory)/") else {
             throw JobError("\(directory) is not inside \(self.temporaryDirectory)")
         }
@@ -100,7 +100,7 @@ public final class OutputCommitter: Sendable {
             for name in names { try self.take(name, from: relative) }
             return names
         }
-        try self.commit(parts: parts, report: report)
+        try self.commit(parts: parts, documents: documents)
     }
 
     /// Runs `body` under the lock, if the output is neither committed nor aborted.
@@ -144,10 +144,10 @@ public final class OutputCommitter: Sendable {
     }
 
     /// The job commit: moves the task-committed files `parts` into the output
-    /// directory, writes `report` as `_job.json`, removes `_temporary`, and
-    /// writes `_SUCCESS` last. If any step fails, the part files already moved
-    /// are removed again.
-    public func commit(parts: [String], report: [UInt8]) throws {
+    /// directory, writes `documents` (the report: `_job.json`, `_report.html`),
+    /// removes `_temporary`, and writes `_SUCCESS` last. If any step fails, the
+    /// part files already moved are removed again.
+    public func commit(parts: [String], documents: [(name: String, bytes: [UInt8])]) throws {
         try self.state.withLock { state in
             guard state == .open else { throw JobError("the output in \(self.directory) was already \(state)") }
             var moved: [String] = []
@@ -158,14 +158,14 @@ public final class OutputCommitter: Sendable {
                     try committed.rename(name, to: self.output, as: name)
                     moved.append(name)
                 }
-                try self.output.writeAtomically(report, as: "_job.json", access: .umask)
+                for document in documents { try self.output.writeAtomically(document.bytes, as: document.name, access: .umask) }
                 self.output.discard("_temporary")
                 try self.output.sync()
                 try self.output.writeAtomically([], as: "_SUCCESS", access: .umask)
                 try self.output.sync()
                 state = .committed
             } catch {
-                for name in moved + ["_job.json"] { Self.remove(name, from: self.output) }
+                for name in moved + documents.map(\.name) { Self.remove(name, from: self.output) }
                 self.removeOutput()
                 state = .aborted
                 throw error

@@ -10,6 +10,8 @@ public struct ReduceContext: ~Copyable {
     /// The first error met while writing, thrown after the `reduce` call returns.
     @usableFromInline var failure: (any Error)?
     @usableFromInline private(set) var outputRecords = 0
+    /// Bytes written to the output file so far.
+    @usableFromInline var outputBytes: Int64 { self.file.offset }
 
     @usableFromInline init(parameters: JobParameters, attempt: AttemptID, outputPath: String) throws {
         self.parameters = parameters

@@ -81,6 +81,7 @@ extension ReduceTask {
         counters.add(.reduceInputGroups, groupCount)
         counters.add(.reduceInputRecords, groups.recordCount)
         counters.add(.reduceOutputRecords, context.outputRecords)
+        counters.add(.reduceOutputBytes, Int(context.outputBytes))
         counters.merge(context.counters)
         try context.close()
         return ReduceTaskResult(outputPath: outputPath, counters: counters)

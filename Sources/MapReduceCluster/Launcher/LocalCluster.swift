@@ -12,6 +12,8 @@ public struct LocalCluster: Sendable {
     public var workDirectory: String?
     /// TLS for every connection of the cluster.
     public var tls = TLS.off
+    /// Where the master's metrics go.
+    public var metrics = MasterMetrics()
 
     /// Whether a local cluster's connections are TLS, and with which certificates.
     public enum TLS: Sendable, Equatable {
@@ -44,7 +46,7 @@ public struct LocalCluster: Sendable {
         }
         let server = try await MasterServer.start(
             secret: secret, listen: Endpoint(host: "127.0.0.1", port: 0), options: self.options,
-            security: try tlsFiles.map(TransportSecurity.init(files:)), logger: logger)
+            security: try tlsFiles.map(TransportSecurity.init(files:)), metrics: self.metrics, logger: logger)
         var arguments = [
             "worker", "--master", "127.0.0.1:\(server.port)", "--slots", "1", "--log-level", self.logLevel, "--stop-with-parent",
             "--idle-timeout", "\(self.options.idleTimeout.seconds)", "--work-dir", workDirectory,

@@ -28,7 +28,7 @@ public actor Master {
     /// The current job, once one has begun.
     private(set) var plan: JobPlan?
     /// The current job's decisions.
-    private var scheduler: Scheduler?
+    private(set) var scheduler: Scheduler?
     /// Where the current job's map outputs are, for the workers that run its reduce attempts.
     private var broadcast: MapOutputBroadcast?
     /// The current job's number, from 1; attempt ids carry it.
@@ -37,12 +37,14 @@ public actor Master {
     private let name = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
     let options: MasterOptions
     let logger: Logger
-    private var started = ContinuousClock.now
+    private(set) var started = ContinuousClock.now
+    /// When the current job succeeded or failed.
+    private(set) var endedAt: ContinuousClock.Instant?
     /// Set once the workers are being told to go: a worker that registers then is told to go too.
     private var stopping = false
     /// Why the master can run no more jobs (say, its worker processes keep dying); set by `abort`.
     private var fatal: String?
-    private var workers: [WorkerID: WorkerRecord] = [:]
+    private(set) var workers: [WorkerID: WorkerRecord] = [:]
     /// Callers of `registeredSlots` waiting for a first worker.
     private var slotWaiters: [CheckedContinuation<Void, Never>] = []
     private var nextWorkerNumber = 1
@@ -50,13 +52,22 @@ public actor Master {
     private var registeredProcesses: Set<Int32> = []
     /// The counters of each finished task's first result, summed as they come: they count
     /// for the job even if a map's output is lost later and the map runs again.
-    private var taskCounters = Counters()
+    private(set) var taskCounters = Counters()
     /// The tasks (by their attempt number 0) whose first result is in `taskCounters`.
     private var countedTasks: Set<AttemptID> = []
     /// The input bytes of the maps in `taskCounters`, for the progress line.
-    private var bytesRead: Int64 = 0
+    private(set) var bytesRead: Int64 = 0
     private var mapPhaseAnnounced = false
-    private var outcome: Outcome?
+    private(set) var outcome: Outcome?
+    /// The current job's failed attempts' errors, for its page.
+    private(set) var attemptErrors: [AttemptID: String] = [:]
+    /// What the current job's succeeded attempts read and wrote, for its page.
+    private(set) var attemptBytes: [AttemptID: (in: Int64, out: Int64)] = [:]
+    /// Workers that were lost, as they were last seen.
+    private(set) var departed: [JobSnapshot.Worker] = []
+    let metrics: MasterMetrics
+    /// How much of the scheduler's history the metrics have counted.
+    private var historyCounted = 0
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
 
     /// The answer to every heartbeat, encoded once.
@@ -67,9 +78,10 @@ public actor Master {
     public typealias OutputCheck = @Sendable (MapOutputLocation, _ partition: Int) async -> String?
     private let checkOutput: OutputCheck
 
-    public init(options: MasterOptions, logger: Logger, checkOutput: @escaping OutputCheck) {
+    public init(options: MasterOptions, logger: Logger, metrics: MasterMetrics = MasterMetrics(), checkOutput: @escaping OutputCheck) {
         self.options = options
         self.logger = logger
+        self.metrics = metrics
         self.checkOutput = checkOutput
     }
 
@@ -82,12 +94,16 @@ public actor Master {
         self.plan = plan
         self.jobNumber += 1
         self.started = .now
+        self.endedAt = nil
         self.scheduler = Scheduler(
             maps: plan.splits.count, reduces: plan.settings.partitions, job: self.jobNumber, options: self.options)
         self.broadcast = MapOutputBroadcast(job: self.jobNumber)
         self.taskCounters = Counters()
         self.countedTasks = []
         self.bytesRead = 0
+        self.attemptErrors = [:]
+        self.attemptBytes = [:]
+        self.historyCounted = 0
         self.mapPhaseAnnounced = false
         self.outcome = nil
         if let fatal = self.fatal { return self.finish(.failed(fatal)) }
@@ -159,6 +175,7 @@ public actor Master {
         self.registeredProcesses.insert(registration.processID)
         let worker = WorkerRecord(id: id, registration: registration, channel: channel, lastHeard: .now)
         self.workers[id] = worker
+        self.metrics.workersAlive.record(self.workers.count)
         self.releaseSlotWaiters()
         self.logger.info(
             "worker registered",
@@ -178,7 +195,16 @@ public actor Master {
     /// A worker's connection closed, or it stopped heartbeating: its connection
     /// is closed, and the scheduler learns it is gone.
     func lost(_ id: WorkerID, reason: String) {
-        guard let worker = self.workers.removeValue(forKey: id) else { return }
+        guard let worker = self.workers[id] else { return }
+        let history = self.scheduler?.history.filter { $0.worker == id } ?? []
+        var last = self.view(
+            of: worker, ended: (history.count { $0.outcome == .succeeded }, history.count { $0.outcome == .failed }))
+        last.state = .lost
+        last.reason = reason
+        last.secondsSinceHeard = nil
+        self.departed.append(last)
+        self.workers[id] = nil
+        self.metrics.workersAlive.record(self.workers.count)
         worker.close()
         self.broadcast?.unsubscribe(id)
         if self.outcome == nil { self.logger.warning("worker lost", metadata: ["worker": "\(id)", "reason": "\(reason)"]) }
@@ -206,11 +232,13 @@ public actor Master {
     // MARK: Messages
 
     func received(_ message: Message, from id: WorkerID) {
-        guard self.workers[id] != nil else { return }
-        self.workers[id]!.lastHeard = .now
+        guard let heard = self.workers[id]?.lastHeard else { return }
+        let now = ContinuousClock.now
+        self.workers[id]!.lastHeard = now
         self.noteForeignAttempts(in: message, from: id)
         switch message {
         case .heartbeat(let heartbeat):
+            self.metrics.heartbeatInterval.recordSeconds((now - heard).seconds)
             self.workers[id]!.send(frame: Self.heartbeatAnswer)
             for progress in heartbeat.progress {
                 self.scheduler?.progress(of: progress.attempt, on: id, records: progress.records)
@@ -224,6 +252,7 @@ public actor Master {
                     break
                 }
                 if self.countedTasks.insert(task).inserted { self.count(success) }
+                self.attemptBytes[success.attempt] = JobReport.Attempt.bytes(success.counters, of: success.attempt)
                 if task.kind == .map {
                     self.logger.info("map output ready", metadata: ["attempt": "\(success.attempt)", "worker": "\(id)"])
                 }
@@ -231,6 +260,7 @@ public actor Master {
             self.apply(.attemptSucceeded(success.attempt, on: id))
         case .taskFailed(let failure):
             if self.scheduler?.runningAttempt(failure.attempt)?.worker == id {
+                self.attemptErrors[failure.attempt] = failure.message
                 self.logger.warning(
                     "attempt failed", metadata: ["attempt": "\(failure.attempt)", "worker": "\(id)", "error": "\(failure.message)"])
             }
@@ -267,6 +297,7 @@ public actor Master {
             self.logger.warning("a counter reached the limit of a 64-bit count; it stays there", metadata: ["attempt": "\(success.attempt)"])
         }
         if success.attempt.kind == .map { self.bytesRead = Counters.sum(self.bytesRead, success.counters[.mapInputBytes]) }
+        self.metrics.count(success.counters, of: success.attempt.kind)
     }
 
     /// The task commit of a reduce attempt that says it succeeded; nil if it went
@@ -315,6 +346,9 @@ public actor Master {
     private func apply(_ event: Scheduler.Event) {
         guard self.scheduler != nil else { return }
         let commands = self.scheduler!.handle(event, at: ContinuousClock.now - self.started)
+        let history = self.scheduler!.history
+        for finished in history[self.historyCounted...] { self.metrics.ended(finished) }
+        self.historyCounted = history.count
         for command in commands { self.perform(command) }
     }
 
@@ -396,21 +430,18 @@ public actor Master {
         if !counters.merge(self.taskCounters) {
             self.logger.warning("a counter reached the limit of a 64-bit count; it stays there")
         }
-        let attempts = scheduler.history.map { finished in
-            JobReport.Attempt(
-                id: finished.attempt.description, worker: finished.worker.description, startSeconds: finished.started.seconds,
-                durationSeconds: (finished.ended - finished.started).seconds, succeeded: finished.outcome == .succeeded)
-        }
         let report = JobReport(
             job: self.plan!.job.name, maps: scheduler.maps.count, reduces: scheduler.reduces.count,
             elapsedSeconds: (ContinuousClock.now - self.started).seconds, counters: counters,
-            attempts: attempts.sorted { $0.startSeconds < $1.startSeconds })
+            attempts: self.attemptViews(of: scheduler, at: ContinuousClock.now - self.started), inputs: self.plan!.inputs,
+            output: self.plan!.settings.outputDirectory, workers: self.workerViews(of: scheduler))
         self.finish(.succeeded(report))
     }
 
     private func finish(_ outcome: Outcome) {
         guard self.outcome == nil else { return }
         self.outcome = outcome
+        self.endedAt = .now
         self.scheduler?.abandon()
         for waiter in self.waiters { waiter.resume(returning: outcome) }
         self.waiters = []

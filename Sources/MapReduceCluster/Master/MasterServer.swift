@@ -22,10 +22,11 @@ public final class MasterServer: Sendable {
 
     /// Binds the control port (TLS with `security`, which the master's own fetches use too).
     public static func start(
-        secret: Secret, listen: Endpoint, options: MasterOptions, security: TransportSecurity? = nil, logger: Logger
+        secret: Secret, listen: Endpoint, options: MasterOptions, security: TransportSecurity? = nil,
+        metrics: MasterMetrics = MasterMetrics(), logger: Logger
     ) async throws -> MasterServer {
         let listener = try await Network.listen(on: listen, idleTimeout: .init(options.idleTimeout), security: security)
-        let master = Master(options: options, logger: logger) { location, partition in
+        let master = Master(options: options, logger: logger, metrics: metrics) { location, partition in
             do {
                 _ = try await ShuffleClient.fetch(location, partition: partition, secret: secret, security: security) { _ in .discard }
                 return nil

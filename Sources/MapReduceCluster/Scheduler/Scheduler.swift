@@ -211,7 +211,9 @@ struct Scheduler: Sendable {
         self.fetched[attempt] = nil
         self.refreshIdleness(of: attempt)
         self.history.append(
-            FinishedAttempt(attempt: attempt, worker: running.worker, started: running.started, ended: now, outcome: outcome))
+            FinishedAttempt(
+                attempt: attempt, worker: running.worker, started: running.started, ended: now, outcome: outcome,
+                isBackup: running.isBackup))
     }
 
     /// Kills running attempt `attempt`: it holds its slot until its worker says it has stopped.

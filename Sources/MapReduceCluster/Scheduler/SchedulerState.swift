@@ -71,5 +71,6 @@ extension Scheduler {
         var started: Duration
         var ended: Duration
         var outcome: Outcome
+        var isBackup: Bool
     }
 }

@@ -9,6 +9,7 @@ public final class ShuffleServer: Sendable {
     private let listener: Listener
     private let secret: Secret
     private let logger: Logger
+    private let metrics: WorkerMetrics
     private let outputs = Locked<[AttemptID: MapOutput]>([:])
 
     /// The port reducers fetch from.
@@ -16,10 +17,12 @@ public final class ShuffleServer: Sendable {
 
     /// Binds the shuffle port (TLS with `security`).
     public init(
-        listen: Endpoint, secret: Secret, idleTimeout: Duration = .seconds(60), security: TransportSecurity? = nil, logger: Logger
+        listen: Endpoint, secret: Secret, idleTimeout: Duration = .seconds(60), security: TransportSecurity? = nil,
+        metrics: WorkerMetrics = WorkerMetrics(), logger: Logger
     ) async throws {
         self.listener = try await Network.listen(on: listen, idleTimeout: .init(idleTimeout), security: security)
         self.secret = secret
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -68,5 +71,6 @@ public final class ShuffleServer: Sendable {
             sent += Int64(size)
         }
         try await connection.send(.segmentEnd)
+        self.metrics.served(segment.length)
     }
 }

@@ -12,6 +12,7 @@ actor ReduceFetcher {
     private let directory: String
     private let report: @Sendable (Message) -> Void
     private let logger: Logger
+    private let metrics: WorkerMetrics
     /// The newest location of each map's output.
     private var locations: [Int: MapOutputLocation] = [:]
     private var fetched: [Int: ReduceInput] = [:]
@@ -33,8 +34,9 @@ actor ReduceFetcher {
     /// A fetcher for `attempt`, which starts with the map output locations `known`.
     init(
         attempt: AttemptID, mapCount: Int, known: [MapOutputLocation], secret: Secret, security: TransportSecurity?, directory: String,
-        memoryBudget: Int64, logger: Logger, report: @escaping @Sendable (Message) -> Void
+        memoryBudget: Int64, metrics: WorkerMetrics, logger: Logger, report: @escaping @Sendable (Message) -> Void
     ) {
+        self.metrics = metrics
         self.attempt = attempt
         self.mapCount = mapCount
         for location in known where location.map < mapCount { self.locations[location.map] = location }
@@ -102,6 +104,7 @@ actor ReduceFetcher {
                     self.memory.reserve(segment.length, into: reservation) ? .memory : .file(path)
                 }
                 guard !Task.isCancelled else { break }
+                self.metrics.fetched(input.segment.length)
                 self.arrived(input, for: location)
                 return
             } catch {

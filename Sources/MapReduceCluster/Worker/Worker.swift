@@ -27,11 +27,13 @@ actor Worker {
     /// The current job's number, and where its map outputs are by map: each reduce attempt starts with them.
     private var jobNumber = 0
     private var mapOutputs: [Int: MapOutputLocation] = [:]
+    private let metrics: WorkerMetrics
 
     init(
         id: String, jobs: [AnyJob], workDirectory: String, adopted: [String], shuffle: ShuffleServer, secret: Secret,
-        security: TransportSecurity?, outbox: AsyncStream<Message>.Continuation, logger: Logger
+        security: TransportSecurity?, metrics: WorkerMetrics, outbox: AsyncStream<Message>.Continuation, logger: Logger
     ) {
+        self.metrics = metrics
         self.id = id
         self.jobs = jobs
         self.workDirectory = workDirectory
@@ -129,6 +131,7 @@ actor Worker {
         guard let job = self.job, var settings = self.settings else { return }
         let entry = RunningAttempt()
         self.running[task.id] = entry
+        self.metrics.running(self.running.count)
         // A map attempt keeps its spills and output in a directory of its own, which goes unless it succeeds.
         settings.workDirectory = "\(settings.workDirectory)/\(task.id)"
         let directory = settings.workDirectory
@@ -155,10 +158,11 @@ actor Worker {
         let outbox = self.outbox
         let fetcher = ReduceFetcher(
             attempt: attempt, mapCount: run.mapCount, known: Array(self.mapOutputs.values), secret: self.secret, security: self.security,
-            directory: directory, memoryBudget: Int64(settings.fetchedSegmentBudget), logger: self.logger
+            directory: directory, memoryBudget: Int64(settings.fetchedSegmentBudget), metrics: self.metrics, logger: self.logger
         ) { outbox.yield($0) }
         let entry = RunningAttempt(fetcher: fetcher)
         self.running[attempt] = entry
+        self.metrics.running(self.running.count)
         let output = ReduceTask.attemptOutputDirectory(for: attempt, in: settings.outputDirectory)
         Task {
             let result: Result<TaskSucceeded, any Error>
@@ -184,7 +188,9 @@ actor Worker {
         _ attempt: AttemptID, _ result: Result<TaskSucceeded, any Error>, leftovers: [String], publish: () -> Void = {}
     ) {
         let entry = self.running.removeValue(forKey: attempt)
+        self.metrics.running(self.running.count)
         if let entry, !entry.killed, case .success(let success) = result {
+            self.metrics.ended(attempt, "succeeded")
             publish()
             self.outbox.yield(.taskSucceeded(success))
             return
@@ -194,9 +200,11 @@ actor Worker {
         case (nil, _):
             break
         case (let entry?, _) where entry.killed:
+            self.metrics.ended(attempt, "killed")
             self.logger.info("attempt stopped", metadata: ["attempt": "\(attempt)"])
             self.outbox.yield(.taskKilled(TaskKilled(attempt: attempt)))
         case (_, .failure(let error)):
+            self.metrics.ended(attempt, "failed")
             self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
             self.outbox.yield(.taskFailed(TaskFailed(attempt: attempt, message: "\(error)", record: (error as? RecordFailure)?.record)))
         case (_, .success):

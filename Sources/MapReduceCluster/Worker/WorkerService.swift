@@ -20,6 +20,8 @@ public struct WorkerOptions: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// TLS for the connection to the master and for the shuffle, both ways; none without.
     public var security: TransportSecurity?
+    /// Where the worker's metrics go.
+    public var metrics = WorkerMetrics()
 
     public init(master: Endpoint) {
         self.master = master
@@ -46,7 +48,8 @@ public enum WorkerService {
         // task still running on another thread cannot make files in it then.
         defer { directory.remove() }
         let shuffle = try await ShuffleServer(
-            listen: options.listen, secret: secret, idleTimeout: options.idleTimeout, security: options.security, logger: logger)
+            listen: options.listen, secret: secret, idleTimeout: options.idleTimeout, security: options.security,
+            metrics: options.metrics, logger: logger)
         let registration = Register(
             shuffleHost: advertised, shufflePort: shuffle.port, slots: options.slots,
             hostName: Self.hostName, processID: ProcessInfo.processInfo.processIdentifier)
@@ -67,7 +70,7 @@ public enum WorkerService {
             logger[metadataKey: "worker"] = "\(registered.workerID)"
             let worker = Worker(
                 id: registered.workerID, jobs: jobs, workDirectory: workDirectory, adopted: directory.adopted, shuffle: shuffle,
-                secret: secret, security: options.security,
+                secret: secret, security: options.security, metrics: options.metrics,
                 outbox: continuation, logger: logger)
             logger.info("registered", metadata: ["shuffle": "\(advertised):\(shuffle.port)"])
             let lastHeard = LastHeard()

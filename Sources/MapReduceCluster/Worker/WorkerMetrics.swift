@@ -1,0 +1,47 @@
+import CoreMetrics
+import MapReduce
+
+/// A worker's metrics, made through swift-metrics by the factory it is
+/// given (Prometheus's, for `worker --metrics`; by default one that drops them).
+public struct WorkerMetrics: Sendable {
+    private let running: Gauge
+    /// Ended attempts, by phase and outcome.
+    private let ended: [String: Counter]
+    private let served: Counter
+    private let fetched: Counter
+
+    public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
+        self.running = Gauge(label: "mapreduce_worker_attempts_running", factory: factory)
+        var ended: [String: Counter] = [:]
+        for phase in ["map", "reduce"] {
+            for outcome in ["succeeded", "failed", "killed"] {
+                ended["\(phase) \(outcome)"] = Counter(
+                    label: "mapreduce_worker_attempts_ended_total", dimensions: [("phase", phase), ("outcome", outcome)],
+                    factory: factory)
+            }
+        }
+        self.ended = ended
+        self.served = Counter(label: "mapreduce_worker_shuffle_served_bytes_total", factory: factory)
+        self.fetched = Counter(label: "mapreduce_worker_shuffle_fetched_bytes_total", factory: factory)
+    }
+
+    /// Sets how many attempts run now.
+    func running(_ count: Int) {
+        self.running.record(count)
+    }
+
+    /// Counts an attempt that ended: `outcome` is succeeded, failed or killed.
+    func ended(_ attempt: AttemptID, _ outcome: String) {
+        self.ended["\(attempt.kind == .map ? "map" : "reduce") \(outcome)"]?.increment()
+    }
+
+    /// Counts a segment sent to a reducer.
+    func served(_ bytes: Int64) {
+        self.served.increment(by: bytes)
+    }
+
+    /// Counts a segment fetched for one of this worker's reduce attempts.
+    func fetched(_ bytes: Int64) {
+        self.fetched.increment(by: bytes)
+    }
+}

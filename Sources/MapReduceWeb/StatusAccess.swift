@@ -1,0 +1,50 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+/// Who may read the web server: anyone who reaches it (on a loopback
+/// address), or only requests that carry the token, as `?token=TOKEN` or
+/// `Authorization: Bearer TOKEN`.
+public struct StatusAccess: RouterMiddleware, Sendable {
+    public typealias Context = BasicRequestContext
+    /// The token every request must carry; nil lets every request in.
+    public let token: String?
+
+    public init(token: String?) {
+        self.token = token
+    }
+
+    /// A token of 128 random bits, in hex.
+    public static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+
+    /// Whether `host` is a loopback address, which needs no token.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// `text` with every byte but letters, digits and `-._~` percent-encoded, for a query.
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let token = self.token else { return try await next(request, context) }
+        let offered =
+            request.uri.queryParameters["token"].map(String.init)
+            ?? request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let offered, Self.constantTimeEqual(offered, token) else {
+            throw HTTPError(.unauthorized, message: "this page needs the token the master printed at start (?token=...)")
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares the tokens' digests, so that the time taken says nothing of where they differ.
+    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        SHA256.hash(data: Data(a.utf8)) == SHA256.hash(data: Data(b.utf8))
+    }
+}
