@@ -38,21 +38,22 @@ public final class ChildProcess: @unchecked Sendable {
     private let command: String
 
     /// Starts product `name` (or, with `wrapper`, the wrapper command running it) with `arguments`.
-    public init(_ name: String, _ arguments: [String], wrapper: [String] = [], environment: [String: String] = [:]) throws {
+    public convenience init(_ name: String, _ arguments: [String], wrapper: [String] = [], environment: [String: String] = [:]) throws {
+        let executable = "\(Self.productsDirectory)/\(name)"
+        let command = wrapper + [executable] + arguments
+        try self.init(program: command[0], Array(command.dropFirst()), named: name, environment: environment)
+    }
+
+    /// Starts the program at `path` (one of the system's, not of the package) with `arguments`.
+    public init(program path: String, _ arguments: [String], named name: String? = nil, environment: [String: String] = [:]) throws {
         self.scratch = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.scratch, withIntermediateDirectories: true)
         for stream in ["out", "err"] {
             FileManager.default.createFile(atPath: self.scratch.appendingPathComponent(stream).path, contents: nil)
         }
-        let executable = "\(Self.productsDirectory)/\(name)"
-        self.command = "\(name) \(arguments.joined(separator: " "))"
-        if let program = wrapper.first {
-            self.process.executableURL = URL(fileURLWithPath: program)
-            self.process.arguments = Array(wrapper.dropFirst()) + [executable] + arguments
-        } else {
-            self.process.executableURL = URL(fileURLWithPath: executable)
-            self.process.arguments = arguments
-        }
+        self.command = "\(name ?? path) \(arguments.joined(separator: " "))"
+        self.process.executableURL = URL(fileURLWithPath: path)
+        self.process.arguments = arguments
         self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         self.process.standardInput = FileHandle.nullDevice
         self.process.standardOutput = try FileHandle(forWritingTo: self.scratch.appendingPathComponent("out"))
