@@ -35,10 +35,11 @@ struct MasterCommand: AsyncParsableCommand {
                 secret: secret, listen: command.listen, options: command.cluster.masterOptions,
                 security: try command.tls.transportSecurity(), metrics: command.web.masterMetrics, logger: logger)
             CommandFailure.standardError("\(entry.name): master listening on \(Endpoint(host: command.listen.host, port: server.port))")
-            let report = try await command.web.serving(server.master, fallback: nil, name: entry.name, logger: logger) {
+            let report = try await command.web.serving(server.master, fallback: nil, name: entry.name, logger: logger) { announcement in
                 try await JobLauncher.guardingOutput(configuration) {
                     try await server.serve { server in
-                        try await JobLauncher.runOnCluster(entry, configuration, server: server, progress: ProgressLine())
+                        try await JobLauncher.runOnCluster(
+                            entry, configuration, server: server, progress: ProgressLine(announcing: announcement))
                     }
                 }
             }

@@ -59,8 +59,8 @@ struct RunCommand: AsyncParsableCommand {
                 cluster.metrics = command.web.masterMetrics
                 return try await cluster.run(logger: logger) { server in
                     let page = command.noHttp ? nil : Endpoint(host: "127.0.0.1", port: 0)
-                    return try await command.web.serving(server.master, fallback: page, name: entry.name, logger: logger) {
-                        try await JobLauncher.runOnCluster(entry, settings, server: server, progress: ProgressLine())
+                    return try await command.web.serving(server.master, fallback: page, name: entry.name, logger: logger) { announcement in
+                        try await JobLauncher.runOnCluster(entry, settings, server: server, progress: ProgressLine(announcing: announcement))
                     }
                 }
             }

@@ -34,13 +34,14 @@ struct WebOptions: ParsableArguments {
         WorkerMetrics(factory: PrometheusMetricsFactory(registry: self.registry))
     }
 
-    /// Runs `body` with the web server for `master` up (on `--http`, or on `fallback` without it).
+    /// Runs `body` with the web server for `master` up (on `--http`, or on `fallback` without it),
+    /// handing it the line that says where the server is, for `body` to print when the job begins.
     func serving<T>(
-        _ master: Master?, fallback: Endpoint?, name: String, logger: Logger, _ body: () async throws -> T
+        _ master: Master?, fallback: Endpoint?, name: String, logger: Logger, _ body: (String?) async throws -> T
     ) async throws -> T {
-        let server = try await self.start(for: master, fallback: fallback, name: name, logger: logger)
+        let (server, announcement) = try await self.start(for: master, fallback: fallback, name: name, logger: logger) ?? (nil, nil)
         do {
-            let result = try await body()
+            let result = try await body(announcement)
             await server?.stop()
             return result
         } catch {
@@ -49,8 +50,9 @@ struct WebOptions: ParsableArguments {
         }
     }
 
-    /// Starts the web server for `master` on `--http`, or on `fallback` without it; prints its address.
-    func start(for master: Master?, fallback: Endpoint?, name: String, logger: Logger) async throws -> StatusServer? {
+    /// Starts the web server for `master` on `--http`, or on `fallback` without it; returns it and
+    /// the line that says where it is.
+    func start(for master: Master?, fallback: Endpoint?, name: String, logger: Logger) async throws -> (StatusServer, String)? {
         guard let listen = self.http ?? fallback else { return nil }
         let token = try WebToken.token(file: self.httpTokenFile, for: listen)
         let server = try await StatusServer.start(
@@ -59,8 +61,7 @@ struct WebOptions: ParsableArguments {
         let shown = self.httpTokenFile == nil ? token : nil
         let address = server.address(path: master == nil ? "metrics" : "", token: shown)
         let note = self.httpTokenFile.map { " (with the token in \($0))" } ?? ""
-        CommandFailure.standardError("\(name): \(master == nil ? "metrics" : "job page") at \(address)\(note)")
-        return server
+        return (server, "\(name): \(master == nil ? "metrics" : "job page") at \(address)\(note)")
     }
 }
 

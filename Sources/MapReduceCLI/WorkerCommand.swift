@@ -75,7 +75,8 @@ struct WorkerCommand: AsyncParsableCommand {
             web.http = command.metrics
             web.httpTokenFile = command.metricsTokenFile
             options.metrics = web.workerMetrics
-            try await web.serving(nil, fallback: nil, name: "worker", logger: logger) {
+            try await web.serving(nil, fallback: nil, name: "worker", logger: logger) { announcement in
+                if let announcement { CommandFailure.standardError(announcement) }
                 try await WorkerService.run(jobs: JobRegistry.allJobs, options: options, secret: secret, logger: logger)
             }
         }

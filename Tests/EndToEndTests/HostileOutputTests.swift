@@ -41,7 +41,7 @@ struct HostileOutputTests {
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
         #expect(lines.map(String.init).sorted() == ReferenceWords.count([text]).map { "\($0.key)\t\($0.value)" }.sorted())
         let out = "\(directory.path)/out"
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["_SUCCESS", "_job.json", "part-r-00000", "part-r-00001"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["_SUCCESS", "_job.json", "_report.html", "part-r-00000", "part-r-00001"])
         let report = try String(contentsOfFile: "\(out)/_job.json", encoding: .utf8)
         #expect(report.contains("\"r-00000-a2\""), "the planted reduce ran again")
         #expect(try snapshot("\(directory.path)/outside") == Self.expectedOutside(after: planting, precious: precious))

@@ -61,7 +61,7 @@ struct MasterTaskCommitTests {
         #expect(report.counters[.failedReduceAttempts] == 1)
         try plan.commit(report: report)
         #expect(try String(contentsOfFile: "\(output)/part-r-00000", encoding: .utf8) == "lines\t2\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted() == ["_SUCCESS", "_job.json", "part-r-00000"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted() == ["_SUCCESS", "_job.json", "_report.html", "part-r-00000"])
         #expect(try snapshot(outside) == outsideBefore)
     }
 }

@@ -259,7 +259,8 @@ public enum JobPage {
             const [job, workers, attempts] = await Promise.all([api("job"), api("workers"), api("attempts")]);
             snapshot = { job, workers, attempts };
             render();
-            if (job.state === "running") setTimeout(poll, 1000);
+            // After the end, slowly: a chain's next job may begin.
+            setTimeout(poll, job.state === "running" ? 1000 : 5000);
           } catch (error) {
             document.getElementById("job-summary").textContent = "cannot reach the master: " + error.message;
             setTimeout(poll, 3000);

@@ -6,14 +6,22 @@ import MapReduce
 public final class ProgressLine: Sendable {
     private let isTerminal: Bool
     private let interval: Duration
+    /// A line to print once, when the first job begins (where its page is, say).
+    private let announcement: Locked<String?>
 
-    public init() {
+    /// A progress line that first prints `announcement`, if given, once a job has begun:
+    /// a job refused before it begins fails with its one error line alone.
+    public init(announcing announcement: String? = nil) {
         self.isTerminal = isatty(STDERR_FILENO) == 1
         self.interval = self.isTerminal ? .milliseconds(250) : .seconds(5)
+        self.announcement = Locked(announcement)
     }
 
     /// Reports `master`'s progress until cancelled.
     func run(_ master: Master) async {
+        if let line = self.announcement.withLock({ line in defer { line = nil }; return line }) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
         while !Task.isCancelled {
             try? await Task.sleep(for: self.interval)
             guard !Task.isCancelled else { return }
