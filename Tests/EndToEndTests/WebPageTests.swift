@@ -81,6 +81,41 @@ extension EndToEnd {
             }
         }
 
+        @Test(.enabled(if: Chromium.executable != nil, "needs headless Chromium (Debian's chromium package, which .ci/run installs)"))
+        func whatPeersSaidIsShownAsTextNeverAsMarkup() async throws {
+            let directory = try TemporaryDirectory()
+            let hostile = #"<img src=x onerror="document.body.dataset.pwned=1"></script><script>document.body.dataset.pwned=2</script>"#
+            var counters = Counters()
+            counters.increment(hostile, by: 3)
+            let attempts = [
+                JobReport.Attempt(
+                    id: AttemptID(.map, task: 0, attempt: 1), worker: hostile, startSeconds: 0, durationSeconds: 1, state: .failed,
+                    error: hostile),
+                JobReport.Attempt(
+                    id: AttemptID(.map, task: 0, attempt: 2), worker: "w-2", startSeconds: 1, durationSeconds: 1, state: .succeeded,
+                    bytes: (10, 20)),
+            ]
+            let report = JobReport(
+                job: "hostile", maps: 1, reduces: 0, elapsedSeconds: 2, counters: counters, attempts: attempts, inputs: [hostile],
+                output: hostile)
+            let path = try directory.write("_report.html", Array(JobPage.html(embedding: JobSnapshot(report)).utf8))
+            let loaded = try await Chromium.load("file://\(path)", profile: "\(directory.path)/profile")
+            let dom = DOM(loaded.dom)
+            #expect(loaded.console.isEmpty, "\(loaded.console)")
+            #expect(dom.pageErrors == "")
+            #expect(!loaded.dom.contains("data-pwned"), "a peer's text ran as script")
+            #expect(!loaded.dom.contains("<img"), "a peer's text became an element")
+            #expect(dom.failures == ["m-00000-a1 on \(Self.escaped(hostile)): \(Self.escaped(hostile))"])
+            #expect(dom.attemptRows == ["m-00000-a1 failed", "m-00000-a2 succeeded"])
+            #expect(dom.timelineBars == ["m-00000-a1 failed", "m-00000-a2 succeeded"])
+        }
+
+        /// `text` as the DOM's serialization escapes it in an element's text.
+        static func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+
         @Test func offLoopbackThePageAndTheMetricsNeedTheToken() async throws {
             let directory = try TemporaryDirectory()
             try directory.write("input/a.txt", Array("one two two\n".utf8))
@@ -103,6 +138,11 @@ extension EndToEnd {
             #expect(job.status == 200)
             let overview = try JSONDecoder().decode(JobSnapshot.Overview.self, from: job.body)
             #expect(overview.state == .running && overview.maps == 1 && overview.mapsDone == 0)
+            let running = try await Self.get("\(base)/api/v1/attempts?state=running&token=\(token)")
+            let attempts = try JSONDecoder().decode([JobReport.Attempt].self, from: running.body)
+            #expect(attempts.map(\.id) == ["m-00000-a1"])
+            #expect(try await Self.get("\(base)/api/v1/attempts?state=succeeded&token=\(token)").body == Data("[]".utf8))
+            #expect(try await Self.get("\(base)/api/v1/attempts?state=finished&token=\(token)").status == 400)
             let metrics = try await Self.get("\(base)/metrics", bearer: token)
             #expect(metrics.status == 200)
             let text = String(decoding: metrics.body, as: UTF8.self)
@@ -112,6 +152,44 @@ extension EndToEnd {
             FileManager.default.createFile(atPath: gate, contents: nil)
             let result = try await run.wait(timeout: 60)
             #expect(result.status == 0, "\(result.standardError)")
+        }
+
+        @Test func aWorkerServesItsOwnMetrics() async throws {
+            let directory = try TemporaryDirectory()
+            try directory.write("input/a.txt", Array("one two two\n".utf8))
+            try directory.write("input/b.txt", Array("three\n".utf8))
+            let gate = "\(directory.path)/gate"
+            let (master, startWorker) = try await FaultToleranceTests.startMaster(
+                directory, ["--reducers", "1", "--param", "gate=\(gate)", "--param", "gated=b.txt", "--param", "reduce-ms=4000"])
+            let worker = try startWorker(["--metrics", "127.0.0.1:0"])
+            let address = try await worker.waitForStandardError(matching: "metrics at (http://\\S+)")
+            // One slot: the map of a.txt has run, the map of b.txt waits at the gate.
+            try await eventually("the gated map to start") { FileManager.default.fileExists(atPath: "\(gate).waiting") }
+            let before = String(decoding: try await Self.get(address).body, as: UTF8.self)
+            #expect(before.contains("mapreduce_worker_attempts_running 1"), "\(before)")
+            #expect(before.contains(#"mapreduce_worker_attempts_ended_total{phase="map",outcome="succeeded"} 1"#), "\(before)")
+            #expect(before.contains("mapreduce_worker_shuffle_fetched_bytes_total 0"), "\(before)")
+
+            // The reduce fetches both outputs from this very worker, then sleeps in its setUp.
+            FileManager.default.createFile(atPath: gate, contents: nil)
+            var after = ""
+            let deadline = ContinuousClock.now + .seconds(30)
+            repeat {
+                after = String(decoding: try await Self.get(address).body, as: UTF8.self)
+                if (Self.value(of: "mapreduce_worker_shuffle_fetched_bytes_total", in: after) ?? 0) > 0 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            } while ContinuousClock.now < deadline
+            let served = try #require(Self.value(of: "mapreduce_worker_shuffle_served_bytes_total", in: after))
+            let fetched = try #require(Self.value(of: "mapreduce_worker_shuffle_fetched_bytes_total", in: after))
+            #expect(served > 0 && served == fetched, "\(after)")
+            #expect(after.contains(#"mapreduce_worker_attempts_ended_total{phase="map",outcome="succeeded"} 2"#), "\(after)")
+            #expect(try await master.wait(timeout: 60).status == 0)
+            #expect(try await worker.wait(timeout: 30).status == 0)
+        }
+
+        /// The value of an unlabelled metric in Prometheus's text format.
+        static func value(of metric: String, in text: String) -> Int64? {
+            text.split(separator: "\n").first { $0.hasPrefix("\(metric) ") }.flatMap { Int64($0.split(separator: " ")[1]) }
         }
 
         /// The attempts' ids and states, in id order.
@@ -160,8 +238,13 @@ private struct DOM {
             }
             .sorted()
     }
+    var failures: [String] { self.matches(#"<ul id="failure-list">(.*?)</ul>"#).first.map(Self.listItems) ?? [] }
     var pageErrors: String { self.matches(#"<div id="page-errors">([^<]*)</div>"#).first ?? "(missing)" }
     var bodyState: String { self.matches(#"<body[^>]* data-state="([^"]+)""#).first ?? "(missing)" }
+
+    private static func listItems(_ html: String) -> [String] {
+        DOM(html).matches(#"<li>(.*?)</li>"#)
+    }
 
     /// The capture groups of every match of `pattern`, joined by spaces.
     private func matches(_ pattern: String) -> [String] {

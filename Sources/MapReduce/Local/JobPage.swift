@@ -49,7 +49,7 @@ public enum JobPage {
         #timeline text { font-size: 11px; fill: #4a525a; }
         .legend span { display: inline-block; margin-right: 14px; font-size: 12px; }
         .legend i { display: inline-block; width: 12px; height: 10px; margin-right: 4px; vertical-align: middle; }
-        #page-errors { color: #c0392b; white-space: pre-wrap; }
+        #page-errors, #failure-list { color: #c0392b; white-space: pre-wrap; }
         </style>
         </head>
         <body>
@@ -70,6 +70,7 @@ public enum JobPage {
           <span><i style="background:#a3aab2"></i>killed</span><span><i style="border:2px dashed #1d2329;width:8px;height:6px"></i>backup</span>
         </div>
         <svg id="timeline" width="960" height="40" xmlns="http://www.w3.org/2000/svg"></svg>
+        <section id="failures" hidden><h2>Failed attempts</h2><ul id="failure-list"></ul></section>
         <h2>Workers</h2>
         <table id="workers"><thead><tr><th>worker</th><th>host</th><th>shuffle</th><th class="num">slots</th><th>state</th>
         <th>running</th><th class="num">succeeded</th><th class="num">failed</th><th class="num">last heard</th></tr></thead><tbody></tbody></table>
@@ -153,6 +154,13 @@ public enum JobPage {
               el("td", w.failed, "num"), el("td", heard, "num"));
             body.append(row);
           }
+        }
+
+        function renderFailures(attempts) {
+          const failed = attempts.filter((a) => a.state === "failed");
+          const list = document.getElementById("failure-list");
+          list.replaceChildren(...failed.map((a) => el("li", a.id + " on " + a.worker + ": " + (a.error || "no error given"))));
+          document.getElementById("failures").hidden = failed.length === 0;
         }
 
         function renderAttempts(attempts) {
@@ -243,6 +251,7 @@ public enum JobPage {
           renderOverview(snapshot.job);
           renderWorkers(snapshot.workers);
           renderTimeline(snapshot);
+          renderFailures(snapshot.attempts);
           renderAttempts(snapshot.attempts);
           document.body.dataset.rendered = String(Number(document.body.dataset.rendered || 0) + 1);
           document.body.dataset.state = snapshot.job.state;
