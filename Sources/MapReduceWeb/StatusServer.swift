@@ -43,7 +43,8 @@ public final class StatusServer: Sendable {
         }
         if let master {
             let snapshots = SnapshotCache(master: master)
-            router.get("/") { _, _ in Self.response(Array(JobPage.html().utf8), contentType: "text/html; charset=utf-8") }
+            let page = Array(try JobPage.html().utf8)
+            router.get("/") { _, _ in Self.response(page, contentType: "text/html; charset=utf-8") }
             router.get("api/v1/job") { _, _ in try await Self.json(snapshots.latest().job) }
             router.get("api/v1/workers") { _, _ in try await Self.json(snapshots.latest().workers) }
             router.get("api/v1/attempts") { request, _ in

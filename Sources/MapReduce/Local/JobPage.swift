@@ -7,17 +7,17 @@ import Foundation
 /// commit writes it as `_report.html` with the final snapshot inside.
 public enum JobPage {
     /// The page; with `snapshot`, showing it and fetching nothing.
-    public static func html(embedding snapshot: JobSnapshot? = nil) -> String {
-        let data = snapshot.map { self.scriptSafeJSON($0) } ?? "null"
+    public static func html(embedding snapshot: JobSnapshot? = nil) throws -> String {
+        let data = try snapshot.map { try self.scriptSafeJSON($0) } ?? "null"
         return self.template.replacingOccurrences(of: "__SNAPSHOT__", with: data)
     }
 
     /// `value` as JSON that cannot end the `<script>` element it sits in.
-    static func scriptSafeJSON(_ value: some Encodable) -> String {
+    static func scriptSafeJSON(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        // Encoding these plain values cannot fail; "<" appears only inside JSON strings.
-        let json = String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        // "<" appears only inside JSON strings, where the escape means the same.
+        let json = String(decoding: try encoder.encode(value), as: UTF8.self)
         return json.replacingOccurrences(of: "<", with: "\\u003c")
     }
 

@@ -85,7 +85,7 @@ public struct JobReport: Hashable, Sendable, Codable {
 
     /// The files the job commit writes beside the part files: `_job.json` and `_report.html`.
     public func documents() throws -> [(name: String, bytes: [UInt8])] {
-        [("_job.json", try self.json()), ("_report.html", Array(JobPage.html(embedding: JobSnapshot(self)).utf8))]
+        [("_job.json", try self.json()), ("_report.html", Array(try JobPage.html(embedding: JobSnapshot(self)).utf8))]
     }
 
     /// The report as pretty-printed JSON, for `_job.json`.
