@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "MapReduce", targets: ["MapReduce", "MapReduceCluster", "MapReduceWeb", "MapReduceCLI"]),
+        .library(name: "MapReduceTesting", targets: ["MapReduceTesting"]),
         .executable(name: "wordcount", targets: ["wordcount"]),
         .executable(name: "grep", targets: ["grep"]),
         .executable(name: "invertedindex", targets: ["invertedindex"]),
@@ -85,6 +86,7 @@ let package = Package(
             dependencies: ["MapReduce", "MapReduceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "datasets/Generator"
         ),
+        .target(name: "MapReduceTesting", dependencies: ["MapReduce"]),
         .target(name: "CFuzzDriver"),
         .target(
             name: "FuzzTargets",
@@ -109,6 +111,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
         .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),
+        .testTarget(name: "ExampleTests", dependencies: ["MapReduce", "MapReduceTesting", "wordcount"]),
         .testTarget(
             name: "MapReduceClusterTests",
             dependencies: [

@@ -88,7 +88,7 @@ public struct JobConfiguration: Hashable, Sendable {
     }
 
     /// Checks `given` against the `declared` parameters of job (or chain) `name` and fills in defaults.
-    static func check(_ given: [String: String], against declared: [JobParameter], of name: String) throws(JobError) -> JobParameters {
+    package static func check(_ given: [String: String], against declared: [JobParameter], of name: String) throws(JobError) -> JobParameters {
         var values: [String: String] = [:]
         for parameter in declared {
             values[parameter.name] = given[parameter.name] ?? parameter.defaultValue

@@ -1,0 +1,34 @@
+import MapReduce
+
+/// What a job or a driven reducer wrote, and what it counted.
+public struct JobOutput: Sendable {
+    /// Each part file's bytes, by partition.
+    public var parts: [[UInt8]]
+    public var counters: Counters
+
+    public init(parts: [[UInt8]], counters: Counters) {
+        self.parts = parts
+        self.counters = counters
+    }
+
+    /// Every output line, part file by part file, without its newline; bytes that are not
+    /// UTF-8 become U+FFFD.
+    public var lines: [String] {
+        self.parts.flatMap { part in part.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// Every `key<TAB>value` line, split at its first tab, typed: nil if a line has no tab or a
+    /// side does not parse as its type.
+    public func pairs<Key: LosslessStringConvertible, Value: LosslessStringConvertible>(
+        _ key: Key.Type, _ value: Value.Type
+    ) -> [(key: Key, value: Value)]? {
+        var pairs: [(key: Key, value: Value)] = []
+        for line in self.lines {
+            guard let tab = line.firstIndex(of: "\t"), let key = Key(String(line[..<tab])),
+                let value = Value(String(line[line.index(after: tab)...]))
+            else { return nil }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
+}
