@@ -111,7 +111,13 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["MapReduce"], path: "Tests/TestSupport"),
         .testTarget(name: "MapReduceTests", dependencies: ["MapReduce", "TestSupport"]),
-        .testTarget(name: "ExampleTests", dependencies: ["MapReduce", "MapReduceTesting", "wordcount"]),
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: [
+                "MapReduce", "MapReduceTesting", "TestSupport", "wordcount", "grep", "invertedindex", "accesslog", "reverselinks",
+                "join", "terasort", "pagerank",
+            ]
+        ),
         .testTarget(
             name: "MapReduceClusterTests",
             dependencies: [

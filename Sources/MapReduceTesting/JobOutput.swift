@@ -5,10 +5,14 @@ public struct JobOutput: Sendable {
     /// Each part file's bytes, by partition.
     public var parts: [[UInt8]]
     public var counters: Counters
+    /// For a whole job's run, the directory its input files were written to: paths in its
+    /// output (`context.inputPath`, say) start with it.
+    public var inputDirectory: String?
 
-    public init(parts: [[UInt8]], counters: Counters) {
+    public init(parts: [[UInt8]], counters: Counters, inputDirectory: String? = nil) {
         self.parts = parts
         self.counters = counters
+        self.inputDirectory = inputDirectory
     }
 
     /// Every output line, part file by part file, without its newline; bytes that are not

@@ -10,7 +10,7 @@ import MapReduce
 /// let output = try await TestJob(WordCount.self, reducers: 2).run(lines: ["to be or not to be"])
 /// #expect(output.lines.sorted() == ["be\t2", "not\t1", "or\t1", "to\t2"])
 /// ```
-public struct TestJob<J: Job> {
+public struct TestJob {
     public var reducers: Int
     /// `--param` settings; the job's defaults fill in the rest.
     public var parameters: [String: String]
@@ -18,12 +18,37 @@ public struct TestJob<J: Job> {
     public var splitSize: Int64
     /// Whether the job's combiner runs (`--no-combiner` when false).
     public var combiner: Bool
+    private let launch: @Sendable (JobConfiguration) async throws -> JobReport
 
-    public init(_ job: J.Type, reducers: Int = 1, parameters: [String: String] = [:], splitSize: Int64 = 64 << 10, combiner: Bool = true) {
+    /// A run of job `J`.
+    public init<J: Job>(
+        _ job: J.Type, reducers: Int = 1, parameters: [String: String] = [:], splitSize: Int64 = 64 << 10, combiner: Bool = true
+    ) {
+        self.init(reducers: reducers, parameters: parameters, splitSize: splitSize, combiner: combiner) { configuration in
+            try await InProcessRunner(job: AnyJob(J.self), configuration: configuration).run()
+        }
+    }
+
+    /// A run of chain `C`, whose last job's output is the output.
+    public init<C: JobChain>(
+        chain: C.Type, reducers: Int = 1, parameters: [String: String] = [:], splitSize: Int64 = 64 << 10, combiner: Bool = true
+    ) {
+        self.init(reducers: reducers, parameters: parameters, splitSize: splitSize, combiner: combiner) { configuration in
+            let runner = InProcessChainRunner(
+                configuration: configuration, parameters: try configuration.chainParameters(for: AnyChain(C.self)))
+            return try await C.run(runner)
+        }
+    }
+
+    private init(
+        reducers: Int, parameters: [String: String], splitSize: Int64, combiner: Bool,
+        launch: @escaping @Sendable (JobConfiguration) async throws -> JobReport
+    ) {
         self.reducers = reducers
         self.parameters = parameters
         self.splitSize = splitSize
         self.combiner = combiner
+        self.launch = launch
     }
 
     /// Runs the job over `files`, by name (names may hold `/` for subdirectories); `named`
@@ -41,11 +66,11 @@ public struct TestJob<J: Job> {
         configuration.combinerDisabled = !self.combiner
         configuration.parallelism = 2
         configuration.workDirectory = directory.path
-        let report = try await InProcessRunner(job: AnyJob(J.self), configuration: configuration).run()
+        let report = try await self.launch(configuration)
         let parts = try (0..<self.reducers).map { partition in
             try FileDescriptor.open(reading: "\(directory.path)/output/\(ReduceTask.partFileName(partition))").readToEnd()
         }
-        return JobOutput(parts: parts, counters: report.counters)
+        return JobOutput(parts: parts, counters: report.counters, inputDirectory: "\(directory.path)/input")
     }
 
     /// Runs the job over `lines`, each ended by a newline, as one input file.

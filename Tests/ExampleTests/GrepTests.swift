@@ -1,0 +1,47 @@
+import MapReduce
+import MapReduceTesting
+import Testing
+
+@testable import grep
+
+@Suite struct GrepTests {
+    static let lines = ["abc", "xabbbcx", "ac", "ABC", "", "no match here", "abbc abc"]
+
+    @Test func theMapperKeysMatchingLinesByPathAndOffset() throws {
+        let run = try MapDriver(Grep.self, parameters: ["pattern": "ab+c"]).run(lines: Self.lines, name: "log.txt")
+        var offset: Int64 = 0
+        var expected: [(Int64, String)] = []
+        for line in Self.lines {
+            if line.contains(/ab+c/) { expected.append((offset, line)) }
+            offset += Int64(line.utf8.count + 1)
+        }
+        #expect(run.emitted.map(\.key.second) == expected.map(\.0))
+        #expect(run.emitted.map(\.value) == expected.map(\.1))
+        #expect(run.emitted.allSatisfy { $0.key.first.hasSuffix("/log.txt") })
+    }
+
+    @Test func ignoreCaseMatchesEitherCase() throws {
+        let run = try MapDriver(Grep.self, parameters: ["pattern": "ab+c", "ignore-case": "true"]).run(lines: Self.lines)
+        #expect(run.emitted.map(\.value) == Self.lines.filter { $0.lowercased().contains(/ab+c/) })
+    }
+
+    @Test func aBadPatternIsRefusedBeforeAnyRecord() {
+        #expect(throws: (any Error).self) { try MapDriver(Grep.self, parameters: ["pattern": "("]).run(lines: ["x"]) }
+    }
+
+    @Test func theJobPrintsMatchesFileByFileInInputOrder() async throws {
+        let files = ["b.txt": Self.lines, "a.txt": Self.lines.reversed()]
+        let output = try await TestJob(Grep.self, parameters: ["pattern": "ab+c"], splitSize: 8).run(
+            files: files.mapValues { Array($0.map { $0 + "\n" }.joined().utf8) })
+        let directory = try #require(output.inputDirectory)
+        var expected: [String] = []
+        for name in files.keys.sorted() {
+            var offset = 0
+            for line in files[name]! {
+                if line.contains(/ab+c/) { expected.append("\(directory)/\(name)\t\(offset)\t\(line)") }
+                offset += line.utf8.count + 1
+            }
+        }
+        #expect(output.lines == expected)
+    }
+}

@@ -1,0 +1,41 @@
+import MapReduce
+import MapReduceTesting
+import Testing
+
+@testable import join
+
+@Suite struct JoinTests {
+    static let users = ["u1\tAda\tUK", "u2\tBo\tSE", "u3\tCy\tFR", "short"]
+    static let orders = ["o1\tu1\t10", "o2\tu1\t5", "o3\tu2\t7", "o4\tu9\t1", "o5"]
+
+    @Test func theReducerPairsEachUserWithItsOrders() throws {
+        let rows: [Join.Row] = [.init(isUser: false, fields: "o2\t5"), .init(isUser: true, fields: "Ada\tUK"), .init(isUser: false, fields: "o1\t10")]
+        let output = try ReduceDriver(Join.self).run([("u1", rows), ("u3", [.init(isUser: true, fields: "Cy\tFR")])])
+        #expect(output.lines == ["u1\tAda\tUK\to1\t10", "u1\tAda\tUK\to2\t5"])
+        let left = try ReduceDriver(Join.self, parameters: ["type": "left"]).run([("u3", [.init(isUser: true, fields: "Cy\tFR")])])
+        #expect(left.lines == ["u3\tCy\tFR\t\t"])
+    }
+
+    @Test(arguments: ["inner", "left"])
+    func theJobJoinsAsANestedLoopHereDoes(type: String) async throws {
+        var expected: [String] = []
+        for user in Self.users.map({ $0.split(separator: "\t", omittingEmptySubsequences: false) }) where user.count >= 3 {
+            let matching = Self.orders.map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+                .filter { $0.count >= 3 && $0[1] == user[0] }
+            for order in matching { expected.append("\(user[0])\t\(user[1])\t\(user[2])\t\(order[0])\t\(order[2])") }
+            if matching.isEmpty, type == "left" { expected.append("\(user[0])\t\(user[1])\t\(user[2])\t\t") }
+        }
+        let output = try await TestJob(Join.self, reducers: 2, parameters: ["type": type]).run(
+            files: [:],
+            named: [
+                "users": ["users.tsv": Array(Self.users.map { $0 + "\n" }.joined().utf8)],
+                "orders": ["orders.tsv": Array(Self.orders.map { $0 + "\n" }.joined().utf8)],
+            ])
+        #expect(output.lines.sorted() == expected.sorted())
+        #expect(output.counters.user["malformed lines"] == 2)
+    }
+
+    @Test func anUnknownJoinTypeIsRefused() {
+        #expect(throws: Join.UnknownJoinType.self) { try ReduceDriver(Join.self, parameters: ["type": "outer"]).run([]) }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import MapReduce
+import MapReduceTesting
+import Testing
+
+@testable import pagerank
+
+@Suite struct PageRankTests {
+    /// A small graph: every page has out-links, so the ranks sum to the number of pages.
+    static let links: [String: [String]] = [
+        "a": ["b", "c"], "b": ["c"], "c": ["a"], "d": ["c", "a", "b"], "e": ["d"],
+    ]
+
+    /// PageRank as the paper defines it, iterated `iterations` times from rank 1.
+    static func reference(iterations: Int, damping: Double = 0.85) -> [String: Double] {
+        let pages = Set(Self.links.keys).union(Self.links.values.joined())
+        var ranks = Dictionary(uniqueKeysWithValues: pages.map { ($0, 1.0) })
+        for _ in 0..<iterations {
+            var next = Dictionary(uniqueKeysWithValues: pages.map { ($0, 1 - damping) })
+            for (page, targets) in Self.links {
+                for target in targets { next[target]! += damping * ranks[page]! / Double(targets.count) }
+            }
+            ranks = next
+        }
+        return ranks
+    }
+
+    @Test func theChainConvergesToTheRanksOfAPowerIterationHere() async throws {
+        let lines = Self.links.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value.joined(separator: " "))" }
+        let output = try await TestJob(chain: PageRank.self, reducers: 2, parameters: ["iterations": "7", "threshold": "0"])
+            .run(lines: lines)
+        let expected = Self.reference(iterations: 7)
+        var ranks: [String: Double] = [:]
+        for line in output.lines {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            ranks[String(fields[0])] = Double(fields[1])
+        }
+        #expect(Set(ranks.keys) == Set(expected.keys))
+        for (page, rank) in expected { #expect(abs(ranks[page]! - rank) < 1e-9, "\(page): \(ranks[page]!) against \(rank)") }
+    }
+
+    @Test func anIterationSendsEachTargetItsShare() throws {
+        let run = try MapDriver(Iteration.self).run(lines: ["a\t2.0\tb c"])
+        let shares = run.emitted.filter { $0.value.kind == .share }.map { "\($0.key) \($0.value.rank)" }
+        #expect(shares == ["b 1.0", "c 1.0"])
+    }
+}
