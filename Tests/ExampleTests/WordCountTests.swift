@@ -16,6 +16,12 @@ import Testing
         #expect(output.lines == ["be\t2", "to\t5"])
     }
 
+    /// The README's example.
+    @Test func theJobCountsWords() async throws {
+        let output = try await TestJob(WordCount.self, reducers: 2).run(lines: ["to be or not to be"])
+        #expect(output.pairs(String.self, Int.self)?.sorted { $0.key < $1.key }.map(\.value) == [2, 1, 1, 2])
+    }
+
     @Test func theWholeJobCountsAsACountInSwiftDoes() async throws {
         let words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda"]
         let lines = (0..<2000).map { "\(words[$0 % 11]) \(words[$0 % 7]), \(words[$0 % 3])!" }
