@@ -18,7 +18,7 @@ final class POSIXRegex {
         guard code == 0 else {
             var message = [CChar](repeating: 0, count: 256)
             regerror(code, &self.compiled, &message, message.count)
-            throw InvalidPattern(description: "invalid pattern \(pattern): \(String(cString: message))")
+            throw InvalidPattern(description: "invalid pattern \(pattern): \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
         }
     }
 

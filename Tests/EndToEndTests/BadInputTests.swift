@@ -82,7 +82,7 @@ struct BadInputTests {
         } else {
             try FileManager.default.removeItem(atPath: victim)
         }
-        FileManager.default.createFile(atPath: gate, contents: nil)
+        #expect(FileManager.default.createFile(atPath: gate, contents: nil))
         let result = try await run.wait(timeout: 60)
         #expect(result.status != 0)
         let expected = change == "shrinks" ? "input file \(victim) is now 6 bytes, shorter than when the job started" : "cannot open \(victim): No such file or directory"

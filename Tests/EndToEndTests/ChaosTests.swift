@@ -114,7 +114,7 @@ struct ChaosTests {
         // A worker started in the same place finds map 0's output and serves it: the map need not run again.
         let second = try worker(["--work-dir", work])
         _ = try await master.waitForStandardError(matching: "map outputs recovered")
-        FileManager.default.createFile(atPath: gate, contents: nil)
+        #expect(FileManager.default.createFile(atPath: gate, contents: nil))
         let finished = try await master.wait(timeout: 60)
         #expect(finished.status == 0, "\(finished.standardError)")
         #expect(Faults.succeededAttempts(try Faults.report("\(directory.path)/out")).sorted() == ["m-00000-a1", "m-00001-a2", "r-00000-a1"])

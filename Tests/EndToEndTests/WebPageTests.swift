@@ -56,7 +56,7 @@ extension EndToEnd {
             #expect(after.workers.count == 2)
             #expect(after.attempts.first { $0.state == .running && $0.phase == "map" }.map { $0.id } == "m-00001-a1")
 
-            FileManager.default.createFile(atPath: gate, contents: nil)
+            #expect(FileManager.default.createFile(atPath: gate, contents: nil))
             let result = try await run.wait(timeout: 120)
             #expect(result.status == 0, "\(result.standardError)")
 
@@ -149,7 +149,7 @@ extension EndToEnd {
             #expect(text.contains("mapreduce_workers_alive 1"), "\(text)")
             #expect(text.contains("mapreduce_tasks{phase=\"map\",state=\"running\"} 1"), "\(text)")
 
-            FileManager.default.createFile(atPath: gate, contents: nil)
+            #expect(FileManager.default.createFile(atPath: gate, contents: nil))
             let result = try await run.wait(timeout: 60)
             #expect(result.status == 0, "\(result.standardError)")
         }
@@ -171,7 +171,7 @@ extension EndToEnd {
             #expect(before.contains("mapreduce_worker_shuffle_fetched_bytes_total 0"), "\(before)")
 
             // The reduce fetches both outputs from this very worker, then sleeps in its setUp.
-            FileManager.default.createFile(atPath: gate, contents: nil)
+            #expect(FileManager.default.createFile(atPath: gate, contents: nil))
             var after = ""
             let deadline = ContinuousClock.now + .seconds(30)
             repeat {

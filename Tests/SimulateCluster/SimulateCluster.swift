@@ -47,7 +47,9 @@ struct SimulateCluster: AsyncParsableCommand {
         // One byte per split: `maps` map tasks that read one byte each.
         try Data(repeating: UInt8(ascii: "x"), count: self.maps).write(to: URL(fileURLWithPath: "\(directory)/input"))
         let secretText = "a secret for the simulated cluster only"
-        FileManager.default.createFile(atPath: "\(directory)/secret", contents: Data(secretText.utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: "\(directory)/secret", contents: Data(secretText.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: "\(directory)/secret"])
+        }
         let secret = try Secret(file: "\(directory)/secret")
         let output = self.output ?? "\(directory)/output"
         let arguments = [

@@ -44,7 +44,7 @@ struct Paced: Job {
                 Paced.sleep(milliseconds: try parameters.int("straggle-ms") ?? 0)
             }
             if file == parameters["gated"], let gate = parameters["gate"] {
-                FileManager.default.createFile(atPath: "\(gate).waiting", contents: nil)
+                try Data().write(to: URL(fileURLWithPath: "\(gate).waiting"))
                 let deadline = Date().addingTimeInterval(60)
                 while !FileManager.default.fileExists(atPath: gate) {
                     guard Date() < deadline else { throw GateNeverOpened() }

@@ -19,7 +19,7 @@ struct Rendezvous: Job {
         let directory = parameters["dir"] ?? ""
         let expected = try parameters.int("tasks") ?? 2
         let me = "\(directory)/\(kind)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: me, contents: nil)
+        try Data().write(to: URL(fileURLWithPath: me))
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let present = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasPrefix(kind + "-") }

@@ -49,7 +49,7 @@ public final class ChildProcess: @unchecked Sendable {
         self.scratch = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.scratch, withIntermediateDirectories: true)
         for stream in ["out", "err"] {
-            FileManager.default.createFile(atPath: self.scratch.appendingPathComponent(stream).path, contents: nil)
+            try Data().write(to: self.scratch.appendingPathComponent(stream))
         }
         self.command = "\(name ?? path) \(arguments.joined(separator: " "))"
         self.process.executableURL = URL(fileURLWithPath: path)

@@ -3,7 +3,7 @@
 /// Values need no order. Every `KeyCodable` type is also a value; for a
 /// `Codable` type of your own, conform to `JSONValueCodable` instead of
 /// writing the two methods.
-public protocol ValueCodable {
+public protocol ValueCodable: SendableMetatype {
     /// Appends the encoding of `self`.
     func encodeValue(to writer: inout ByteWriter)
     /// Decodes a value from the whole of `bytes`.

@@ -1,5 +1,5 @@
 /// The length of the records of a `FixedLengthInput`.
-public protocol RecordLength {
+public protocol RecordLength: SendableMetatype {
     static var bytes: Int { get }
 }
 

@@ -76,7 +76,7 @@ public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// How a job's input files become splits, and splits become records.
-public protocol InputFormat {
+public protocol InputFormat: SendableMetatype {
     /// What the mapper gets: a `Line`, a `WholeFile`, ...
     associatedtype Record
 

@@ -44,7 +44,7 @@ public struct Combiner<Value>: Sendable {
     }
 }
 
-extension Combiner where Value: AdditiveArithmetic {
+extension Combiner where Value: AdditiveArithmetic & SendableMetatype {
     /// Sums the values. For `Int`, `Int64` and `Double` the map side adds in
     /// place (overflow of the integers traps, as `+=` does).
     public static var sum: Combiner<Value> { Combiner({ $0 += $1 }, isSum: true) }

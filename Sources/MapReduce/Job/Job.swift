@@ -17,7 +17,7 @@
 ///     }
 /// }
 /// ```
-public protocol Job {
+public protocol Job: SendableMetatype {
     associatedtype Map: Mapper
     associatedtype Reduce: Reducer where Reduce.Key == Map.Key, Reduce.Value == Map.Value
 

@@ -2,7 +2,7 @@
 /// stay up between them: iterative algorithms such as PageRank, where each
 /// job reads the output of the one before and the chain decides from a job's
 /// counters whether to run another.
-public protocol JobChain {
+public protocol JobChain: SendableMetatype {
     /// The chain's name on the command line; by default the type's name, lowercased.
     static var name: String { get }
     /// The `--param` settings the chain reads; others are refused.

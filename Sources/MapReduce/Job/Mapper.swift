@@ -2,7 +2,7 @@
 ///
 /// A fresh mapper is made for every map task, so it may keep state across
 /// the records of one split.
-public protocol Mapper {
+public protocol Mapper: SendableMetatype {
     /// What the mapper reads: `TextInput` (lines, the default) or `WholeFileInput`.
     associatedtype Input: InputFormat = TextInput
     associatedtype Key: KeyCodable

@@ -2,7 +2,7 @@
 ///
 /// A fresh reducer is made for every reduce task. Keys arrive in ascending
 /// order of their encoding.
-public protocol Reducer {
+public protocol Reducer: SendableMetatype {
     associatedtype Key: KeyCodable
     associatedtype Value: ValueCodable
 
