@@ -90,6 +90,21 @@ struct BadInputTests {
         #expect(Self.noPartFiles(out))
     }
 
+    @Test func aFailingJobLogsEachFailedAttemptOnceBeforeItsErrorLine() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("in/a.txt", Array("a b poison c\n".utf8))
+        let result = try await ChildProcess.run("testjobs", [
+            "run", "--job", "failing-map", "--workers", "2", "--no-http", "--param", "fail-on=poison", "--output", "\(directory.path)/out",
+            "\(directory.path)/in",
+        ])
+        #expect(result.status != 0)
+        let failures = result.errorLines.filter { $0.contains("attempt failed") }
+        #expect(failures.count == 4, "\(result.standardError)")
+        #expect(Set(failures.compactMap { $0.firstMatch(of: /attempt=(m-00000-a\d)/)?.1 }).count == 4, "\(result.standardError)")
+        #expect(result.errorLines.count == 5, "\(result.standardError)")
+        #expect(result.errorLines.last?.hasPrefix("testjobs: error: map task m-00000") == true)
+    }
+
     @Test func inputPathsThatAreNotFilesAreClearErrors() async throws {
         let directory = try TemporaryDirectory()
         let fifo = "\(directory.path)/fifo"

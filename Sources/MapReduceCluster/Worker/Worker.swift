@@ -205,7 +205,8 @@ actor Worker {
             self.outbox.yield(.taskKilled(TaskKilled(attempt: attempt)))
         case (_, .failure(let error)):
             self.metrics.ended(attempt, "failed")
-            self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+            // The master logs it as a warning, with the worker's name: one line per failed attempt.
+            self.logger.info("attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
             self.outbox.yield(.taskFailed(TaskFailed(attempt: attempt, message: "\(error)", record: (error as? RecordFailure)?.record)))
         case (_, .success):
             preconditionFailure("a running attempt that succeeded was reported above")
