@@ -9,11 +9,9 @@ import MapReduce
 struct Grep: Job {
     /// One reduce task, so that the matching lines come out in one file, in input order.
     static var defaultReducers: Int? { 1 }
-    static var parameters: [JobParameter] {
-        [
-            JobParameter("pattern", help: "a POSIX extended regular expression"),
-            JobParameter("ignore-case", default: "false", help: "true to ignore case"),
-        ]
+    struct Parameters: ParameterSet {
+        @Parameter(help: "a POSIX extended regular expression") var pattern: String
+        @Parameter(help: "whether to ignore case") var ignoreCase = false
     }
 
     static func validate(_ parameters: JobParameters) throws {
@@ -21,7 +19,8 @@ struct Grep: Job {
     }
 
     static func regex(_ parameters: JobParameters) throws -> POSIXRegex {
-        try POSIXRegex(parameters["pattern"] ?? "", ignoreCase: parameters["ignore-case"] == "true")
+        let parameters = try Parameters(parameters)
+        return try POSIXRegex(parameters.pattern, ignoreCase: parameters.ignoreCase)
     }
 
     struct Map: Mapper {

@@ -15,15 +15,12 @@ struct Join: Job {
         [NamedInput("users", Users.self), NamedInput("orders", Orders.self)]
     }
 
-    static var parameters: [JobParameter] { [JobParameter("type", default: "inner", help: "inner or left")] }
-
-    struct UnknownJoinType: Error, CustomStringConvertible {
-        var type: String
-        var description: String { "--param type must be inner or left, not \(self.type)" }
+    enum JoinType: String, CaseIterable, ParameterValue {
+        case inner, left
     }
 
-    static func validate(_ parameters: JobParameters) throws {
-        guard ["inner", "left"].contains(parameters["type"]) else { throw UnknownJoinType(type: parameters["type"] ?? "") }
+    struct Parameters: ParameterSet {
+        @Parameter(help: "inner: users with orders; left: every user") var type = JoinType.inner
     }
 
     /// A row of either table, tagged with its table.
@@ -64,6 +61,12 @@ struct Join: Job {
     }
 
     struct Reduce: Reducer {
+        var type = JoinType.inner
+
+        mutating func setUp(context: inout ReduceContext) throws {
+            self.type = try Parameters(context.parameters).type
+        }
+
         mutating func reduce(key: String, values: ReduceValues<Row>, context: inout ReduceContext) {
             var users: [String] = []
             var orders: [String] = []
@@ -73,7 +76,7 @@ struct Join: Job {
             orders.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for user in users {
                 for order in orders { context.write(key, "\(user)\t\(order)") }
-                if orders.isEmpty, context.parameters["type"] == "left" { context.write(key, "\(user)\t\t") }
+                if orders.isEmpty, self.type == .left { context.write(key, "\(user)\t\t") }
             }
         }
     }

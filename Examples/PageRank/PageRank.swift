@@ -13,32 +13,29 @@ import MapReduce
 /// by less than `--param threshold=T` (0.001) in total. Output lines are
 /// `page<TAB>rank<TAB>target target ...`.
 struct PageRank: JobChain {
-    static var parameters: [JobParameter] {
-        [
-            JobParameter("iterations", default: "10", help: "the most iterations to run"),
-            JobParameter("threshold", default: "0.001", help: "stop once the ranks change less than this in total"),
-            JobParameter("damping", default: "0.85", help: "the damping factor d"),
-        ]
+    struct Parameters: ParameterSet {
+        @Parameter(help: "the most iterations to run", in: 1...10_000) var iterations = 10
+        @Parameter(help: "stop once the ranks change less than this in total", atLeast: 0) var threshold = 0.001
+        @Parameter(help: "the damping factor d", in: 0...1) var damping = 0.85
     }
 
     static var jobs: [AnyJob] { [AnyJob(Iteration.self)] }
 
     static func run(_ runner: any ChainRunner) async throws -> JobReport {
-        let iterations = try runner.parameters.int("iterations") ?? 10
-        let threshold = try runner.parameters.double("threshold") ?? 0.001
-        let damping = runner.parameters["damping"] ?? "0.85"
+        let parameters = try Parameters(runner.parameters)
+        let damping = "\(parameters.damping)"
         let output = try ChainOutput(runner.configuration)
         do {
             var inputs = runner.configuration.inputs
             var last: (directory: String, report: JobReport)?
-            for number in 1...max(1, iterations) {
+            for number in 1...parameters.iterations {
                 let directory = output.iteration(number)
                 let report = try await runner.run(
                     AnyJob(Iteration.self), inputs: inputs, output: directory, parameters: ["damping": damping])
                 last = (directory, report)
                 inputs = [directory]
                 let change = Double(report.counters.user[Iteration.changeCounter] ?? 0) / 1e6
-                if change < threshold { break }
+                if change < parameters.threshold { break }
             }
             try output.publish(last!.directory, report: last!.report)
             return last!.report
@@ -52,7 +49,9 @@ struct PageRank: JobChain {
 /// One PageRank iteration.
 struct Iteration: Job {
     static let name = "pagerank-iteration"
-    static var parameters: [JobParameter] { [JobParameter("damping", default: "0.85")] }
+    struct Parameters: ParameterSet {
+        @Parameter(help: "the damping factor d", in: 0...1) var damping = 0.85
+    }
     /// The total change of the ranks, in millionths.
     static let changeCounter = "rank change (millionths)"
 
@@ -95,8 +94,14 @@ struct Iteration: Job {
     }
 
     struct Reduce: Reducer {
+        var damping = 0.85
+
+        mutating func setUp(context: inout ReduceContext) throws {
+            self.damping = try Parameters(context.parameters).damping
+        }
+
         mutating func reduce(key: String, values: ReduceValues<Message>, context: inout ReduceContext) {
-            let damping = (try? context.parameters.double("damping")) ?? 0.85
+            let damping = self.damping
             var shares: [Double] = []
             var links = ""
             var oldRank = 1.0

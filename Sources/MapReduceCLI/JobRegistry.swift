@@ -12,6 +12,26 @@ enum JobRegistry {
             case .chain(let chain): chain.name
             }
         }
+
+        var parameters: [JobParameter] {
+            switch self {
+            case .job(let job): job.parameters
+            case .chain(let chain): chain.parameters
+            }
+        }
+    }
+
+    /// Every job's and chain's parameters, with their types and defaults, for `--help`.
+    static var parametersHelp: String {
+        self.entries.withLock { $0 }.filter { !$0.parameters.isEmpty }.map { entry in
+            let lines = entry.parameters.map { parameter in
+                let kind = parameter.type ?? "text"
+                let given = parameter.defaultValue.map { "default: \($0)" } ?? "required"
+                let help = parameter.help.isEmpty ? "" : "\(parameter.help) "
+                return "  --param \(parameter.name)=VALUE\n        \(help)(\(kind); \(given))"
+            }
+            return "Parameters of \(entry.name):\n" + lines.joined(separator: "\n")
+        }.joined(separator: "\n\n")
     }
 
     private static let entries = Locked<[Entry]>([])

@@ -39,6 +39,7 @@ struct JobCommand: AsyncParsableCommand {
         CommandConfiguration(
             commandName: CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "job") },
             abstract: "A MapReduce job executable.",
+            discussion: JobRegistry.parametersHelp,
             subcommands: [RunCommand.self, MasterCommand.self, WorkerCommand.self])
     }
 }

@@ -8,7 +8,7 @@ struct MasterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "master",
         abstract: "Run a job's master; workers connect to it with `worker --master HOST:PORT`.",
-        discussion: "Input and output paths must be visible to every worker (a shared filesystem).")
+        discussion: "Input and output paths must be visible to every worker (a shared filesystem).\n\n" + JobRegistry.parametersHelp)
 
     @Option(help: "The address to listen on for workers; port 0 picks a free port (printed at start).")
     var listen = Endpoint(host: "127.0.0.1", port: 0)

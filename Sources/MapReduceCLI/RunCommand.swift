@@ -12,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
             By default a master runs in this process and --workers worker processes of \
             this executable connect to it over loopback. With --in-process, every task \
             runs on a pool of threads in this process instead.
-            """)
+            """ + "\n\n" + JobRegistry.parametersHelp)
 
     @Flag(help: "Run every task in this process, on a pool of threads.")
     var inProcess = false

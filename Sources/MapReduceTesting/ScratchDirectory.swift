@@ -34,7 +34,7 @@ struct ScratchDirectory {
 enum JobDefaults {
     static func parameters<J: Job>(of job: J.Type, _ given: [String: String]) throws -> JobParameters {
         let parameters = try JobConfiguration.check(given, against: J.parameters, of: J.name)
-        try J.validate(parameters)
+        try AnyJob(J.self).validate(parameters)
         return parameters
     }
 }

@@ -36,6 +36,7 @@ import Testing
     }
 
     @Test func anUnknownJoinTypeIsRefused() {
-        #expect(throws: Join.UnknownJoinType.self) { try ReduceDriver(Join.self, parameters: ["type": "outer"]).run([]) }
+        let error = #expect(throws: JobError.self) { try ReduceDriver(Join.self, parameters: ["type": "outer"]).run([]) }
+        #expect(error?.description == "parameter type=outer is not one of inner, left")
     }
 }

@@ -20,13 +20,15 @@
 public protocol Job: SendableMetatype {
     associatedtype Map: Mapper
     associatedtype Reduce: Reducer where Reduce.Key == Map.Key, Reduce.Value == Map.Value
+    /// The job's `--param` settings as typed properties; by default none.
+    associatedtype Parameters: ParameterSet = NoParameters
 
     /// The job's name on the command line; by default the type's name, lowercased.
     static var name: String { get }
     /// The number of reduce tasks when `--reducers` is not given; by default
     /// nil: one per worker slot of the cluster (see `JobConfiguration.slots`).
     static var defaultReducers: Int? { get }
-    /// The `--param` settings the job reads; others are refused.
+    /// The `--param` settings the job reads; others are refused. By default those of `Parameters`.
     static var parameters: [JobParameter] { get }
     /// The map-side combiner, if the job has one; by default none.
     static var combiner: Combiner<Map.Value>? { get }
@@ -39,14 +41,15 @@ public protocol Job: SendableMetatype {
     static var inputs: [NamedInput<Map.Key, Map.Value>] { get }
 
     /// Checks the parameters before any task runs, so that a bad one is one
-    /// clear error at the start rather than failed attempts; by default accepts all.
+    /// clear error at the start rather than failed attempts (those of `Parameters`
+    /// are parsed and checked before this is called); by default accepts all.
     static func validate(_ parameters: JobParameters) throws
 }
 
 extension Job {
     public static var name: String { String(describing: Self.self).lowercased() }
     public static var defaultReducers: Int? { nil }
-    public static var parameters: [JobParameter] { [] }
+    public static var parameters: [JobParameter] { Parameters.declared }
     public static var combiner: Combiner<Map.Value>? { nil }
     public static var partitioner: Partitioner<Map.Key> { .hash }
     public static var inputs: [NamedInput<Map.Key, Map.Value>] { [] }

@@ -3,9 +3,11 @@
 /// job reads the output of the one before and the chain decides from a job's
 /// counters whether to run another.
 public protocol JobChain: SendableMetatype {
+    /// The chain's `--param` settings as typed properties; by default none.
+    associatedtype Parameters: ParameterSet = NoParameters
     /// The chain's name on the command line; by default the type's name, lowercased.
     static var name: String { get }
-    /// The `--param` settings the chain reads; others are refused.
+    /// The `--param` settings the chain reads; others are refused. By default those of `Parameters`.
     static var parameters: [JobParameter] { get }
     /// Every job the chain may run (each worker must have them).
     static var jobs: [AnyJob] { get }
@@ -15,7 +17,7 @@ public protocol JobChain: SendableMetatype {
 
 extension JobChain {
     public static var name: String { String(describing: Self.self).lowercased() }
-    public static var parameters: [JobParameter] { [] }
+    public static var parameters: [JobParameter] { Parameters.declared }
 }
 
 /// Runs the jobs of a chain: in this process, or on a cluster.
@@ -33,12 +35,15 @@ public protocol ChainRunner: Sendable {
 public struct AnyChain: Sendable {
     public let name: String
     public let parameters: [JobParameter]
+    /// Parses the chain's typed parameters, throwing on one that does not parse or fit.
+    public let validate: @Sendable (JobParameters) throws -> Void
     public let jobs: [AnyJob]
     public let run: @Sendable (any ChainRunner) async throws -> JobReport
 
     public init<C: JobChain>(_ chain: C.Type) {
         self.name = C.name
         self.parameters = C.parameters
+        self.validate = { _ = try C.Parameters($0) }
         self.jobs = C.jobs
         self.run = { try await C.run($0) }
     }

@@ -33,10 +33,13 @@ public struct JobParameter: Hashable, Sendable {
     /// The value when `--param` does not give one; `nil` makes the parameter required.
     public var defaultValue: String?
     public var help: String
+    /// What its values are, for `--help` (`an integer`, say); nil for any text.
+    public var type: String?
 
-    public init(_ name: String, default defaultValue: String? = nil, help: String = "") {
+    public init(_ name: String, default defaultValue: String? = nil, help: String = "", type: String? = nil) {
         self.name = name
         self.defaultValue = defaultValue
         self.help = help
+        self.type = type
     }
 }

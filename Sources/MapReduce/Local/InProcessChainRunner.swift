@@ -26,7 +26,9 @@ extension JobConfiguration {
     }
 
     /// Checks the chain parameters against `chain`'s declared ones and fills in their defaults.
-    public func chainParameters(for chain: AnyChain) throws(JobError) -> JobParameters {
-        try Self.check(self.parameters, against: chain.parameters, of: chain.name)
+    public func chainParameters(for chain: AnyChain) throws -> JobParameters {
+        let parameters = try Self.check(self.parameters, against: chain.parameters, of: chain.name)
+        try chain.validate(parameters)
+        return parameters
     }
 }

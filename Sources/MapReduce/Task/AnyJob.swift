@@ -29,7 +29,10 @@ public struct AnyJob: Sendable {
         self.defaultReducers = J.defaultReducers
         self.hasCombiner = J.combiner != nil
         self.parameters = J.parameters
-        self.validate = { try J.validate($0) }
+        self.validate = {
+            _ = try J.Parameters($0)
+            try J.validate($0)
+        }
         self.splits = { try J.Map.Input.splits(of: $0, splitSize: $1) }
         self.inputNames = J.inputs.map(\.name)
         self.readsWholeFiles = { name in
