@@ -67,15 +67,34 @@ extension MapTask {
         var context = MapContext(parameters: settings.parameters, inputPath: self.split.path, attempt: self.id, collector: collector)
         var mapper = M()
         try mapper.setUp(context: &context)
+        let (records, skipped, bytes) = try Self.feed(
+            self.split, to: &mapper, context: &context, control: control, skipping: self.skipRecords)
+        try mapper.cleanUp(context: &context)
+        // Once more before the final merge, which can take a while.
+        try control.checkpoint(recordsRead: records)
+        var (output, counters) = try context.collector.finish(control: control)
+        counters.add(.mapInputRecords, Int(records) - skipped)
+        if skipped > 0 { counters.add(.skippedRecords, skipped) }
+        counters.add(.mapInputBytes, Int(bytes))
+        counters.merge(context.counters)
+        return MapTaskResult(output: output, counters: counters)
+    }
+
+    /// Reads every record of `split` into `mapper`, but those numbered in `skipRecords`;
+    /// returns the records read and skipped, and the bytes read.
+    @inlinable static func feed<M: Mapper>(
+        _ split: InputSplit, to mapper: inout M, context: inout MapContext<M.Key, M.Value>, control: AttemptControl,
+        skipping skipRecords: Set<Int64>
+    ) throws -> (records: Int64, skipped: Int, bytes: Int64) {
         var records: Int64 = 0
         var skipped = 0
         var bytes: Int64 = 0
-        for piece in self.split.pieces {
+        for piece in split.pieces {
             context.currentPath = piece.path
             bytes += try M.Input.read(piece) { record in
                 try control.checkpoint(recordsRead: records)
                 defer { records += 1 }
-                if !self.skipRecords.isEmpty, self.skipRecords.contains(records) {
+                if !skipRecords.isEmpty, skipRecords.contains(records) {
                     skipped += 1
                     return
                 }
@@ -87,14 +106,6 @@ extension MapTask {
                 if let failure = context.collector.failure { throw failure }
             }
         }
-        try mapper.cleanUp(context: &context)
-        // Once more before the final merge, which can take a while.
-        try control.checkpoint(recordsRead: records)
-        var (output, counters) = try context.collector.finish(control: control)
-        counters.add(.mapInputRecords, Int(records) - skipped)
-        if skipped > 0 { counters.add(.skippedRecords, skipped) }
-        counters.add(.mapInputBytes, Int(bytes))
-        counters.merge(context.counters)
-        return MapTaskResult(output: output, counters: counters)
+        return (records, skipped, bytes)
     }
 }

@@ -22,19 +22,7 @@ package enum TaskDrivers {
         var context = MapContext(parameters: parameters, inputPath: split.path, attempt: attempt, collector: collector)
         var mapper = M()
         try mapper.setUp(context: &context)
-        var records: Int64 = 0
-        for piece in split.pieces {
-            context.currentPath = piece.path
-            _ = try M.Input.read(piece) { record in
-                defer { records += 1 }
-                do {
-                    try mapper.map(record, context: &context)
-                } catch {
-                    throw RecordFailure(record: records, path: piece.path, offset: M.Input.offset(of: record), underlying: error)
-                }
-                if let failure = context.collector.failure { throw failure }
-            }
-        }
+        let records = try MapTask.feed(split, to: &mapper, context: &context, control: AttemptControl(), skipping: []).records
         try mapper.cleanUp(context: &context)
         if let failure = context.collector.failure { throw failure }
         guard context.collector.spills.spillCount == 0 else {
