@@ -6,9 +6,13 @@ import MapReduce
 /// `grep -E`), matched against each line's bytes; `--param ignore-case=true`
 /// ignores case. Output lines are `path<TAB>byte offset<TAB>line`: files in
 /// byte order of their paths, and each file's lines in input order.
+///
+/// A map-only job by default: each map task writes its split's matches, in
+/// input order, to its own part file (`part-m-NNNNN`), so the part files in
+/// order hold every match in order, with no shuffle. `--reducers 1` sorts them
+/// through one reduce task into one file instead.
 struct Grep: Job {
-    /// One reduce task, so that the matching lines come out in one file, in input order.
-    static var defaultReducers: Int? { 1 }
+    static var defaultReducers: Int? { 0 }
     struct Parameters: ParameterSet {
         @Parameter(help: "a POSIX extended regular expression") var pattern: String
         @Parameter(help: "whether to ignore case") var ignoreCase = false

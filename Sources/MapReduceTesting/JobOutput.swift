@@ -2,7 +2,7 @@ import MapReduce
 
 /// What a job or a driven reducer wrote, and what it counted.
 public struct JobOutput: Sendable {
-    /// Each part file's bytes, by partition.
+    /// Each part file's bytes, in the order of their names: by partition, or by map task for a map-only job.
     public var parts: [[UInt8]]
     public var counters: Counters
     /// For a whole job's run, the directory its input files were written to: paths in its

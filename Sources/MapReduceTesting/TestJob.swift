@@ -11,7 +11,8 @@ import MapReduce
 /// #expect(output.lines.sorted() == ["be\t2", "not\t1", "or\t1", "to\t2"])
 /// ```
 public struct TestJob {
-    public var reducers: Int
+    /// Reduce tasks: 0 for a map-only job; nil for the job's `defaultReducers`, else 2.
+    public var reducers: Int?
     /// `--param` settings; the job's defaults fill in the rest.
     public var parameters: [String: String]
     /// Bytes of input per map task: small, so that a few lines make several maps.
@@ -22,7 +23,7 @@ public struct TestJob {
 
     /// A run of job `J`.
     public init<J: Job>(
-        _ job: J.Type, reducers: Int = 1, parameters: [String: String] = [:], splitSize: Int64 = 64 << 10, combiner: Bool = true
+        _ job: J.Type, reducers: Int? = nil, parameters: [String: String] = [:], splitSize: Int64 = 64 << 10, combiner: Bool = true
     ) {
         self.init(reducers: reducers, parameters: parameters, splitSize: splitSize, combiner: combiner) { configuration in
             try await InProcessRunner(job: AnyJob(J.self), configuration: configuration).run()
@@ -31,7 +32,7 @@ public struct TestJob {
 
     /// A run of chain `C`, whose last job's output is the output.
     public init<C: JobChain>(
-        chain: C.Type, reducers: Int = 1, parameters: [String: String] = [:], splitSize: Int64 = 64 << 10, combiner: Bool = true
+        chain: C.Type, reducers: Int? = nil, parameters: [String: String] = [:], splitSize: Int64 = 64 << 10, combiner: Bool = true
     ) {
         self.init(reducers: reducers, parameters: parameters, splitSize: splitSize, combiner: combiner) { configuration in
             let runner = InProcessChainRunner(
@@ -41,7 +42,7 @@ public struct TestJob {
     }
 
     private init(
-        reducers: Int, parameters: [String: String], splitSize: Int64, combiner: Bool,
+        reducers: Int?, parameters: [String: String], splitSize: Int64, combiner: Bool,
         launch: @escaping @Sendable (JobConfiguration) async throws -> JobReport
     ) {
         self.reducers = reducers
@@ -67,8 +68,9 @@ public struct TestJob {
         configuration.parallelism = 2
         configuration.workDirectory = directory.path
         let report = try await self.launch(configuration)
-        let parts = try (0..<self.reducers).map { partition in
-            try FileDescriptor.open(reading: "\(directory.path)/output/\(ReduceTask.partFileName(partition))").readToEnd()
+        let output = "\(directory.path)/output"
+        let parts = try FileManager.default.contentsOfDirectory(atPath: output).filter { $0.hasPrefix("part-") }.sorted().map { name in
+            try FileDescriptor.open(reading: "\(output)/\(name)").readToEnd()
         }
         return JobOutput(parts: parts, counters: report.counters, inputDirectory: "\(directory.path)/input")
     }

@@ -71,7 +71,7 @@ struct WordCountCommandTests {
         try await Self.expectFailure(run + ["\(directory.path)/missing.txt"], output: out, saying: "input path does not exist: \(directory.path)/missing.txt")
         try FileManager.default.createDirectory(atPath: "\(directory.path)/empty", withIntermediateDirectories: true)
         try await Self.expectFailure(run + ["\(directory.path)/empty"], output: out, saying: "input directory \(directory.path)/empty holds no files")
-        try await Self.expectFailure(run + ["--reducers", "0", input], output: out, saying: "--reducers must be at least 1, not 0")
+        try await Self.expectFailure(run + ["--reducers=-1", input], output: out, saying: "--reducers must be at least 0 (a map-only job), not -1")
         try await Self.expectFailure(run, output: out, saying: "no input given")
         let file = "\(input)/file0.txt"
         try await Self.expectFailure(

@@ -28,17 +28,17 @@ import TestSupport
             inputs += ["--input", "\(input)=\(directory.path)/named-\(input)"]
         }
         let result = try await ChildProcess.run(product, [
-            "run", "--workers", "2", "--reducers", "\(test.reducers)", "--split-size", "\(test.splitSize)",
-            "--output", "\(directory.path)/out",
-        ] + arguments + test.parameters.map { "--param=\($0.key)=\($0.value)" } + inputs)
+            "run", "--workers", "2", "--split-size", "\(test.splitSize)", "--output", "\(directory.path)/out",
+        ] + (test.reducers.map { ["--reducers", "\($0)"] } ?? []) + arguments + test.parameters.map { "--param=\($0.key)=\($0.value)" } + inputs)
         #expect(result.status == 0, "\(result.standardError)")
         let cluster = try directory.partFiles("out").map(\.contents)
-        #expect(cluster.count == test.reducers && !cluster.joined().isEmpty)
+        #expect(!cluster.joined().isEmpty)
         let kit = try await test.run(files: files, named: named)
         let kitInputs = try #require(kit.inputDirectory)
         let replaced = kit.parts.map { part in
             Array(String(decoding: part, as: UTF8.self).replacingOccurrences(of: kitInputs, with: "\(directory.path)/input").utf8)
         }
+        #expect(cluster.count == replaced.count)
         return (cluster, replaced)
     }
 

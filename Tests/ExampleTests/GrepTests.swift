@@ -29,10 +29,13 @@ import Testing
         #expect(throws: (any Error).self) { try MapDriver(Grep.self, parameters: ["pattern": "("]).run(lines: ["x"]) }
     }
 
-    @Test func theJobPrintsMatchesFileByFileInInputOrder() async throws {
+    /// Map-only by default, a part file per map; with one reducer, one file: the same lines.
+    @Test(arguments: [nil, 1])
+    func theJobPrintsMatchesFileByFileInInputOrder(reducers: Int?) async throws {
         let files = ["b.txt": Self.lines, "a.txt": Self.lines.reversed()]
-        let output = try await TestJob(Grep.self, parameters: ["pattern": "ab+c"], splitSize: 8).run(
+        let output = try await TestJob(Grep.self, reducers: reducers, parameters: ["pattern": "ab+c"], splitSize: 8).run(
             files: files.mapValues { Array($0.map { $0 + "\n" }.joined().utf8) })
+        #expect(reducers == 1 ? output.parts.count == 1 : output.parts.count > 4, "\(output.parts.count) part files")
         let directory = try #require(output.inputDirectory)
         var expected: [String] = []
         for name in files.keys.sorted() {

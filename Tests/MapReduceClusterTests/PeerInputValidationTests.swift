@@ -21,7 +21,7 @@ import Testing
     }
 
     static let settings = TaskSettings(
-        partitions: 0, sortBufferBytes: 1 << 20, compressionLevel: 1, parameters: JobParameters(), workDirectory: "", outputDirectory: "")
+        partitions: -1, sortBufferBytes: 1 << 20, compressionLevel: 1, parameters: JobParameters(), workDirectory: "", outputDirectory: "")
     static let mergeFactorOne = TaskSettings(
         partitions: 1, sortBufferBytes: 1 << 20, compressionLevel: 1, parameters: JobParameters(), workDirectory: "", outputDirectory: "",
         mergeFactor: 1)
@@ -58,7 +58,7 @@ import Testing
         (.mapOutputs(MapOutputs(job: 0, servers: [], outputs: [])), "job 0"),
         (.segmentHeader(SegmentHeader(segment: Segment(offset: 0, length: -1, rawLength: 0, records: 0, crc32: 0))), "segment length -1"),
         (.segmentHeader(SegmentHeader(segment: Segment(offset: 0, length: 1 << 50, rawLength: 0, records: 0, crc32: 0))), "segment length"),
-        (.startJob(StartJob(job: "wc", number: 1, settings: settings, master: "m")), "partitions 0"),
+        (.startJob(StartJob(job: "wc", number: 1, settings: settings, master: "m")), "partitions -1"),
         (.startJob(StartJob(job: "wc", number: 1, settings: mergeFactorOne, master: "m")), "mergeFactor 1"),
         (.fetch(Fetch(mapAttempt: map, partition: -1)), "task number -1"),
     ]

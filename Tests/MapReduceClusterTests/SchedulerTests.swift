@@ -27,6 +27,26 @@ import TestSupport
         #expect(announced == (0..<3).map { .announce(.init(attempt: attempt(.map, $0, 1), worker: worker(1))) })
     }
 
+    @Test func aMapOnlyJobCommitsOnceItsMapsAreDoneAndALostWorkerCostsNothing() {
+        var harness = SchedulerHarness(maps: 3, reduces: 0)
+        harness.register(1, slots: 2)
+        harness.register(2)
+        #expect(names(harness.on(.attemptSucceeded(attempt(.map, 0, 1), on: worker(1)))).isEmpty)
+        // The finished map's part file is committed already: losing its worker runs nothing again.
+        #expect(!names(harness.on(.workerLost(worker(1), reason: "killed"))).contains { $0.hasPrefix("rerun") })
+        #expect(harness.scheduler.mapsDone == 1)
+        harness.register(3, slots: 2)
+        harness.on(.attemptSucceeded(attempt(.map, 2, 1), on: worker(2)))
+        let last = harness.on(.attemptSucceeded(try! #require(harness.attempt("m-00001")), on: worker(3)))
+        #expect(names(last) == ["commit "])
+        #expect(harness.scheduler.isOver)
+    }
+
+    @Test func aMapOnlyJobWithoutInputCommitsAtOnce() {
+        var harness = SchedulerHarness(maps: 0, reduces: 0)
+        #expect(names(harness.register(1)) == ["commit "])
+    }
+
     @Test func reducesWaitForTheSlowStartShareOfMaps() {
         var harness = SchedulerHarness(maps: 4, reduces: 2) { $0.slowStart = 0.75 }
         harness.register(1, slots: 4)

@@ -211,7 +211,9 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let path = try directory.write("lines.txt", Array("a\n".utf8))
         let job = AnyJob(TaggedLines.self)
-        await #expect(throws: JobError("--reducers must be at least 1, not 0")) { try await Self.run(job, [path], in: directory, reducers: 0) }
+        await #expect(throws: JobError("--reducers must be at least 0 (a map-only job), not -1")) {
+            try await Self.run(job, [path], in: directory, reducers: -1)
+        }
         await #expect(throws: JobError("--sort-buffer-mb must be between 1 and 2047, not 0")) {
             try await Self.run(job, [path], in: directory, sortBufferMB: 0)
         }

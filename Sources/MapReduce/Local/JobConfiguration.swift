@@ -51,7 +51,7 @@ public struct JobConfiguration: Hashable, Sendable {
     /// Checks the settings against `job` and fills in its defaults.
     public func validated(for job: AnyJob) throws(JobError) -> (reducers: Int, splitSize: Int64, parameters: JobParameters) {
         let reducers = self.reducers ?? job.defaultReducers ?? self.slots ?? self.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
-        guard reducers >= 1 else { throw JobError("--reducers must be at least 1, not \(reducers)") }
+        guard reducers >= 0 else { throw JobError("--reducers must be at least 0 (a map-only job), not \(reducers)") }
         guard reducers <= SortBuffer.maxPartition + 1 else {
             throw JobError("--reducers must be at most \(SortBuffer.maxPartition + 1), not \(reducers)")
         }

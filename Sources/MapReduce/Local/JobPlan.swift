@@ -24,7 +24,10 @@ public struct JobPlan: Sendable {
             if job.readsWholeFiles(name) { try WholeFileInput.checkSizes(of: named, limit: configuration.maxWholeFile) }
             splits += try job.namedSplits(name, named, splitSize)
         }
-        let boundaries = try job.sampleBoundaries?(splits, reducers, parameters) ?? []
+        if reducers == 0, !job.mapOutputIsText {
+            throw JobError("job \(job.name) cannot be map-only (--reducers 0): its map output is not text (TextOutput)")
+        }
+        let boundaries = reducers == 0 ? [] : try job.sampleBoundaries?(splits, reducers, parameters) ?? []
         self.committer = try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
         self.job = job
         self.splits = splits
@@ -38,8 +41,18 @@ public struct JobPlan: Sendable {
             mergeFactor: configuration.mergeFactor, combinerDisabled: configuration.combinerDisabled)
     }
 
-    /// Commits every partition's file, each already taken by a task commit, and writes `report` and `_SUCCESS`.
+    /// Whether the job has no reduce tasks: each map writes its output as a part file.
+    public var isMapOnly: Bool { self.settings.partitions == 0 }
+
+    /// The job's output files: one per reduce task, or one per map task of a map-only job.
+    public var partFileNames: [String] {
+        self.isMapOnly
+            ? self.splits.indices.map { AttemptID(.map, task: $0, attempt: 0).partFileName }
+            : (0..<self.settings.partitions).map(ReduceTask.partFileName)
+    }
+
+    /// Commits every part file, each already taken by a task commit, and writes `report` and `_SUCCESS`.
     public func commit(report: JobReport) throws {
-        try self.committer.commit(parts: (0..<self.settings.partitions).map(ReduceTask.partFileName), documents: try report.documents())
+        try self.committer.commit(parts: self.partFileNames, documents: try report.documents())
     }
 }

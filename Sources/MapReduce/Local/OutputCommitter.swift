@@ -80,11 +80,11 @@ public final class OutputCommitter: Sendable {
         name.hasPrefix("part-") || ["_SUCCESS", "_job.json", "_report.html", "_temporary"].contains(name)
     }
 
-    /// The task commit of reduce attempt `attempt`, which says it has succeeded:
+    /// The task commit of reduce attempt `attempt` (or a map-only job's map attempt), which says it has succeeded:
     /// takes its part file from `_temporary/<attempt>/`. Throws `CommitError` if
     /// the file is missing or not one the job commit may take (see above).
     public func commitTask(_ attempt: AttemptID) throws {
-        let name = ReduceTask.partFileName(attempt.task)
+        let name = attempt.partFileName
         try self.whileOpen { try self.take(name, from: "_temporary/\(attempt)") }
     }
 

@@ -30,6 +30,8 @@
     /// When positive, the collector only gathers up to this many encoded keys, for sampling.
     @usableFromInline var sampleLimit = 0
     @usableFromInline var samples: [[UInt8]] = []
+    /// For a map-only job: where the buffer goes, as text, instead of into sorted spills.
+    @usableFromInline var mapOnly: MapOnlyOutput?
 
     @usableFromInline init(settings: TaskSettings, attemptName: String, partitioner: Partitioner<Key>, combiner: Combiner<Value>?) {
         self.partitions = settings.partitions
@@ -184,6 +186,15 @@
 
     @usableFromInline mutating func spillBuffer() {
         guard self.failure == nil else { return }
+        if let mapOnly = self.mapOnly {
+            do {
+                try mapOnly.write(self.buffer, as: Key.self, Value.self)
+                self.buffer.removeAll()
+            } catch {
+                self.failure = error
+            }
+            return
+        }
         do {
             try self.spills.spill(&self.buffer)
         } catch {
@@ -197,8 +208,16 @@
         self.foldPending()
         if let failure = self.failure { throw failure }
         if self.combiner != nil { self.drainTable() }
-        let output = try self.spills.finish(&self.buffer, combine: self.combiner.map(Self.byteCombiner), control: control)
         var counters = Counters()
+        if let mapOnly = self.mapOnly {
+            self.spillBuffer()
+            if let failure = self.failure { throw failure }
+            try mapOnly.close()
+            counters.add(.mapOutputRecords, self.outputRecords)
+            counters.add(.mapOutputBytes, self.outputBytes)
+            return (MapOutput(path: mapOnly.path, index: SpillIndex(segments: [])), counters)
+        }
+        let output = try self.spills.finish(&self.buffer, combine: self.combiner.map(Self.byteCombiner), control: control)
         counters.add(.mapOutputRecords, self.outputRecords)
         counters.add(.mapOutputBytes, self.outputBytes)
         if self.combiner != nil {

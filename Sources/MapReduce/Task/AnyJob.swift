@@ -6,6 +6,8 @@ public struct AnyJob: Sendable {
     public let defaultReducers: Int?
     /// Whether the job folds its map output with a combiner.
     public let hasCombiner: Bool
+    /// Whether the map output's keys and values can be written as text, as a map-only job writes them.
+    public let mapOutputIsText: Bool
     public let parameters: [JobParameter]
     /// The names of the job's inputs that have mappers of their own.
     public let inputNames: [String]
@@ -28,6 +30,7 @@ public struct AnyJob: Sendable {
         self.name = J.name
         self.defaultReducers = J.defaultReducers
         self.hasCombiner = J.combiner != nil
+        self.mapOutputIsText = J.Map.Key.self is any TextOutput.Type && J.Map.Value.self is any TextOutput.Type
         self.parameters = J.parameters
         self.validate = {
             _ = try J.Parameters($0)

@@ -62,8 +62,14 @@ extension MapTask {
         _ mapperType: M.Type, partitioner: Partitioner<M.Key>, combiner: Combiner<M.Value>?, settings: TaskSettings,
         control: AttemptControl
     ) throws -> MapTaskResult {
-        let collector = MapOutputCollector<M.Key, M.Value>(
-            settings: settings, attemptName: self.id.description, partitioner: partitioner, combiner: combiner)
+        // A map-only job's map writes what it emits, as it comes, to its part file: no partitions, no combiner.
+        let isMapOnly = settings.partitions == 0
+        var collectorSettings = settings
+        if isMapOnly { collectorSettings.partitions = 1 }
+        var collector = MapOutputCollector<M.Key, M.Value>(
+            settings: collectorSettings, attemptName: self.id.description, partitioner: isMapOnly ? .hash : partitioner,
+            combiner: isMapOnly ? nil : combiner)
+        if isMapOnly { collector.mapOnly = try MapOnlyOutput(attempt: self.id, outputDirectory: settings.outputDirectory) }
         var context = MapContext(parameters: settings.parameters, inputPath: self.split.path, attempt: self.id, collector: collector)
         var mapper = M()
         try mapper.setUp(context: &context)

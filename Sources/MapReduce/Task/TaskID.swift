@@ -24,6 +24,10 @@ public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible, C
     /// The task's name without the attempt: `m-00003`.
     public var taskName: String { (self.job > 1 ? "j\(self.job)-" : "") + "\(self.kind.rawValue)-\(Self.pad(self.task))" }
 
+    /// The part file a task commit takes from this attempt: `part-r-00002` for a reduce,
+    /// `part-m-00002` for a map of a map-only job.
+    public var partFileName: String { "part-\(self.kind == .map ? "m" : "r")-\(Self.pad(self.task))" }
+
     public var description: String { "\(self.taskName)-a\(self.attempt)" }
 
     /// By job, then maps before reduces, then task, then attempt: an order that costs no formatting.

@@ -247,7 +247,8 @@ public actor Master {
             // The first attempt of a task to finish wins; its result counts even if a map's output is lost later.
             let task = AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)
             if self.outcome == nil, self.scheduler?.runningAttempt(success.attempt)?.worker == id {
-                if task.kind == .reduce, let refused = self.commitTask(success.attempt, of: id) {
+                // A reduce's part file, or a map-only job's map's, is taken by its task commit.
+                if task.kind == .reduce || self.plan!.isMapOnly, let refused = self.commitTask(success.attempt, of: id) {
                     self.apply(.attemptFailed(success.attempt, on: id, message: refused, record: nil))
                     break
                 }
@@ -300,7 +301,7 @@ public actor Master {
         self.metrics.count(success.counters, of: success.attempt.kind)
     }
 
-    /// The task commit of a reduce attempt that says it succeeded; nil if it went
+    /// The task commit of an attempt that says it succeeded (a reduce, or a map-only job's map); nil if it went
     /// well, otherwise why the attempt fails instead (its file is missing, say, or a link).
     private func commitTask(_ attempt: AttemptID, of id: WorkerID) -> String? {
         do {

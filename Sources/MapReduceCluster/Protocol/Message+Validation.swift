@@ -149,10 +149,12 @@ private struct Check {
     }
 
     func settings(_ settings: TaskSettings) throws {
-        try self.that((1...PeerInputLimits.maxTasks).contains(settings.partitions), "partitions \(settings.partitions)")
+        // 0 partitions: a map-only job.
+        try self.that((0...PeerInputLimits.maxTasks).contains(settings.partitions), "partitions \(settings.partitions)")
         try self.that((1...PeerInputLimits.maxSortBufferBytes).contains(settings.sortBufferBytes), "sortBufferBytes \(settings.sortBufferBytes)")
         try self.that((0...9).contains(settings.compressionLevel), "compressionLevel \(settings.compressionLevel)")
         try self.that(TaskSettings.mergeFactors.contains(settings.mergeFactor), "mergeFactor \(settings.mergeFactor)")
-        try self.that(settings.partitionBoundaries.count < settings.partitions, "\(settings.partitionBoundaries.count) partition boundaries")
+        try self.that(
+            settings.partitionBoundaries.count < max(1, settings.partitions), "\(settings.partitionBoundaries.count) partition boundaries")
     }
 }

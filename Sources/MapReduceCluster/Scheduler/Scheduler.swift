@@ -70,6 +70,8 @@ struct Scheduler: Sendable {
         case .tick:
             break
         }
+        // A map-only job is done when its maps are.
+        if !self.isOver, self.reduces.isEmpty, self.mapsDone == self.maps.count { self.complete(at: now) }
         // Whether an attempt straggles changes with time alone: ticks look, twice a second.
         if !self.isOver { self.place(at: now, lookingForStragglers: event == .tick) }
         self.compactFreeSlotIndex()

@@ -135,6 +135,10 @@ actor Worker {
         // A map attempt keeps its spills and output in a directory of its own, which goes unless it succeeds.
         settings.workDirectory = "\(settings.workDirectory)/\(task.id)"
         let directory = settings.workDirectory
+        // A map-only job's map writes its part file under the output's `_temporary`, as a reduce does.
+        let leftovers =
+            settings.partitions == 0
+            ? [directory, ReduceTask.attemptOutputDirectory(for: task.id, in: settings.outputDirectory)] : [directory]
         let master = self.master
         Task { [settings] in
             let result = await BlockingWork.run {
@@ -144,7 +148,7 @@ actor Worker {
                 return result
             }
             self.finished(
-                task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters) }, leftovers: [directory]
+                task.id, result.map { TaskSucceeded(attempt: task.id, counters: $0.counters) }, leftovers: leftovers
             ) {
                 if case .success(let output) = result { self.shuffle.add(output.output, of: task.id) }
             }
