@@ -43,7 +43,7 @@ public final class StatusServer: Sendable {
         }
         if let master {
             let snapshots = SnapshotCache(master: master)
-            let page = Array(try JobPage.html().utf8)
+            let page = Array(JobPage.live.utf8)
             router.get("/") { _, _ in Self.response(page, contentType: "text/html; charset=utf-8") }
             router.get("api/v1/job") { _, _ in try await Self.json(snapshots.latest().job) }
             router.get("api/v1/workers") { _, _ in try await Self.json(snapshots.latest().workers) }

@@ -98,7 +98,7 @@ extension EndToEnd {
             let report = JobReport(
                 job: "hostile", maps: 1, reduces: 0, elapsedSeconds: 2, counters: counters, attempts: attempts, inputs: [hostile],
                 output: hostile)
-            let path = try directory.write("_report.html", Array(try JobPage.html(embedding: JobSnapshot(report)).utf8))
+            let path = try directory.write("_report.html", try report.documents().first { $0.name == "_report.html" }!.bytes)
             let loaded = try await Chromium.load("file://\(path)", profile: "\(directory.path)/profile")
             let dom = DOM(loaded.dom)
             #expect(loaded.console.isEmpty, "\(loaded.console)")

@@ -1,25 +1,32 @@
 import Foundation
 
 /// The job's page: one self-contained HTML file (no network but its own
-/// API, no external scripts) that shows a `JobSnapshot`: the overview,
-/// counters, workers, a timeline of every attempt by worker slot, and the
-/// attempts. The master serves it live, where it polls `api/v1/*`; the job
-/// commit writes it as `_report.html` with the final snapshot inside.
+/// API, no external scripts) that shows a job: the overview, counters,
+/// workers, a timeline of every attempt by worker slot, and the attempts.
+/// The master serves it live, where it polls `api/v1/*` for `JobSnapshot`s;
+/// the job commit writes it as `_report.html` with `_job.json` inside.
 public enum JobPage {
-    /// The page; with `snapshot`, showing it and fetching nothing.
-    public static func html(embedding snapshot: JobSnapshot? = nil) throws -> String {
-        let data = try snapshot.map { try self.scriptSafeJSON($0) } ?? "null"
-        return self.template.replacingOccurrences(of: "__SNAPSHOT__", with: data)
+    /// The live page, which fetches what it shows.
+    public static var live: String {
+        self.template.replacingOccurrences(of: Self.placeholder, with: "null")
     }
 
-    /// `value` as JSON that cannot end the `<script>` element it sits in.
-    static func scriptSafeJSON(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // "<" appears only inside JSON strings, where the escape means the same.
-        let json = String(decoding: try encoder.encode(value), as: UTF8.self)
-        return json.replacingOccurrences(of: "<", with: "\\u003c")
+    /// The page showing a finished job's report, given as its JSON (`_job.json`'s bytes).
+    public static func report(json: [UInt8]) -> [UInt8] {
+        let template = Array(self.template.utf8)
+        let placeholder = Array(Self.placeholder.utf8)
+        guard let at = template.indices.first(where: { template[$0...].starts(with: placeholder) }) else { return template }
+        var page = Array(template[..<at])
+        page.reserveCapacity(template.count + json.count + json.count / 64)
+        // "<" appears in JSON only inside strings, where the escape means the same: no `</script>` can end the element.
+        for byte in json {
+            if byte == UInt8(ascii: "<") { page.append(contentsOf: "\\u003c".utf8) } else { page.append(byte) }
+        }
+        page.append(contentsOf: template[(at + placeholder.count)...])
+        return page
     }
+
+    private static let placeholder = "__DATA__"
 
     private static let template = #"""
         <!DOCTYPE html>
@@ -84,7 +91,7 @@ public enum JobPage {
         <th class="sortable num" data-key="bytesOut">bytes out</th><th>error</th></tr></thead><tbody></tbody></table>
         <h2>Counters</h2>
         <table id="counters"><tbody></tbody></table>
-        <script id="snapshot" type="application/json">__SNAPSHOT__</script>
+        <script id="snapshot" type="application/json">__DATA__</script>
         <script>
         "use strict";
         const pageErrors = [];
@@ -92,7 +99,18 @@ public enum JobPage {
         window.addEventListener("unhandledrejection", (event) => { pageErrors.push(String(event.reason)); showPageErrors(); });
         function showPageErrors() { document.getElementById("page-errors").textContent = pageErrors.join("\n"); }
 
-        const embedded = JSON.parse(document.getElementById("snapshot").textContent);
+        const embedded = fromReport(JSON.parse(document.getElementById("snapshot").textContent));
+        /// A report (`_job.json`) as the snapshot the API serves; null stays null.
+        function fromReport(report) {
+          if (!report) return null;
+          const job = {
+            name: report.job, state: "succeeded", error: null, maps: report.maps, mapsDone: report.maps,
+            reduces: report.reduces, reducesDone: report.reduces, elapsedSeconds: report.elapsedSeconds,
+            bytesRead: report.counters.framework["Map input bytes"] || 0, counters: report.counters,
+            inputs: report.inputs, output: report.output,
+          };
+          return { job, workers: report.workers, attempts: report.attempts };
+        }
         const token = new URLSearchParams(location.search).get("token");
         let snapshot = embedded;
         let sortKey = "startSeconds", sortAscending = true;

@@ -85,14 +85,44 @@ public struct JobReport: Hashable, Sendable, Codable {
 
     /// The files the job commit writes beside the part files: `_job.json` and `_report.html`.
     public func documents() throws -> [(name: String, bytes: [UInt8])] {
-        [("_job.json", try self.json()), ("_report.html", Array(try JobPage.html(embedding: JobSnapshot(self)).utf8))]
+        let json = try self.json()
+        return [("_job.json", json), ("_report.html", JobPage.report(json: json))]
     }
 
     /// The report as pretty-printed JSON, for `_job.json`.
+    ///
+    /// The fields come in key order, one per line, and each attempt and worker on a line of
+    /// its own. Each is encoded alone: encoding the whole report at once would hold a tree of
+    /// every attempt's fields in memory, about 600 bytes an attempt.
     public func json() throws -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
+        encoder.outputFormatting = [.sortedKeys]
+        var json = Array("{\n".utf8)
+        func field(_ key: String, _ value: some Encodable) throws {
+            json.append(contentsOf: "\"\(key)\": ".utf8)
+            json.append(contentsOf: try encoder.encode(value))
+            json.append(contentsOf: ",\n".utf8)
+        }
+        func list(_ key: String, _ elements: [some Encodable]) throws {
+            json.append(contentsOf: "\"\(key)\": [".utf8)
+            for (index, element) in elements.enumerated() {
+                json.append(contentsOf: (index == 0 ? "\n  " : ",\n  ").utf8)
+                json.append(contentsOf: try encoder.encode(element))
+            }
+            json.append(contentsOf: "\n],\n".utf8)
+        }
+        try list("attempts", self.attempts)
+        try field("counters", self.counters)
+        try field("elapsedSeconds", self.elapsedSeconds)
+        try field("inputs", self.inputs)
+        try field("job", self.job)
+        try field("maps", self.maps)
+        try field("output", self.output)
+        try field("reduces", self.reduces)
+        try list("workers", self.workers)
+        json.removeLast(2)
+        json.append(contentsOf: "\n}\n".utf8)
+        return json
     }
 
     /// The counters as Hadoop prints them, one per line.

@@ -97,14 +97,4 @@ public struct JobSnapshot: Hashable, Sendable, Codable {
         self.workers = workers
         self.attempts = attempts
     }
-
-    /// A succeeded job's snapshot, from its report.
-    public init(_ report: JobReport) {
-        self.job = Overview(
-            name: report.job, state: .succeeded, maps: report.maps, mapsDone: report.maps, reduces: report.reduces,
-            reducesDone: report.reduces, elapsedSeconds: report.elapsedSeconds,
-            bytesRead: report.counters[.mapInputBytes], counters: report.counters, inputs: report.inputs, output: report.output)
-        self.workers = report.workers
-        self.attempts = report.attempts
-    }
 }
