@@ -24,13 +24,20 @@ enum JobLauncher {
         }
         switch entry {
         case .job(let job):
-            return try await server.runJob(try JobPlan(job: job, configuration: configuration, workDirectory: ""), progress: progress)
+            return try await server.runJob(try Self.planned(job, configuration), progress: progress)
         case .chain(let chain):
             let runner = ClusterChainRunner(
                 server: server, configuration: configuration, parameters: try configuration.chainParameters(for: chain),
                 progress: progress)
             return try await chain.run(runner)
         }
+    }
+
+    /// The plan of `job`, whose setup (tasks, combiner, partitioner, parameters) is printed once it is made.
+    static func planned(_ job: AnyJob, _ configuration: JobConfiguration) throws -> JobPlan {
+        let plan = try JobPlan(job: job, configuration: configuration, workDirectory: "")
+        CommandFailure.standardError("\(job.name): \(plan.setup)")
+        return plan
     }
 
     /// Runs `body`, which runs the job and returns only once everything that
@@ -58,6 +65,6 @@ struct ClusterChainRunner: ChainRunner {
 
     func run(_ job: AnyJob, inputs: [String], output: String, parameters: [String: String]) async throws -> JobReport {
         let step = self.configuration.step(inputs: inputs, output: output, parameters: parameters)
-        return try await self.server.runJob(try JobPlan(job: job, configuration: step, workDirectory: ""), progress: self.progress)
+        return try await self.server.runJob(try JobLauncher.planned(job, step), progress: self.progress)
     }
 }

@@ -101,7 +101,10 @@ struct BadInputTests {
         let failures = result.errorLines.filter { $0.contains("attempt failed") }
         #expect(failures.count == 4, "\(result.standardError)")
         #expect(Set(failures.compactMap { $0.firstMatch(of: /attempt=(m-00000-a\d)/)?.1 }).count == 4, "\(result.standardError)")
-        #expect(result.errorLines.count == 5, "\(result.standardError)")
+        // The job's setup at its start, the four failed attempts, the error.
+        #expect(result.errorLines.count == 6, "\(result.standardError)")
+        #expect(result.errorLines.first?.hasPrefix("failing-map: 1 map tasks, 2 reduce tasks, combiner none") == true, "\(result.standardError)")
+        #expect(result.errorLines.first?.contains("fail-on=poison") == true, "\(result.standardError)")
         #expect(result.errorLines.last?.hasPrefix("testjobs: error: map task m-00000") == true)
     }
 

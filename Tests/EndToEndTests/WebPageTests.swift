@@ -50,6 +50,8 @@ extension EndToEnd {
             #expect(dom.timelineBars == Self.states(after.attempts))
             #expect(dom.workerRows == after.workers.map(\.id).sorted())
             #expect(dom.counters == Self.counters(after.job.counters))
+            #expect(loaded.dom.contains(#"<span id="combiner">custom</span>, partitioner <span id="partitioner">hash</span>"#))
+            #expect(after.job.setup.parameters["gated"] == "b.txt" && after.job.setup.maps == Self.files.count)
             // What the input says, independently of the master: three maps done, each a file of `linesPerFile` lines.
             #expect(after.job.maps == Self.files.count)
             #expect(after.job.counters[.mapInputRecords] == Int64(3 * Self.linesPerFile))
@@ -73,6 +75,8 @@ extension EndToEnd {
             #expect(reportDOM.timelineBars == Self.states(report.attempts))
             #expect(reportDOM.workerRows == report.workers.map(\.id).sorted())
             #expect(reportDOM.counters == Self.counters(report.counters))
+            #expect(report.setup == after.job.setup)
+            #expect(saved.dom.contains(#"<span id="combiner">custom</span>"#))
             #expect(report.counters[.mapInputRecords] == Int64(Self.files.count * Self.linesPerFile))
             #expect(report.attempts.count(where: { $0.state == .succeeded }) == Self.files.count + 2)
             for name in ["page.png", "report.png"] {

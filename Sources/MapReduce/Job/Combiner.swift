@@ -21,6 +21,9 @@ public struct Combiner<Value>: Sendable {
         self.isSum = isSum
     }
 
+    /// What the combiner is, for the job's report: `sum` or `custom`.
+    @usableFromInline var summary: String { self.isSum ? "sum" : "custom" }
+
     /// Whether the map side adds values in place rather than calling `combine`.
     @inlinable var sumsInPlace: Bool {
         self.isSum && (Value.self == Int.self || Value.self == Int64.self || Value.self == Double.self)

@@ -8,6 +8,15 @@ public struct Partitioner<Key: KeyCodable>: Sendable {
 
     @usableFromInline let kind: Kind
 
+    /// What the partitioner is, for the job's report.
+    @usableFromInline var summary: String {
+        switch self.kind {
+        case .hash: "hash"
+        case .custom: "custom"
+        case .totalOrder(let samples): "total order (\(samples) samples)"
+        }
+    }
+
     /// `StableHash` of the key's encoding modulo the number of partitions: the default.
     public static var hash: Self { Self(kind: .hash) }
 

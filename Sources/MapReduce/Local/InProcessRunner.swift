@@ -74,7 +74,7 @@ public struct InProcessRunner: Sendable {
                 job: job.name, maps: maps.count, reduces: settings.partitions,
                 elapsedSeconds: (ContinuousClock.now - started).seconds, counters: counters,
                 attempts: attempts.withLock { $0 }.sorted { $0.startSeconds < $1.startSeconds }, inputs: plan.inputs,
-                output: settings.outputDirectory)
+                output: settings.outputDirectory, setup: plan.setup)
             try Task.checkCancellation()
             try plan.commit(report: report)
             return report

@@ -69,7 +69,8 @@ public enum JobPage {
           <div class="phase"><div>map <span id="maps-done"></span></div><div class="bar"><div id="maps-bar"></div></div></div>
           <div class="phase"><div>reduce <span id="reduces-done"></span></div><div class="bar"><div id="reduces-bar"></div></div></div>
         </div>
-        <p class="muted">input: <span id="inputs"></span><br>output: <span id="output"></span></p>
+        <p class="muted">input: <span id="inputs"></span><br>output: <span id="output"></span><br>
+        combiner <span id="combiner"></span>, partitioner <span id="partitioner"></span>, parameters: <span id="parameters"></span></p>
         <h2>Timeline</h2>
         <div class="legend">
           <span><i style="background:#4a7fd6"></i>map</span><span><i style="background:#3a9d6a"></i>reduce</span>
@@ -107,7 +108,7 @@ public enum JobPage {
             name: report.job, state: "succeeded", error: null, maps: report.maps, mapsDone: report.maps,
             reduces: report.reduces, reducesDone: report.reduces, elapsedSeconds: report.elapsedSeconds,
             bytesRead: report.counters.framework["Map input bytes"] || 0, counters: report.counters,
-            inputs: report.inputs, output: report.output,
+            inputs: report.inputs, output: report.output, setup: report.setup,
           };
           return { job, workers: report.workers, attempts: report.attempts };
         }
@@ -146,6 +147,10 @@ public enum JobPage {
           document.getElementById("reduces-bar").style.width = (job.reduces ? 100 * job.reducesDone / job.reduces : 100) + "%";
           document.getElementById("inputs").textContent = job.inputs.join(", ");
           document.getElementById("output").textContent = job.output;
+          document.getElementById("combiner").textContent = job.setup.combiner;
+          document.getElementById("partitioner").textContent = job.setup.partitioner;
+          const parameters = Object.keys(job.setup.parameters).sort().map((name) => name + "=" + job.setup.parameters[name]);
+          document.getElementById("parameters").textContent = parameters.length ? parameters.join(" ") : "none";
           const body = document.querySelector("#counters tbody");
           body.replaceChildren();
           const groups = [["framework", job.counters.framework], [job.name, job.counters.user]];

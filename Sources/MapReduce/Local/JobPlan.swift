@@ -41,6 +41,16 @@ public struct JobPlan: Sendable {
             mergeFactor: configuration.mergeFactor, combinerDisabled: configuration.combinerDisabled)
     }
 
+    /// How the job runs, as its report records it.
+    public var setup: JobReport.Setup {
+        let combiner =
+            self.isMapOnly ? "none (map-only)"
+            : self.job.combinerSummary.map { self.settings.combinerDisabled ? "off (--no-combiner)" : $0 } ?? "none"
+        return JobReport.Setup(
+            maps: self.splits.count, reduces: self.settings.partitions, combiner: combiner,
+            partitioner: self.isMapOnly ? "none (map-only)" : self.job.partitionerSummary, parameters: self.settings.parameters.values)
+    }
+
     /// Whether the job has no reduce tasks: each map writes its output as a part file.
     public var isMapOnly: Bool { self.settings.partitions == 0 }
 

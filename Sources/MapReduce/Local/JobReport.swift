@@ -55,7 +55,36 @@ public struct JobReport: Hashable, Sendable, Codable {
         }
     }
 
+    /// How a job runs: what it was given and what it has, as `run` and `master` print at its start.
+    public struct Setup: Hashable, Sendable, Codable, CustomStringConvertible {
+        public var maps: Int
+        public var reduces: Int
+        /// `sum`, `custom`, `none`, `off (--no-combiner)` or `none (map-only)`.
+        public var combiner: String
+        /// `hash`, `custom`, `total order (N samples)` or `none (map-only)`.
+        public var partitioner: String
+        /// Every parameter, given or defaulted.
+        public var parameters: [String: String]
+
+        public init(maps: Int = 0, reduces: Int = 0, combiner: String = "", partitioner: String = "", parameters: [String: String] = [:]) {
+            self.maps = maps
+            self.reduces = reduces
+            self.combiner = combiner
+            self.partitioner = partitioner
+            self.parameters = parameters
+        }
+
+        /// `16 map tasks, 2 reduce tasks, combiner sum, partitioner hash, parameters: none`.
+        public var description: String {
+            let parameters = self.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            return "\(self.maps) map tasks, \(self.reduces) reduce tasks, combiner \(self.combiner), partitioner \(self.partitioner), "
+                + "parameters: \(parameters.isEmpty ? "none" : parameters)"
+        }
+    }
+
     public var job: String
+    /// How the job ran.
+    public var setup: Setup
     public var maps: Int
     public var reduces: Int
     public var elapsedSeconds: Double
@@ -70,9 +99,10 @@ public struct JobReport: Hashable, Sendable, Codable {
 
     public init(
         job: String, maps: Int, reduces: Int, elapsedSeconds: Double, counters: Counters, attempts: [Attempt],
-        inputs: [String] = [], output: String = "", workers: [JobSnapshot.Worker] = []
+        inputs: [String] = [], output: String = "", workers: [JobSnapshot.Worker] = [], setup: Setup = Setup()
     ) {
         self.job = job
+        self.setup = setup
         self.maps = maps
         self.reduces = reduces
         self.elapsedSeconds = elapsedSeconds
@@ -119,6 +149,7 @@ public struct JobReport: Hashable, Sendable, Codable {
         try field("maps", self.maps)
         try field("output", self.output)
         try field("reduces", self.reduces)
+        try field("setup", self.setup)
         try list("workers", self.workers)
         json.removeLast(2)
         json.append(contentsOf: "\n}\n".utf8)

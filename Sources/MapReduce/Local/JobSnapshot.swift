@@ -21,11 +21,14 @@ public struct JobSnapshot: Hashable, Sendable, Codable {
         public var counters: Counters
         public var inputs: [String]
         public var output: String
+        /// Its combiner, partitioner and parameters.
+        public var setup: JobReport.Setup
 
         public init(
             name: String, state: State, error: String? = nil, maps: Int, mapsDone: Int, reduces: Int, reducesDone: Int,
-            elapsedSeconds: Double, bytesRead: Int64, counters: Counters, inputs: [String], output: String
+            elapsedSeconds: Double, bytesRead: Int64, counters: Counters, inputs: [String], output: String, setup: JobReport.Setup
         ) {
+            self.setup = setup
             self.name = name
             self.state = state
             self.error = error

@@ -6,6 +6,9 @@ public struct AnyJob: Sendable {
     public let defaultReducers: Int?
     /// Whether the job folds its map output with a combiner.
     public let hasCombiner: Bool
+    /// The job's combiner (`sum` or `custom`), nil without one; and its partitioner, for the report.
+    public let combinerSummary: String?
+    public let partitionerSummary: String
     /// Whether the map output's keys and values can be written as text, as a map-only job writes them.
     public let mapOutputIsText: Bool
     public let parameters: [JobParameter]
@@ -30,6 +33,8 @@ public struct AnyJob: Sendable {
         self.name = J.name
         self.defaultReducers = J.defaultReducers
         self.hasCombiner = J.combiner != nil
+        self.combinerSummary = J.combiner?.summary
+        self.partitionerSummary = J.partitioner.summary
         self.mapOutputIsText = J.Map.Key.self is any TextOutput.Type && J.Map.Value.self is any TextOutput.Type
         self.parameters = J.parameters
         self.validate = {

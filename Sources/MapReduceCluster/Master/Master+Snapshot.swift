@@ -23,7 +23,8 @@ extension Master {
         let overview = JobSnapshot.Overview(
             name: plan.job.name, state: state, error: error, maps: scheduler.maps.count, mapsDone: scheduler.mapsDone,
             reduces: scheduler.reduces.count, reducesDone: scheduler.reducesDone, elapsedSeconds: elapsed.seconds,
-            bytesRead: self.bytesRead, counters: counters, inputs: plan.inputs, output: plan.settings.outputDirectory)
+            bytesRead: self.bytesRead, counters: counters, inputs: plan.inputs, output: plan.settings.outputDirectory,
+            setup: plan.setup)
         return JobSnapshot(
             job: overview, workers: self.workerViews(of: scheduler), attempts: self.attemptViews(of: scheduler, at: now))
     }

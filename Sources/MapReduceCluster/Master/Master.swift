@@ -435,7 +435,7 @@ public actor Master {
             job: self.plan!.job.name, maps: scheduler.maps.count, reduces: scheduler.reduces.count,
             elapsedSeconds: (ContinuousClock.now - self.started).seconds, counters: counters,
             attempts: self.attemptViews(of: scheduler, at: ContinuousClock.now - self.started), inputs: self.plan!.inputs,
-            output: self.plan!.settings.outputDirectory, workers: self.workerViews(of: scheduler))
+            output: self.plan!.settings.outputDirectory, workers: self.workerViews(of: scheduler), setup: self.plan!.setup)
         self.finish(.succeeded(report))
     }
 
