@@ -41,6 +41,10 @@ struct RunCommand: AsyncParsableCommand {
             guard workers >= 1 else { throw JobError("--workers must be at least 1, not \(workers)") }
             let tls: LocalCluster.TLS = command.tlsFiles.files.map { .files($0) } ?? (command.tls ? .throwaway : .off)
             guard !command.inProcess || tls == .off else { throw JobError("--in-process makes no connections: TLS options do not apply") }
+            guard !command.inProcess || (command.web.http == nil && !command.noHttp) else {
+                throw JobError("--in-process has no master: --http and --no-http do not apply")
+            }
+            guard command.web.http == nil || !command.noHttp else { throw JobError("--http and --no-http contradict each other") }
             let logger = command.logging.bootstrap("mapreduce.run")
             let entry = try JobRegistry.entry(named: command.options.job)
             var configuration = try command.options.configuration()

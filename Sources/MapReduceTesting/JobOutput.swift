@@ -18,7 +18,11 @@ public struct JobOutput: Sendable {
     /// Every output line, part file by part file, without its newline; bytes that are not
     /// UTF-8 become U+FFFD.
     public var lines: [String] {
-        self.parts.flatMap { part in part.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) } }
+        self.parts.flatMap { part in
+            var lines = part.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            if part.isEmpty || part.last == UInt8(ascii: "\n") { lines.removeLast() }
+            return lines.map { String(decoding: $0, as: UTF8.self) }
+        }
     }
 
     /// Every `key<TAB>value` line, split at its first tab, typed: nil if a line has no tab or a

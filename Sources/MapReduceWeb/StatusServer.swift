@@ -103,10 +103,11 @@ public struct StatusServerError: Error, CustomStringConvertible {
 }
 
 /// Builds the master's snapshot at most once a second, however many pages
-/// poll, so that watching a job takes little of the master's time.
+/// poll, so that watching a job takes little of the master's time: requests
+/// that come while one is being built wait for it.
 private actor SnapshotCache {
     private let master: Master
-    private var last: (snapshot: JobSnapshot, at: ContinuousClock.Instant)?
+    private var last: (snapshot: Task<JobSnapshot?, Never>, at: ContinuousClock.Instant)?
     private static let interval: Duration = .seconds(1)
 
     init(master: Master) {
@@ -114,13 +115,13 @@ private actor SnapshotCache {
     }
 
     func latest() async throws -> JobSnapshot {
-        if let last = self.last, ContinuousClock.now - last.at < Self.interval {
-            return last.snapshot
+        if self.last == nil || ContinuousClock.now - self.last!.at >= Self.interval {
+            let master = self.master
+            self.last = (Task { await master.snapshot() }, .now)
         }
-        guard let snapshot = await self.master.snapshot() else {
+        guard let snapshot = await self.last!.snapshot.value else {
             throw HTTPError(.serviceUnavailable, message: "no job has started yet")
         }
-        self.last = (snapshot, .now)
         return snapshot
     }
 }

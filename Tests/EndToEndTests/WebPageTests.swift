@@ -41,6 +41,9 @@ extension EndToEnd {
             let loaded = try await Chromium.load(page, profile: "\(directory.path)/profile", screenshot: "\(directory.path)/page.png")
             let after = try await Self.snapshot(page)
             #expect(Self.states(live.attempts) == Self.states(after.attempts), "the job moved while the page loaded")
+            // Without a token, only requests for a loopback host are answered: no page elsewhere can rebind a name to it.
+            #expect(try await Self.get("\(page)api/v1/job", host: "rebound.example:80").status == 403)
+            #expect(try await Self.get("\(page)api/v1/job", host: "localhost").status == 200)
 
             let dom = DOM(loaded.dom)
             #expect(loaded.console.isEmpty, "\(loaded.console)")
@@ -213,9 +216,10 @@ extension EndToEnd {
                 attempts: try decoder.decode([JobReport.Attempt].self, from: try await self.get("\(page)api/v1/attempts").body))
         }
 
-        static func get(_ address: String, bearer: String? = nil) async throws -> (status: Int, body: Data) {
+        static func get(_ address: String, bearer: String? = nil, host: String? = nil) async throws -> (status: Int, body: Data) {
             var request = URLRequest(url: try #require(URL(string: address)))
             if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+            if let host { request.setValue(host, forHTTPHeaderField: "Host") }
             let (body, response) = try await URLSession.shared.data(for: request)
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
         }

@@ -73,6 +73,8 @@ struct WordCountCommandTests {
         try await Self.expectFailure(run + ["\(directory.path)/empty"], output: out, saying: "input directory \(directory.path)/empty holds no files")
         try await Self.expectFailure(run + ["--reducers=-1", input], output: out, saying: "--reducers must be at least 0 (a map-only job), not -1")
         try await Self.expectFailure(run, output: out, saying: "no input given")
+        try await Self.expectFailure(
+            run + ["--http", "127.0.0.1:0", input], output: out, saying: "--in-process has no master: --http and --no-http do not apply")
         let file = "\(input)/file0.txt"
         try await Self.expectFailure(
             ["run", "--in-process", "--output", "\(file)/out", input], output: "\(file)/out",

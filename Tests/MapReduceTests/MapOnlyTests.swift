@@ -22,6 +22,9 @@ import TestSupport
         #expect(written == expected)
         #expect(report.counters[.mapOutputRecords] == Int64(expected.count))
         #expect(report.counters[.combineInputRecords] == 0 && report.reduces == 0)
+        // What a map hands on is its part file: its bytes out are the file's size.
+        #expect(report.counters[.mapOutputMaterializedBytes] == Int64(parts.reduce(0) { $0 + $1.contents.count }))
+        #expect(report.attempts.map { $0.bytesOut ?? -1 }.sorted() == parts.map { Int64($0.contents.count) }.sorted())
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory.path)/out").sorted()
             == ["_SUCCESS", "_job.json", "_report.html"] + parts.map(\.name))
     }

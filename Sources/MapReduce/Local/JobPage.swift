@@ -182,7 +182,8 @@ public enum JobPage {
         function renderFailures(attempts) {
           const failed = attempts.filter((a) => a.state === "failed");
           const list = document.getElementById("failure-list");
-          list.replaceChildren(...failed.map((a) => el("li", a.id + " on " + a.worker + ": " + (a.error || "no error given"))));
+          list.replaceChildren();
+          for (const a of failed) list.append(el("li", a.id + " on " + a.worker + ": " + (a.error || "no error given")));
           document.getElementById("failures").hidden = failed.length === 0;
         }
 
@@ -234,7 +235,9 @@ public enum JobPage {
             for (let lane = 0; lane < count; lane++) rows.push({ label: worker + " slot " + (lane + 1), attempts: [] });
             for (const [lane, a] of placed) rows[rows.length - count + lane].attempts.push(a);
           }
-          const end = Math.max(snapshot.job.elapsedSeconds, ...snapshot.attempts.map((a) => a.startSeconds + a.durationSeconds), 0.001);
+          // A loop, not a spread: a job may have more attempts than a call may have arguments.
+          let end = Math.max(snapshot.job.elapsedSeconds, 0.001);
+          for (const a of snapshot.attempts) end = Math.max(end, a.startSeconds + a.durationSeconds);
           const left = 150, width = 960, rowHeight = 18, top = 4;
           svg.setAttribute("height", String(top + rows.length * rowHeight + 20));
           const x = (s) => left + (width - left - 10) * s / end;

@@ -47,7 +47,7 @@ public final class OutputCommitter: Sendable {
     ///
     /// An existing non-empty directory is refused unless `overwrite`; then
     /// only an earlier job's output (`part-*`, `_SUCCESS`, `_job.json`,
-    /// `_temporary`) is removed, and anything else is refused.
+    /// `_report.html`, `_temporary`) is removed, and anything else is refused.
     public static func prepare(directory: String, overwrite: Bool) throws -> OutputCommitter {
         let existed = FileSystem.exists(directory)
         if existed {

@@ -28,8 +28,11 @@
         }
     }
 
-    /// Flushes the part file, makes it durable and closes it.
-    @usableFromInline func close() throws {
-        try self.file.take()?.syncAndClose()
+    /// Flushes the part file, makes it durable and closes it; returns its size.
+    @usableFromInline func close() throws -> Int64 {
+        guard let file = self.file.take() else { return 0 }
+        let size = file.offset
+        try file.syncAndClose()
+        return size
     }
 }

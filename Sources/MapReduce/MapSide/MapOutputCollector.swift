@@ -212,7 +212,8 @@
         if let mapOnly = self.mapOnly {
             self.spillBuffer()
             if let failure = self.failure { throw failure }
-            try mapOnly.close()
+            // The part file is what this map hands on, as a map output is otherwise.
+            counters.add(.mapOutputMaterializedBytes, Int(try mapOnly.close()))
             counters.add(.mapOutputRecords, self.outputRecords)
             counters.add(.mapOutputBytes, self.outputBytes)
             return (MapOutput(path: mapOnly.path, index: SpillIndex(segments: [])), counters)

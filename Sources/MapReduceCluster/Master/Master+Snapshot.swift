@@ -43,12 +43,15 @@ extension Master {
                 durationSeconds: (finished.ended - finished.started).seconds, state: state, backup: finished.isBackup,
                 error: self.attemptErrors[finished.attempt], bytes: self.attemptBytes[finished.attempt])
         }
+        // Once the job has ended, an attempt still open was abandoned with it: killed then.
+        let end = self.endedAt.map { $0 - self.started }
         for task in scheduler.maps + scheduler.reduces {
             for (attempt, running) in task.running {
                 views.append(
                     JobReport.Attempt(
                         id: attempt, worker: running.worker.description, startSeconds: running.started.seconds,
-                        durationSeconds: (now - running.started).seconds, state: .running, backup: running.isBackup))
+                        durationSeconds: ((end ?? now) - running.started).seconds, state: end == nil ? .running : .killed,
+                        backup: running.isBackup))
             }
         }
         return views.sorted { ($0.startSeconds, $0.id) < ($1.startSeconds, $1.id) }
@@ -56,13 +59,19 @@ extension Master {
 
     /// Every worker that registered: connected ones as they are now, lost ones as they were last seen.
     func workerViews(of scheduler: Scheduler) -> [JobSnapshot.Worker] {
+        let ended = Self.endedAttempts(in: scheduler.history)
+        let alive = self.workers.values.sorted { $0.id < $1.id }.map { self.view(of: $0, ended: ended[$0.id] ?? (0, 0)) }
+        return self.departed + alive
+    }
+
+    /// How many attempts in `history` each worker succeeded and failed.
+    static func endedAttempts(in history: some Sequence<Scheduler.FinishedAttempt>) -> [WorkerID: (succeeded: Int, failed: Int)] {
         var ended: [WorkerID: (succeeded: Int, failed: Int)] = [:]
-        for finished in scheduler.history {
+        for finished in history {
             if finished.outcome == .succeeded { ended[finished.worker, default: (0, 0)].succeeded += 1 }
             if finished.outcome == .failed { ended[finished.worker, default: (0, 0)].failed += 1 }
         }
-        let alive = self.workers.values.sorted { $0.id < $1.id }.map { self.view(of: $0, ended: ended[$0.id] ?? (0, 0)) }
-        return self.departed + alive
+        return ended
     }
 
     /// A connected worker as the current job's scheduler sees it, with the counts of its attempts that `ended`.
@@ -81,7 +90,7 @@ extension Master {
     public func refreshMetrics() {
         guard let scheduler = self.scheduler else { return }
         for (phase, tasks, done) in [("map", scheduler.maps, scheduler.mapsDone), ("reduce", scheduler.reduces, scheduler.reducesDone)] {
-            let running = tasks.count { $0.done == nil && !$0.running.isEmpty }
+            let running = self.outcome != nil ? 0 : tasks.count { $0.done == nil && !$0.running.isEmpty }
             self.metrics.tasks(phase: phase, pending: tasks.count - done - running, running: running, done: done)
         }
     }

@@ -103,6 +103,7 @@ public actor Master {
         self.bytesRead = 0
         self.attemptErrors = [:]
         self.attemptBytes = [:]
+        self.departed = []
         self.historyCounted = 0
         self.mapPhaseAnnounced = false
         self.outcome = nil
@@ -196,9 +197,8 @@ public actor Master {
     /// is closed, and the scheduler learns it is gone.
     func lost(_ id: WorkerID, reason: String) {
         guard let worker = self.workers[id] else { return }
-        let history = self.scheduler?.history.filter { $0.worker == id } ?? []
-        var last = self.view(
-            of: worker, ended: (history.count { $0.outcome == .succeeded }, history.count { $0.outcome == .failed }))
+        let ended = Self.endedAttempts(in: self.scheduler?.history.filter { $0.worker == id } ?? [])
+        var last = self.view(of: worker, ended: ended[id] ?? (0, 0))
         last.state = .lost
         last.reason = reason
         last.secondsSinceHeard = nil
@@ -249,6 +249,7 @@ public actor Master {
             if self.outcome == nil, self.scheduler?.runningAttempt(success.attempt)?.worker == id {
                 // A reduce's part file, or a map-only job's map's, is taken by its task commit.
                 if task.kind == .reduce || self.plan!.isMapOnly, let refused = self.commitTask(success.attempt, of: id) {
+                    self.attemptErrors[success.attempt] = refused
                     self.apply(.attemptFailed(success.attempt, on: id, message: refused, record: nil))
                     break
                 }
@@ -308,7 +309,7 @@ public actor Master {
             try self.plan!.committer.commitTask(attempt)
             return nil
         } catch {
-            self.logger.warning("reduce output refused", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(error)"])
+            self.logger.warning("attempt output refused", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(error)"])
             return "\(error)"
         }
     }
@@ -381,6 +382,7 @@ public actor Master {
         case .rerun(let map, .outputUnusable):
             self.logger.warning("map output unusable; running the map again", metadata: ["map": "\(map)"])
         case .blame(let attempt, let id, let reason):
+            self.attemptErrors[attempt] = reason
             self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(reason)"])
         case .exclude(let id):
             self.logger.warning("worker excluded from the job: it failed several of its tasks", metadata: ["worker": "\(id)"])

@@ -78,6 +78,7 @@ public final class MasterServer: Sendable {
             plan.committer.abort()
             throw JobError("the job has \(count) \(what); a cluster runs at most \(PeerInputLimits.maxTasks)")
         }
+        progress?.begin()
         await self.master.begin(plan)
         let reporting = progress.map { progress in Task { await progress.run(self.master) } }
         let outcome = await self.master.outcome()

@@ -17,11 +17,15 @@ public final class ProgressLine: Sendable {
         self.announcement = Locked(announcement)
     }
 
-    /// Reports `master`'s progress until cancelled.
-    func run(_ master: Master) async {
+    /// Prints the announcement, the first time a job begins.
+    func begin() {
         if let line = self.announcement.withLock({ line in defer { line = nil }; return line }) {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
+    }
+
+    /// Reports `master`'s progress until cancelled.
+    func run(_ master: Master) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: self.interval)
             guard !Task.isCancelled else { return }
