@@ -34,7 +34,7 @@ struct PageRank: JobChain {
                     AnyJob(Iteration.self), inputs: inputs, output: directory, parameters: ["damping": damping])
                 last = (directory, report)
                 inputs = [directory]
-                let change = Double(report.counters.user[Iteration.changeCounter] ?? 0) / 1e6
+                let change = report.counters.amounts[Iteration.changeCounter] ?? 0
                 if change < parameters.threshold { break }
             }
             try output.publish(last!.directory, report: last!.report)
@@ -52,8 +52,8 @@ struct Iteration: Job {
     struct Parameters: ParameterSet {
         @Parameter(help: "the damping factor d", in: 0...1) var damping = 0.85
     }
-    /// The total change of the ranks, in millionths.
-    static let changeCounter = "rank change (millionths)"
+    /// The total change of the ranks.
+    static let changeCounter = "rank change"
 
     /// What a page hears about itself: its links and old rank, or a share of another page's rank.
     struct Message: ValueCodable {
@@ -114,8 +114,7 @@ struct Iteration: Job {
             }
             // Summed in a fixed order, so that the result does not depend on the order values arrive in.
             let rank = (1 - damping) + damping * shares.sorted().reduce(0, +)
-            let change = (abs(rank - oldRank) * 1e6).rounded()
-            context.counters.increment(Iteration.changeCounter, by: Int64(exactly: change) ?? Int64.max / 1024)
+            context.counters.add(abs(rank - oldRank), to: Iteration.changeCounter)
             context.write(key, "\(rank)\t\(links)")
         }
     }

@@ -205,7 +205,8 @@ extension EndToEnd {
         }
 
         static func counters(_ counters: Counters) -> [String] {
-            (counters.framework.map { "framework \($0.key)=\($0.value)" } + counters.user.map { "job \($0.key)=\($0.value)" }).sorted()
+            (counters.framework.map { "framework \($0.key)=\($0.value)" } + counters.user.map { "job \($0.key)=\($0.value)" }
+                + counters.amounts.map { "job \($0.key)=\($0.value)" }).sorted()
         }
 
         static func snapshot(_ page: String) async throws -> JobSnapshot {

@@ -84,10 +84,18 @@ import Testing
         let progress = #"{"progress":[\#(text),\#(text)]}"#
         let expected = AttemptProgress(attempt: AttemptID(.reduce, task: 17, attempt: 2, job: 0), records: 0)
         #expect(Heartbeat.read(whole: ByteBuffer(string: progress)) == Heartbeat(progress: [expected, expected]))
-        let counters = #"{"counters":{"user":{"a b":9223372036854775807},"framework":{"Map input records":3}},"attempt":{"kind":"m","task":0,"attempt":1,"job":1}}"#
+        let counters = #"{"counters":{"user":{"a b":9223372036854775807},"framework":{"Map input records":3},"amounts":{"c":-2}},"attempt":{"kind":"m","task":0,"attempt":1,"job":1}}"#
         let success = try #require(TaskSucceeded.read(whole: ByteBuffer(string: counters)))
         #expect(success.counters.user == ["a b": Int64.max] && success.counters.framework == ["Map input records": 3])
+        #expect(success.counters.amounts == ["c": -2])
         #expect(success.attempt == AttemptID(.map, task: 0, attempt: 1, job: 1))
+        // An amount with a fraction is left to JSONDecoder, which reads it as it is.
+        let fraction = #"{"counters":{"user":{},"framework":{},"amounts":{"c":0.25}},"attempt":{"kind":"m","task":0,"attempt":1,"job":1}}"#
+        #expect(TaskSucceeded.read(whole: ByteBuffer(string: fraction)) == nil)
+        var frame = ByteBuffer(bytes: [12])
+        frame.writeString(fraction)
+        guard case .taskSucceeded(let decoded) = try Message(decoding: frame) else { Issue.record("not a taskSucceeded"); return }
+        #expect(decoded.counters.amounts == ["c": 0.25])
     }
 
     /// Valid JSON that `JSONReader` leaves to `JSONDecoder`, which must then give the same message.

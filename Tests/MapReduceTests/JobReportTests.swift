@@ -43,3 +43,20 @@ import Testing
         #expect(page.contains(#"line \"two\" \u003c\/script>"#))
     }
 }
+
+@Suite struct CounterAmountsTests {
+    @Test func amountsSumApartFromCounts() throws {
+        var counters = Counters()
+        counters.increment("lines", by: 2)
+        counters.add(0.25, to: "change")
+        var other = Counters()
+        other.add(0.5, to: "change")
+        other.increment("lines")
+        counters.merge(other)
+        #expect(counters.amounts == ["change": 0.75] && counters.user == ["lines": 3])
+        #expect(try JSONDecoder().decode(Counters.self, from: JSONEncoder().encode(counters)) == counters)
+        try counters.checkAmounts()
+        counters.add(.infinity, to: "change")
+        #expect(throws: JobError("the counter change holds inf; amounts must be finite")) { try counters.checkAmounts() }
+    }
+}

@@ -1,17 +1,33 @@
 /// Named 64-bit counts: the framework's own (input records, spilled
 /// records, ...) and the ones user code increments. Sums saturate at
-/// `Int64.min` and `Int64.max` rather than overflow.
+/// `Int64.min` and `Int64.max` rather than overflow. User code may also sum
+/// `Double` amounts, kept apart from the counts.
 public struct Counters: Hashable, Sendable, Codable {
     /// The framework's counters, by name.
     public var framework: [String: Int64] = [:]
     /// The job's own counters, by name.
     public var user: [String: Int64] = [:]
+    /// The job's own sums of `Double`s, by name (see `add(_:to:)`).
+    public var amounts: [String: Double] = [:]
 
     public init() {}
 
     /// Adds `amount` to the user counter `name`.
     public mutating func increment(_ name: String, by amount: Int64 = 1) {
         Self.accumulate(amount, into: &self.user[name, default: 0])
+    }
+
+    /// Adds `amount` to the user amount `name`, a sum of `Double`s. A task whose amounts are
+    /// not all finite once it ends fails, naming the amount.
+    public mutating func add(_ amount: Double, to name: String) {
+        self.amounts[name, default: 0] += amount
+    }
+
+    /// Fails if an amount is infinite or not a number (which no sum can mend).
+    public func checkAmounts() throws(JobError) {
+        if let (name, value) = self.amounts.first(where: { !$0.value.isFinite }) {
+            throw JobError("the counter \(name) holds \(value); amounts must be finite")
+        }
     }
 
     /// Adds `amount` to a framework counter.
@@ -35,6 +51,7 @@ public struct Counters: Hashable, Sendable, Codable {
         }
         self.framework.merge(other.framework, uniquingKeysWith: add)
         self.user.merge(other.user, uniquingKeysWith: add)
+        self.amounts.merge(other.amounts, uniquingKeysWith: +)
         return exact
     }
 

@@ -153,7 +153,7 @@ public enum JobPage {
           document.getElementById("parameters").textContent = parameters.length ? parameters.join(" ") : "none";
           const body = document.querySelector("#counters tbody");
           body.replaceChildren();
-          const groups = [["framework", job.counters.framework], [job.name, job.counters.user]];
+          const groups = [["framework", job.counters.framework], [job.name, job.counters.user], [job.name, job.counters.amounts || {}]];
           for (const [group, counters] of groups) {
             for (const name of Object.keys(counters).sort()) {
               const row = el("tr");

@@ -162,9 +162,10 @@ public struct JobReport: Hashable, Sendable, Codable {
         for counter in FrameworkCounter.allCases {
             if let value = self.counters.framework[counter.rawValue] { lines.append("    \(counter.rawValue)=\(value)") }
         }
-        if !self.counters.user.isEmpty {
+        if !self.counters.user.isEmpty || !self.counters.amounts.isEmpty {
             lines.append("  \(self.job):")
-            for (name, value) in self.counters.user.sorted(by: { $0.key < $1.key }) { lines.append("    \(name)=\(value)") }
+            let own = self.counters.user.map { ($0.key, "\($0.value)") } + self.counters.amounts.map { ($0.key, "\($0.value)") }
+            for (name, value) in own.sorted(by: { $0.0 < $1.0 }) { lines.append("    \(name)=\(value)") }
         }
         return lines.joined(separator: "\n")
     }

@@ -82,6 +82,7 @@ extension MapTask {
         counters.add(.mapInputRecords, Int(records) - skipped)
         if skipped > 0 { counters.add(.skippedRecords, skipped) }
         counters.add(.mapInputBytes, Int(bytes))
+        try context.counters.checkAmounts()
         counters.merge(context.counters)
         return MapTaskResult(output: output, counters: counters)
     }

@@ -82,6 +82,7 @@ extension ReduceTask {
         counters.add(.reduceInputRecords, groups.recordCount)
         counters.add(.reduceOutputRecords, context.outputRecords)
         counters.add(.reduceOutputBytes, Int(context.outputBytes))
+        try context.counters.checkAmounts()
         counters.merge(context.counters)
         try context.close()
         return ReduceTaskResult(outputPath: outputPath, counters: counters)

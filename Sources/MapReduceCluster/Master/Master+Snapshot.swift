@@ -8,8 +8,7 @@ extension Master {
         var state = JobSnapshot.Overview.State.running
         var error: String?
         let elapsed = (self.endedAt ?? .now) - self.started
-        var counters = scheduler.counters
-        counters.merge(self.taskCounters)
+        var counters = self.jobCounters(of: scheduler).counters
         switch self.outcome {
         case .succeeded(let report)?:
             state = .succeeded

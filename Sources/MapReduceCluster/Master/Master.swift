@@ -53,6 +53,9 @@ public actor Master {
     /// The counters of each finished task's first result, summed as they come: they count
     /// for the job even if a map's output is lost later and the map runs again.
     private(set) var taskCounters = Counters()
+    /// The `Double` amounts of each counted task that has some, by task: summed in task order at
+    /// the end, so that the total does not depend on the order results came in.
+    private var taskAmounts: [AttemptID: [String: Double]] = [:]
     /// The tasks (by their attempt number 0) whose first result is in `taskCounters`.
     private var countedTasks: Set<AttemptID> = []
     /// The input bytes of the maps in `taskCounters`, for the progress line.
@@ -99,6 +102,7 @@ public actor Master {
             maps: plan.splits.count, reduces: plan.settings.partitions, job: self.jobNumber, options: self.options)
         self.broadcast = MapOutputBroadcast(job: self.jobNumber)
         self.taskCounters = Counters()
+        self.taskAmounts = [:]
         self.countedTasks = []
         self.bytesRead = 0
         self.attemptErrors = [:]
@@ -293,9 +297,23 @@ public actor Master {
         }
     }
 
+    /// The job's counters: the scheduler's, and those of every task's first result, amounts summed
+    /// in task order; and false if a sum saturated.
+    func jobCounters(of scheduler: Scheduler) -> (counters: Counters, exact: Bool) {
+        var counters = scheduler.counters
+        let exact = counters.merge(self.taskCounters)
+        for task in self.taskAmounts.keys.sorted() { counters.amounts.merge(self.taskAmounts[task]!, uniquingKeysWith: +) }
+        return (counters, exact)
+    }
+
     /// Adds the counters of a task's first result to the job's.
     private func count(_ success: TaskSucceeded) {
-        if !self.taskCounters.merge(success.counters) {
+        var counters = success.counters
+        if !counters.amounts.isEmpty {
+            self.taskAmounts[AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)] = counters.amounts
+            counters.amounts = [:]
+        }
+        if !self.taskCounters.merge(counters) {
             self.logger.warning("a counter reached the limit of a 64-bit count; it stays there", metadata: ["attempt": "\(success.attempt)"])
         }
         if success.attempt.kind == .map { self.bytesRead = Counters.sum(self.bytesRead, success.counters[.mapInputBytes]) }
@@ -429,10 +447,8 @@ public actor Master {
     /// Ends the job as a success; the winning reduce attempts' files were taken by their task commits.
     private func succeed() {
         guard let scheduler = self.scheduler else { return }
-        var counters = scheduler.counters
-        if !counters.merge(self.taskCounters) {
-            self.logger.warning("a counter reached the limit of a 64-bit count; it stays there")
-        }
+        let (counters, exact) = self.jobCounters(of: scheduler)
+        if !exact { self.logger.warning("a counter reached the limit of a 64-bit count; it stays there") }
         let report = JobReport(
             job: self.plan!.job.name, maps: scheduler.maps.count, reduces: scheduler.reduces.count,
             elapsedSeconds: (ContinuousClock.now - self.started).seconds, counters: counters,

@@ -110,15 +110,19 @@ extension Counters {
         var counters = Counters()
         var framework: [String: Int64]?
         var user: [String: Int64]?
+        var amounts: [String: Int64]?
+        // Amounts with fractions are left to `JSONDecoder`; most jobs have none, or whole ones.
         guard reader.object({ reader, key in
             switch key {
             case "framework": return JSONReader.set(&framework, Self.readCounts(from: &reader))
             case "user": return JSONReader.set(&user, Self.readCounts(from: &reader))
+            case "amounts": return JSONReader.set(&amounts, Self.readCounts(from: &reader))
             default: return false
             }
-        }), let framework, let user else { return nil }
+        }), let framework, let user, let amounts else { return nil }
         counters.framework = framework
         counters.user = user
+        counters.amounts = amounts.mapValues(Double.init)
         return counters
     }
 

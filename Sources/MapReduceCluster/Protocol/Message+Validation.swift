@@ -141,6 +141,11 @@ private struct Check {
             for name in group.keys { try self.that(PeerText.isName(name), "a counter name") }
         }
         for (name, value) in counters.framework { try self.that(value >= 0, "counter \(name) is \(value)") }
+        try self.that(counters.amounts.count <= PeerInputLimits.maxCounters, "\(counters.amounts.count) amounts")
+        for (name, value) in counters.amounts {
+            try self.that(PeerText.isName(name), "an amount's name")
+            try self.that(value.isFinite, "amount \(name) is \(value)")
+        }
     }
 
     func split(_ split: InputSplit) throws {
