@@ -181,11 +181,14 @@ extension EndToEnd {
 
             // The reduce fetches both outputs from this very worker, then sleeps in its setUp.
             #expect(FileManager.default.createFile(atPath: gate, contents: nil))
+            // The server counts a segment once it has sent it, the reducer once it has it: wait for both to agree.
             var after = ""
             let deadline = ContinuousClock.now + .seconds(30)
             repeat {
                 after = String(decoding: try await Self.get(address).body, as: UTF8.self)
-                if (Self.value(of: "mapreduce_worker_shuffle_fetched_bytes_total", in: after) ?? 0) > 0 { break }
+                let served = Self.value(of: "mapreduce_worker_shuffle_served_bytes_total", in: after) ?? 0
+                let fetched = Self.value(of: "mapreduce_worker_shuffle_fetched_bytes_total", in: after) ?? 0
+                if fetched > 0, served == fetched { break }
                 try await Task.sleep(for: .milliseconds(50))
             } while ContinuousClock.now < deadline
             let served = try #require(Self.value(of: "mapreduce_worker_shuffle_served_bytes_total", in: after))
