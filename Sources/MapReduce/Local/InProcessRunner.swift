@@ -50,7 +50,7 @@ public struct InProcessRunner: Sendable {
                 var result: MapTaskResult?
                 try timed(task.id, task.split.description) {
                     result = try job.runMapTask(task, settings, control)
-                    if plan.isMapOnly { try plan.committer.commitTask(task.id) }
+                    if settings.writesPartFile(.map) { try plan.committer.commitTask(task.id) }
                     return result!.counters
                 }
                 return result!

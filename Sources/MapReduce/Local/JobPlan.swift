@@ -44,19 +44,16 @@ public struct JobPlan: Sendable {
     /// How the job runs, as its report records it.
     public var setup: JobReport.Setup {
         let combiner =
-            self.isMapOnly ? "none (map-only)"
+            self.settings.isMapOnly ? "none (map-only)"
             : self.job.combinerSummary.map { self.settings.combinerDisabled ? "off (--no-combiner)" : $0 } ?? "none"
         return JobReport.Setup(
             maps: self.splits.count, reduces: self.settings.partitions, combiner: combiner,
-            partitioner: self.isMapOnly ? "none (map-only)" : self.job.partitionerSummary, parameters: self.settings.parameters.values)
+            partitioner: self.settings.isMapOnly ? "none (map-only)" : self.job.partitionerSummary, parameters: self.settings.parameters.values)
     }
-
-    /// Whether the job has no reduce tasks: each map writes its output as a part file.
-    public var isMapOnly: Bool { self.settings.partitions == 0 }
 
     /// The job's output files: one per reduce task, or one per map task of a map-only job.
     public var partFileNames: [String] {
-        self.isMapOnly
+        self.settings.isMapOnly
             ? self.splits.indices.map { AttemptID(.map, task: $0, attempt: 0).partFileName }
             : (0..<self.settings.partitions).map(ReduceTask.partFileName)
     }

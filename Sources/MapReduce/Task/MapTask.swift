@@ -63,7 +63,7 @@ extension MapTask {
         control: AttemptControl
     ) throws -> MapTaskResult {
         // A map-only job's map writes what it emits, as it comes, to its part file: no partitions, no combiner.
-        let isMapOnly = settings.partitions == 0
+        let isMapOnly = settings.isMapOnly
         var collectorSettings = settings
         if isMapOnly { collectorSettings.partitions = 1 }
         var collector = MapOutputCollector<M.Key, M.Value>(

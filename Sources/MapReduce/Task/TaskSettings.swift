@@ -31,6 +31,15 @@ public struct TaskSettings: Hashable, Sendable, Codable {
     /// The merge factors a job may ask for.
     public static let mergeFactors = 2...10_000
 
+    /// Whether the job has no reduce tasks (`--reducers 0`): each map writes its output as a part file.
+    public var isMapOnly: Bool { self.partitions == 0 }
+
+    /// Whether an attempt of `kind` writes a part file, which its task commit takes: a
+    /// reduce's, or a map-only job's map's.
+    public func writesPartFile(_ kind: AttemptID.Kind) -> Bool {
+        kind == .reduce || self.isMapOnly
+    }
+
     public init(
         partitions: Int, sortBufferBytes: Int, compressionLevel: Int, parameters: JobParameters,
         workDirectory: String, outputDirectory: String, partitionBoundaries: [[UInt8]] = [],

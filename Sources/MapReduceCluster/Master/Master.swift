@@ -201,7 +201,7 @@ public actor Master {
     /// is closed, and the scheduler learns it is gone.
     func lost(_ id: WorkerID, reason: String) {
         guard let worker = self.workers[id] else { return }
-        let ended = Self.endedAttempts(in: self.scheduler?.history.filter { $0.worker == id } ?? [])
+        let ended = Self.endedAttempts(in: self.scheduler?.history ?? [])
         var last = self.view(of: worker, ended: ended[id] ?? (0, 0))
         last.state = .lost
         last.reason = reason
@@ -252,7 +252,7 @@ public actor Master {
             let task = AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)
             if self.outcome == nil, self.scheduler?.runningAttempt(success.attempt)?.worker == id {
                 // A reduce's part file, or a map-only job's map's, is taken by its task commit.
-                if task.kind == .reduce || self.plan!.isMapOnly, let refused = self.commitTask(success.attempt, of: id) {
+                if self.plan!.settings.writesPartFile(task.kind), let refused = self.commitTask(success.attempt, of: id) {
                     self.attemptErrors[success.attempt] = refused
                     self.apply(.attemptFailed(success.attempt, on: id, message: refused, record: nil))
                     break

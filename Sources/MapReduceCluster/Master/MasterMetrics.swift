@@ -9,8 +9,7 @@ public struct MasterMetrics: Sendable {
     private let bytesRead: Counter
     private let bytesShuffled: Counter
     private let bytesWritten: Counter
-    /// Ended attempts, by phase and outcome.
-    private let attempts: [String: Counter]
+    private let attempts: AttemptOutcomeCounters
     /// Tasks, by phase and state.
     private let tasks: [String: Gauge]
     private static let phases = ["map", "reduce"]
@@ -21,18 +20,13 @@ public struct MasterMetrics: Sendable {
         self.bytesRead = Counter(label: "mapreduce_read_bytes_total", factory: factory)
         self.bytesShuffled = Counter(label: "mapreduce_shuffled_bytes_total", factory: factory)
         self.bytesWritten = Counter(label: "mapreduce_written_bytes_total", factory: factory)
-        var attempts: [String: Counter] = [:]
+        self.attempts = AttemptOutcomeCounters(label: "mapreduce_attempts_ended_total", factory: factory)
         var tasks: [String: Gauge] = [:]
         for phase in Self.phases {
-            for outcome in ["succeeded", "failed", "killed"] {
-                attempts["\(phase) \(outcome)"] = Counter(
-                    label: "mapreduce_attempts_ended_total", dimensions: [("phase", phase), ("outcome", outcome)], factory: factory)
-            }
             for state in ["pending", "running", "done"] {
                 tasks["\(phase) \(state)"] = Gauge(label: "mapreduce_tasks", dimensions: [("phase", phase), ("state", state)], factory: factory)
             }
         }
-        self.attempts = attempts
         self.tasks = tasks
     }
 
@@ -48,13 +42,7 @@ public struct MasterMetrics: Sendable {
 
     /// Counts an attempt that ended.
     func ended(_ attempt: Scheduler.FinishedAttempt) {
-        let outcome =
-            switch attempt.outcome {
-            case .succeeded: "succeeded"
-            case .failed: "failed"
-            case .killed: "killed"
-            }
-        self.attempts["\(attempt.attempt.kind == .map ? "map" : "reduce") \(outcome)"]?.increment()
+        self.attempts.count(attempt.attempt.kind, attempt.outcome)
     }
 
     /// Sets how many of a phase's tasks wait, run and are done.

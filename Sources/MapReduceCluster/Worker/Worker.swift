@@ -137,7 +137,7 @@ actor Worker {
         let directory = settings.workDirectory
         // A map-only job's map writes its part file under the output's `_temporary`, as a reduce does.
         let leftovers =
-            settings.partitions == 0
+            settings.writesPartFile(.map)
             ? [directory, ReduceTask.attemptOutputDirectory(for: task.id, in: settings.outputDirectory)] : [directory]
         let master = self.master
         Task { [settings] in
@@ -194,7 +194,7 @@ actor Worker {
         let entry = self.running.removeValue(forKey: attempt)
         self.metrics.running(self.running.count)
         if let entry, !entry.killed, case .success(let success) = result {
-            self.metrics.ended(attempt, "succeeded")
+            self.metrics.ended(attempt, .succeeded)
             publish()
             self.outbox.yield(.taskSucceeded(success))
             return
@@ -204,11 +204,11 @@ actor Worker {
         case (nil, _):
             break
         case (let entry?, _) where entry.killed:
-            self.metrics.ended(attempt, "killed")
+            self.metrics.ended(attempt, .killed)
             self.logger.info("attempt stopped", metadata: ["attempt": "\(attempt)"])
             self.outbox.yield(.taskKilled(TaskKilled(attempt: attempt)))
         case (_, .failure(let error)):
-            self.metrics.ended(attempt, "failed")
+            self.metrics.ended(attempt, .failed)
             // The master logs it as a warning, with the worker's name: one line per failed attempt.
             self.logger.info("attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
             self.outbox.yield(.taskFailed(TaskFailed(attempt: attempt, message: "\(error)", record: (error as? RecordFailure)?.record)))

@@ -5,22 +5,13 @@ import MapReduce
 /// given (Prometheus's, for `worker --metrics`; by default one that drops them).
 public struct WorkerMetrics: Sendable {
     private let running: Gauge
-    /// Ended attempts, by phase and outcome.
-    private let ended: [String: Counter]
+    private let ended: AttemptOutcomeCounters
     private let served: Counter
     private let fetched: Counter
 
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.running = Gauge(label: "mapreduce_worker_attempts_running", factory: factory)
-        var ended: [String: Counter] = [:]
-        for phase in ["map", "reduce"] {
-            for outcome in ["succeeded", "failed", "killed"] {
-                ended["\(phase) \(outcome)"] = Counter(
-                    label: "mapreduce_worker_attempts_ended_total", dimensions: [("phase", phase), ("outcome", outcome)],
-                    factory: factory)
-            }
-        }
-        self.ended = ended
+        self.ended = AttemptOutcomeCounters(label: "mapreduce_worker_attempts_ended_total", factory: factory)
         self.served = Counter(label: "mapreduce_worker_shuffle_served_bytes_total", factory: factory)
         self.fetched = Counter(label: "mapreduce_worker_shuffle_fetched_bytes_total", factory: factory)
     }
@@ -30,9 +21,9 @@ public struct WorkerMetrics: Sendable {
         self.running.record(count)
     }
 
-    /// Counts an attempt that ended: `outcome` is succeeded, failed or killed.
-    func ended(_ attempt: AttemptID, _ outcome: String) {
-        self.ended["\(attempt.kind == .map ? "map" : "reduce") \(outcome)"]?.increment()
+    /// Counts an attempt that ended.
+    func ended(_ attempt: AttemptID, _ outcome: AttemptOutcomeCounters.Outcome) {
+        self.ended.count(attempt.kind, outcome)
     }
 
     /// Counts a segment sent to a reducer.
