@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "join", targets: ["join"]),
         .executable(name: "terasort", targets: ["terasort"]),
         .executable(name: "pagerank", targets: ["pagerank"]),
+        .executable(name: "topn", targets: ["topn"]),
         .executable(name: "datagen", targets: ["datagen"]),
     ],
     dependencies: [
@@ -81,6 +82,7 @@ let package = Package(
         .executableTarget(name: "join", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/Join"),
         .executableTarget(name: "terasort", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/TeraSort"),
         .executableTarget(name: "pagerank", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/PageRank"),
+        .executableTarget(name: "topn", dependencies: ["MapReduce", "MapReduceCLI"], path: "Examples/TopN"),
         .executableTarget(
             name: "datagen",
             dependencies: ["MapReduce", "MapReduceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -115,7 +117,7 @@ let package = Package(
             name: "ExampleTests",
             dependencies: [
                 "MapReduce", "MapReduceTesting", "TestSupport", "wordcount", "grep", "invertedindex", "accesslog", "reverselinks",
-                "join", "terasort", "pagerank",
+                "join", "terasort", "pagerank", "topn",
             ]
         ),
         .testTarget(

@@ -8,12 +8,20 @@ import MapReduce
 /// writes one line per user and order, `user id<TAB>name<TAB>country<TAB>order id<TAB>amount`;
 /// `--param type=left` also writes each user without orders, with the order
 /// fields empty. Lines with too few fields are counted in `malformed lines`.
+///
+/// A secondary sort: rows are keyed by (user id, is an order) and grouped by
+/// the user id, so a reducer sees a user's rows before the orders and
+/// streams the orders, holding only the user rows of one id.
 struct Join: Job {
     typealias Map = Users
+    /// The user id, and whether the row is an order (users sort first).
+    typealias Key = KeyPair<String, Bool>
 
-    static var inputs: [NamedInput<String, Row>] {
+    static var inputs: [NamedInput<Key, Row>] {
         [NamedInput("users", Users.self), NamedInput("orders", Orders.self)]
     }
+
+    static var grouping: Grouping<Key> { .byFirst }
 
     enum JoinType: String, CaseIterable, ParameterValue {
         case inner, left
@@ -44,19 +52,19 @@ struct Join: Job {
 
     /// Keys users.tsv rows by their id.
     struct Users: Mapper {
-        mutating func map(_ line: Line, context: inout MapContext<String, Row>) {
+        mutating func map(_ line: Line, context: inout MapContext<Key, Row>) {
             let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count >= 3 else { return context.counters.increment("malformed lines") }
-            context.emit(String(fields[0]), Row(isUser: true, fields: fields[1...].joined(separator: "\t")))
+            context.emit(Key(String(fields[0]), false), Row(isUser: true, fields: fields[1...].joined(separator: "\t")))
         }
     }
 
     /// Keys orders.tsv rows by the id of the user who ordered.
     struct Orders: Mapper {
-        mutating func map(_ line: Line, context: inout MapContext<String, Row>) {
+        mutating func map(_ line: Line, context: inout MapContext<Key, Row>) {
             let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count >= 3 else { return context.counters.increment("malformed lines") }
-            context.emit(String(fields[1]), Row(isUser: false, fields: "\(fields[0])\t\(fields[2...].joined(separator: "\t"))"))
+            context.emit(Key(String(fields[1]), true), Row(isUser: false, fields: "\(fields[0])\t\(fields[2...].joined(separator: "\t"))"))
         }
     }
 
@@ -67,17 +75,21 @@ struct Join: Job {
             self.type = try Parameters(context.parameters).type
         }
 
-        mutating func reduce(key: String, values: ReduceValues<Row>, context: inout ReduceContext) {
+        /// One call per user id: its user rows first, then its orders, streamed.
+        mutating func reduce(key: Key, values: ReduceValues<Row>, context: inout ReduceContext) {
+            let id = key.first
             var users: [String] = []
-            var orders: [String] = []
+            var hasOrders = false
             for row in values {
-                if row.isUser { users.append(row.fields) } else { orders.append(row.fields) }
+                guard !row.isUser else {
+                    users.append(row.fields)
+                    continue
+                }
+                hasOrders = true
+                for user in users { context.write(id, "\(user)\t\(row.fields)") }
             }
-            orders.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for user in users {
-                for order in orders { context.write(key, "\(user)\t\(order)") }
-                if orders.isEmpty, self.type == .left { context.write(key, "\(user)\t\t") }
-            }
+            guard !hasOrders, self.type == .left else { return }
+            for user in users { context.write(id, "\(user)\t\t") }
         }
     }
 }

@@ -8,6 +8,7 @@ import TestSupport
 @testable import grep
 @testable import join
 @testable import reverselinks
+@testable import topn
 @testable import wordcount
 
 /// The test kit's in-process runs write what a local cluster of worker processes writes.
@@ -68,6 +69,13 @@ import TestSupport
         let named = ["users": ["u.tsv": Array(users.utf8)], "orders": ["o.tsv": Array(orders.utf8)]]
         let test = TestJob(Join.self, reducers: 2, parameters: ["type": "left"], splitSize: 4096)
         let (cluster, kit) = try await Self.bothWays("join", test, named: named)
+        #expect(cluster == kit)
+    }
+
+    @Test func topN() async throws {
+        let lines = (0..<3000).map { "k\($0 % 41)\t\(($0 * 7919) % 1000 - 500)\tline \($0 % 17)\n" }.joined()
+        let test = TestJob(TopN.self, reducers: 3, parameters: ["n": "4"], splitSize: 8192)
+        let (cluster, kit) = try await Self.bothWays("topn", test, files: ["scores.tsv": Array(lines.utf8)])
         #expect(cluster == kit)
     }
 }

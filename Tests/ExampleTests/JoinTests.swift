@@ -8,11 +8,19 @@ import Testing
     static let users = ["u1\tAda\tUK", "u2\tBo\tSE", "u3\tCy\tFR", "short"]
     static let orders = ["o1\tu1\t10", "o2\tu1\t5", "o3\tu2\t7", "o4\tu9\t1", "o5"]
 
-    @Test func theReducerPairsEachUserWithItsOrders() throws {
-        let rows: [Join.Row] = [.init(isUser: false, fields: "o2\t5"), .init(isUser: true, fields: "Ada\tUK"), .init(isUser: false, fields: "o1\t10")]
-        let output = try ReduceDriver(Join.self).run([("u1", rows), ("u3", [.init(isUser: true, fields: "Cy\tFR")])])
-        #expect(output.lines == ["u1\tAda\tUK\to1\t10", "u1\tAda\tUK\to2\t5"])
-        let left = try ReduceDriver(Join.self, parameters: ["type": "left"]).run([("u3", [.init(isUser: true, fields: "Cy\tFR")])])
+    @Test func theReducerSeesAUsersRowsBeforeItsOrdersInOneCall() throws {
+        // Given orders first: the sort puts (u1, false) before (u1, true) and the grouping makes them one call.
+        let output = try ReduceDriver(Join.self).run([
+            (Join.Key("u1", true), [.init(isUser: false, fields: "o2\t5"), .init(isUser: false, fields: "o1\t10")]),
+            (Join.Key("u1", false), [.init(isUser: true, fields: "Ada\tUK")]),
+            (Join.Key("u3", false), [.init(isUser: true, fields: "Cy\tFR")]),
+        ])
+        #expect(output.lines == ["u1\tAda\tUK\to2\t5", "u1\tAda\tUK\to1\t10"])
+        #expect(output.counters[.reduceInputGroups] == 2)
+        let left = try ReduceDriver(Join.self, parameters: ["type": "left"]).run([
+            (Join.Key("u3", false), [.init(isUser: true, fields: "Cy\tFR")]),
+            (Join.Key("u4", true), [.init(isUser: false, fields: "o9\t1")]),
+        ])
         #expect(left.lines == ["u3\tCy\tFR\t\t"])
     }
 

@@ -12,6 +12,18 @@
         writer.append(0)
     }
 
+    /// Moves `reader` past one escaped run without copying it.
+    static func skip(in reader: inout ByteReader) throws(RecordDecodingError) {
+        while true {
+            guard try reader.readByte() == 0 else { continue }
+            switch try reader.readByte() {
+            case 0: return
+            case 1: continue
+            case let next: throw .invalid("byte 0x00 followed by \(next) in an escaped string")
+            }
+        }
+    }
+
     static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> [UInt8] {
         var result: [UInt8] = []
         while true {
@@ -61,6 +73,10 @@ public struct Bytes: Hashable, Sendable, Comparable, KeyCodable {
     public static func decodeKeyComponent(from reader: inout ByteReader) throws(RecordDecodingError) -> Bytes {
         Bytes(try EscapedBytes.decode(from: &reader))
     }
+
+    public static func skipKeyComponent(in reader: inout ByteReader) throws(RecordDecodingError) {
+        try EscapedBytes.skip(in: &reader)
+    }
 }
 
 /// Strings order by the bytes of their UTF-8 encoding, which is also the
@@ -86,5 +102,9 @@ extension String: KeyCodable {
         let bytes = try EscapedBytes.decode(from: &reader)
         guard let string = String(validating: bytes, as: UTF8.self) else { throw .invalid("a String key is not UTF-8") }
         return string
+    }
+
+    public static func skipKeyComponent(in reader: inout ByteReader) throws(RecordDecodingError) {
+        try EscapedBytes.skip(in: &reader)
     }
 }

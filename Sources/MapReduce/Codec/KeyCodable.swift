@@ -15,6 +15,8 @@ public protocol KeyCodable: ValueCodable {
     func encodeKeyComponent(to writer: inout ByteWriter)
     /// Reads one component encoding from `reader`.
     static func decodeKeyComponent(from reader: inout ByteReader) throws(RecordDecodingError) -> Self
+    /// Moves `reader` past one component encoding; by default by decoding it.
+    static func skipKeyComponent(in reader: inout ByteReader) throws(RecordDecodingError)
     /// Appends the stand-alone, order-preserving encoding of `self`.
     func encodeKey(to writer: inout ByteWriter)
     /// Decodes a key from the whole of `bytes`.
@@ -22,6 +24,10 @@ public protocol KeyCodable: ValueCodable {
 }
 
 extension KeyCodable {
+    public static func skipKeyComponent(in reader: inout ByteReader) throws(RecordDecodingError) {
+        _ = try Self.decodeKeyComponent(from: &reader)
+    }
+
     @inlinable public func encodeKey(to writer: inout ByteWriter) {
         self.encodeKeyComponent(to: &writer)
     }

@@ -32,6 +32,11 @@ public struct KeyPair<First: KeyCodable, Second: KeyCodable>: KeyCodable {
         let first = try First.decodeKeyComponent(from: &reader)
         return Self(first, try Second.decodeKeyComponent(from: &reader))
     }
+
+    public static func skipKeyComponent(in reader: inout ByteReader) throws(RecordDecodingError) {
+        try First.skipKeyComponent(in: &reader)
+        try Second.skipKeyComponent(in: &reader)
+    }
 }
 
 extension KeyPair: Equatable where First: Equatable, Second: Equatable {}

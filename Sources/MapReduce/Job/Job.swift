@@ -34,6 +34,9 @@ public protocol Job: SendableMetatype {
     static var combiner: Combiner<Map.Value>? { get }
     /// Which reduce task each key goes to; by default a stable hash.
     static var partitioner: Partitioner<Map.Key> { get }
+    /// Which keys one `reduce` call gets; by default equal keys. `.byFirst`
+    /// groups a `KeyPair` by its first part, for a secondary sort.
+    static var grouping: Grouping<Map.Key> { get }
 
     /// Inputs read by mappers of their own (Hadoop's MultipleInputs), given
     /// on the command line as `--input NAME=PATH`; by default none, and every
@@ -52,6 +55,7 @@ extension Job {
     public static var parameters: [JobParameter] { Parameters.declared }
     public static var combiner: Combiner<Map.Value>? { nil }
     public static var partitioner: Partitioner<Map.Key> { .hash }
+    public static var grouping: Grouping<Map.Key> { .wholeKey }
     public static var inputs: [NamedInput<Map.Key, Map.Value>] { [] }
     public static func validate(_ parameters: JobParameters) throws {}
 }

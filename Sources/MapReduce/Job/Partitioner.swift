@@ -7,14 +7,30 @@ public struct Partitioner<Key: KeyCodable>: Sendable {
     }
 
     @usableFromInline let kind: Kind
+    /// The length of the part of an encoded key that decides its partition (the
+    /// job's grouping); nil for the whole key.
+    @usableFromInline var keyPrefixLength: (@Sendable (UnsafeRawBufferPointer) throws(RecordDecodingError) -> Int)?
+
+    @usableFromInline init(kind: Kind) {
+        self.kind = kind
+    }
+
+    /// This partitioner placing keys by the part of them that `grouping` compares.
+    @usableFromInline func grouped(by grouping: Grouping<Key>) -> Self {
+        var grouped = self
+        grouped.keyPrefixLength = grouping.prefixLength
+        return grouped
+    }
 
     /// What the partitioner is, for the job's report.
     @usableFromInline var summary: String {
-        switch self.kind {
-        case .hash: "hash"
-        case .custom: "custom"
-        case .totalOrder(let samples): "total order (\(samples) samples)"
-        }
+        let kind =
+            switch self.kind {
+            case .hash: "hash"
+            case .custom: "custom"
+            case .totalOrder(let samples): "total order (\(samples) samples)"
+            }
+        return self.keyPrefixLength == nil ? kind : "\(kind) of the key's first part"
     }
 
     /// `StableHash` of the key's encoding modulo the number of partitions: the default.

@@ -61,7 +61,8 @@ public struct JobReport: Hashable, Sendable, Codable {
         public var reduces: Int
         /// `sum`, `custom`, `none`, `off (--no-combiner)` or `none (map-only)`.
         public var combiner: String
-        /// `hash`, `custom`, `total order (N samples)` or `none (map-only)`.
+        /// `hash`, `custom`, `total order (N samples)` or `none (map-only)`; with a grouping by
+        /// the key's first part, followed by ` of the key's first part`.
         public var partitioner: String
         /// Every parameter, given or defaulted.
         public var parameters: [String: String]

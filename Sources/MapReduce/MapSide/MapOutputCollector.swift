@@ -72,7 +72,12 @@
             encodeValue(&self.buffer.arena)
             let valueLength = self.buffer.arena.count &- start &- SortBuffer.headerSize &- keyLength
             let encodedKey = self.buffer.key(ofRecordAt: start, keyLength: keyLength)
-            let partition = self.partition(of: encodedKey, hash: StableHash.hash(encodedKey), key: key)
+            let partition: Int
+            do {
+                partition = try self.partition(of: encodedKey, key: key)
+            } catch {
+                return self.reject(start: start, error)
+            }
             guard self.accepts(partition) else { return self.buffer.arena.truncate(to: start) }
             self.buffer.endRecord(at: start, keyLength: keyLength, valueLength: valueLength, partition: partition)
             self.outputBytes &+= keyLength &+ valueLength
@@ -127,6 +132,12 @@
         if self.table.bytesUsed >= self.memoryLimit / 2 { self.spillTable() }
     }
 
+    /// Drops the record begun at `start`, whose key could not be placed; the task fails once `map` returns.
+    @inlinable mutating func reject(start: Int, _ error: RecordDecodingError) {
+        self.buffer.arena.truncate(to: start)
+        if self.failure == nil { self.failure = error }
+    }
+
     /// Whether `partition` is one of the job's; if not, the task fails once `map` returns.
     @inlinable mutating func accepts(_ partition: Int) -> Bool {
         guard partition < 0 || partition >= self.partitions else { return true }
@@ -136,12 +147,18 @@
         return false
     }
 
-    @inlinable func partition<Failure: Error>(
-        of encodedKey: UnsafeRawBufferPointer, hash: @autoclosure () -> UInt64, key: () throws(Failure) -> Key
-    ) throws(Failure) -> Int {
+    /// The partition of the record whose key's encoding is `wholeKey`; `key` makes the typed
+    /// key for a custom partitioner. With a grouping, only the part of the key it compares counts.
+    @inlinable func partition(
+        of wholeKey: UnsafeRawBufferPointer, key: () throws(RecordDecodingError) -> Key
+    ) throws(RecordDecodingError) -> Int {
+        var encodedKey = wholeKey
+        if let prefixLength = self.partitioner.keyPrefixLength {
+            encodedKey = UnsafeRawBufferPointer(rebasing: wholeKey[..<(try prefixLength(wholeKey))])
+        }
         switch self.partitioner.kind {
         case .hash:
-            return Int(hash() % UInt64(self.partitions))
+            return Int(StableHash.hash(encodedKey) % UInt64(self.partitions))
         case .custom(let partition):
             return partition(try key(), self.partitions)
         case .totalOrder:
@@ -165,7 +182,7 @@
             let value = self.table.value(slot).move()
             let partition: Int
             do {
-                partition = try self.partition(of: key, hash: StableHash.hash(key), key: { () throws(RecordDecodingError) in try Key.decodeKey(key) })
+                partition = try self.partition(of: key, key: { () throws(RecordDecodingError) in try Key.decodeKey(key) })
             } catch {
                 if self.failure == nil { self.failure = error }
                 continue

@@ -5,6 +5,10 @@
 @usableFromInline final class GroupedRecords {
     private let merger: RecordMerger
     private let control: AttemptControl
+    /// The job's grouping: the length of the part of a key that groups compare; nil for the whole key.
+    private let groupPrefixLength: ((UnsafeRawBufferPointer) throws(RecordDecodingError) -> Int)?
+    /// With a grouping: the length of the part of the group's key that its records share.
+    @exclusivity(unchecked) private var groupLength = 0
     /// The current group's key, copied out of the merge.
     @exclusivity(unchecked) private var groupKeyStorage = ByteWriter()
     @exclusivity(unchecked) private var groupPrefix: UInt64 = 0
@@ -19,13 +23,31 @@
     /// An error met while the reducer iterated values, to be thrown once it returns.
     @usableFromInline var failure: (any Error)?
 
-    init(_ merger: RecordMerger, control: AttemptControl) {
+    init(
+        _ merger: RecordMerger, control: AttemptControl,
+        groupPrefixLength: ((UnsafeRawBufferPointer) throws(RecordDecodingError) -> Int)? = nil
+    ) {
         self.merger = merger
         self.control = control
+        self.groupPrefixLength = groupPrefixLength
     }
 
-    /// The current group's key; valid until the next `nextGroup`.
+    /// The current group's key (with a grouping, its first record's); valid until the next `nextGroup`.
     @usableFromInline var groupKey: UnsafeRawBufferPointer { self.groupKeyStorage.bytes }
+
+    /// The key of the record last handed out by `nextValue` (before the first, the group's key);
+    /// valid until the next call.
+    @usableFromInline var currentKey: UnsafeRawBufferPointer { self.merger.key }
+
+    /// Whether the merger's current record belongs to the current group.
+    private func inCurrentGroup() -> Bool {
+        guard self.groupPrefixLength != nil else {
+            return self.merger.currentKeyEquals(self.groupKey, prefix: self.groupPrefix)
+        }
+        // Component encodings are self-delimiting: a key that starts with the group's
+        // first part has that first part.
+        return self.merger.currentKeyStarts(with: UnsafeRawBufferPointer(rebasing: self.groupKey[..<self.groupLength]))
+    }
 
     private func settle() throws {
         if self.needsAdvance {
@@ -37,7 +59,7 @@
     /// Skips what is left of the current group and moves to the next; false at the end.
     @usableFromInline func nextGroup() throws -> Bool {
         try self.settle()
-        while self.hasRecord, self.inGroup, self.merger.currentKeyEquals(self.groupKey, prefix: self.groupPrefix) {
+        while self.hasRecord, self.inGroup, self.inCurrentGroup() {
             self.recordCount += 1
             try self.control.checkpoint(recordsRead: Int64(self.recordCount))
             self.hasRecord = try self.merger.advance()
@@ -48,13 +70,14 @@
         self.groupKeyStorage.removeAll()
         self.groupKeyStorage.append(self.merger.key)
         self.groupPrefix = self.merger.prefix
+        if let groupPrefixLength = self.groupPrefixLength { self.groupLength = try groupPrefixLength(self.groupKey) }
         return true
     }
 
     /// The next value of the current group; valid until the next call. Nil at the group's end.
     @usableFromInline func nextValue() throws -> UnsafeRawBufferPointer? {
         try self.settle()
-        guard self.hasRecord, self.merger.currentKeyEquals(self.groupKey, prefix: self.groupPrefix) else { return nil }
+        guard self.hasRecord, self.inCurrentGroup() else { return nil }
         self.recordCount += 1
         try self.control.checkpoint(recordsRead: Int64(self.recordCount))
         self.needsAdvance = true

@@ -53,6 +53,12 @@ final class RecordMerger {
         return head.prefix == prefix && SortBuffer.compareBeyondPrefix(head.key, key) == 0
     }
 
+    /// Whether the current key's encoding begins with `prefix`.
+    func currentKeyStarts(with prefix: UnsafeRawBufferPointer) -> Bool {
+        let key = self.key
+        return key.count >= prefix.count && compareBytes(UnsafeRawBufferPointer(rebasing: key[..<prefix.count]), prefix) == 0
+    }
+
     /// Moves to the next record in key order; false when every segment is done.
     func advance() throws -> Bool {
         guard !self.cursors.isEmpty else { return false }

@@ -19,6 +19,15 @@ public struct ReduceValues<Value: ValueCodable>: Sequence, IteratorProtocol {
         }
     }
 
+    /// The key of the value last returned (before the first, the group's key): with a
+    /// `Grouping` coarser than the key, the values' keys differ within a call.
+    public func currentKey<Key: KeyCodable>(as type: Key.Type) throws(RecordDecodingError) -> Key {
+        try Key.decodeKey(self.currentEncodedKey)
+    }
+
+    /// The encoding of `currentKey(as:)`, borrowed from the merge until the next value is read.
+    @inlinable public var currentEncodedKey: UnsafeRawBufferPointer { self.groups.currentKey }
+
     /// The next value's encoding, borrowed from the merge until the next
     /// call; nil at the group's end. For reducers that work on bytes.
     @inlinable public mutating func nextEncoded() -> UnsafeRawBufferPointer? {

@@ -34,7 +34,7 @@ public struct AnyJob: Sendable {
         self.defaultReducers = J.defaultReducers
         self.hasCombiner = J.combiner != nil
         self.combinerSummary = J.combiner?.summary
-        self.partitionerSummary = J.partitioner.summary
+        self.partitionerSummary = J.partitioner.grouped(by: J.grouping).summary
         self.mapOutputIsText = J.Map.Key.self is any TextOutput.Type && J.Map.Value.self is any TextOutput.Type
         self.parameters = J.parameters
         self.validate = {

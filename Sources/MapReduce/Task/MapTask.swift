@@ -47,13 +47,14 @@ extension MapTask {
     /// stops it (throwing `AttemptCancelled`) at the next record.
     @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings, control: AttemptControl) throws -> MapTaskResult {
         let combiner = settings.combinerDisabled ? nil : J.combiner
+        let partitioner = J.partitioner.grouped(by: J.grouping)
         guard let name = self.split.input else {
-            return try self.run(J.Map.self, partitioner: J.partitioner, combiner: combiner, settings: settings, control: control)
+            return try self.run(J.Map.self, partitioner: partitioner, combiner: combiner, settings: settings, control: control)
         }
         guard let input = J.inputs.first(where: { $0.name == name }) else {
             throw JobError("job \(J.name) has no input named \(name)")
         }
-        return try input.runMapTask(self, J.partitioner, combiner, settings, control)
+        return try input.runMapTask(self, partitioner, combiner, settings, control)
     }
 
     /// Runs this attempt of mapper `M` over its split; `control` stops it

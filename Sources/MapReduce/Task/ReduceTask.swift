@@ -58,7 +58,7 @@ extension ReduceTask {
     @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings, control: AttemptControl) throws -> ReduceTaskResult {
         let outputPath = self.attemptOutputPath(in: settings.outputDirectory)
         defer { FileSystem.removeTree(self.mergeDirectory(in: settings.workDirectory)) }
-        let (groups, shuffled) = try self.openInputs(settings: settings, control: control)
+        let (groups, shuffled) = try self.openInputs(settings: settings, control: control, groupPrefixLength: J.grouping.prefixLength)
         var context = try ReduceContext(parameters: settings.parameters, attempt: self.id, outputPath: outputPath)
         var reducer = J.Reduce()
         try reducer.setUp(context: &context)
@@ -101,7 +101,10 @@ extension ReduceTask {
     /// against `control` at every record, and makes the attempt's output
     /// directory; counts the bytes to shuffle. With more inputs than the
     /// merge factor, merges runs of them into intermediate files first.
-    @usableFromInline func openInputs(settings: TaskSettings, control: AttemptControl) throws -> (GroupedRecords, Counters) {
+    @usableFromInline func openInputs(
+        settings: TaskSettings, control: AttemptControl,
+        groupPrefixLength: ((UnsafeRawBufferPointer) throws(RecordDecodingError) -> Int)? = nil
+    ) throws -> (GroupedRecords, Counters) {
         var counters = Counters()
         for input in self.inputs {
             counters.add(.reduceShuffleBytes, Int(input.segment.length))
@@ -121,7 +124,8 @@ extension ReduceTask {
         // Only the attempt's own directory is made: once the job has committed
         // (and removed `_temporary`), a late attempt has nowhere to write.
         try FileSystem.makeDirectory(Self.attemptOutputDirectory(for: self.id, in: settings.outputDirectory), access: .ownerOnly, withParents: false)
-        return (GroupedRecords(RecordMerger(cursors), control: control), counters)
+        let groups = GroupedRecords(RecordMerger(cursors), control: control, groupPrefixLength: groupPrefixLength)
+        return (groups, counters)
     }
 
     /// Where this attempt's merge passes write their intermediate files, in

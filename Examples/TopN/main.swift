@@ -1,0 +1,3 @@
+import MapReduceCLI
+
+await MapReduceMain.run(TopN.self)
