@@ -1,4 +1,3 @@
-import Foundation
 import MapReduce
 
 /// PageRank over a link graph, as a chain of jobs: one per iteration, each
@@ -12,6 +11,9 @@ import MapReduce
 /// chain stops after `--param iterations=N` (10) or once the ranks changed
 /// by less than `--param threshold=T` (0.001) in total. Output lines are
 /// `page<TAB>rank<TAB>target target ...`.
+///
+/// Iterations pass pages to each other as typed records (`Page`, in a
+/// key-value file), never as text; a last job writes the lines.
 struct PageRank: JobChain {
     struct Parameters: ParameterSet {
         @Parameter(help: "the most iterations to run", in: 1...10_000) var iterations = 10
@@ -19,7 +21,7 @@ struct PageRank: JobChain {
         @Parameter(help: "the damping factor d", in: 0...1) var damping = 0.85
     }
 
-    static var jobs: [AnyJob] { [AnyJob(Iteration.self)] }
+    static var jobs: [AnyJob] { [AnyJob(FirstIteration.self), AnyJob(Iteration.self), AnyJob(RankLines.self)] }
 
     static func run(_ runner: any ChainRunner) async throws -> JobReport {
         let parameters = try Parameters(runner.parameters)
@@ -27,18 +29,19 @@ struct PageRank: JobChain {
         let output = try ChainOutput(runner.configuration)
         do {
             var inputs = runner.configuration.inputs
-            var last: (directory: String, report: JobReport)?
             for number in 1...parameters.iterations {
+                // The first iteration reads the graph's text; the others the pages their predecessor wrote.
+                let job = number == 1 ? AnyJob(FirstIteration.self) : AnyJob(Iteration.self)
                 let directory = output.iteration(number)
-                let report = try await runner.run(
-                    AnyJob(Iteration.self), inputs: inputs, output: directory, parameters: ["damping": damping])
-                last = (directory, report)
+                let report = try await runner.run(job, inputs: inputs, output: directory, parameters: ["damping": damping])
                 inputs = [directory]
                 let change = report.counters.amounts[Iteration.changeCounter] ?? 0
                 if change < parameters.threshold { break }
             }
-            try output.publish(last!.directory, report: last!.report)
-            return last!.report
+            let directory = output.iteration(parameters.iterations + 1)
+            let report = try await runner.run(AnyJob(RankLines.self), inputs: inputs, output: directory, parameters: [:])
+            try output.publish(directory, report: report)
+            return report
         } catch {
             output.abort()
             throw error
@@ -46,7 +49,25 @@ struct PageRank: JobChain {
     }
 }
 
-/// One PageRank iteration.
+/// A page between iterations: its rank and the pages it links to.
+struct Page: ValueCodable, Equatable {
+    var rank: Double
+    var targets: [String]
+
+    func encodeValue(to writer: inout ByteWriter) {
+        self.rank.encodeKeyComponent(to: &writer)
+        for target in self.targets { target.encodeKeyComponent(to: &writer) }
+    }
+
+    static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Page {
+        var reader = ByteReader(bytes)
+        var page = Page(rank: try Double.decodeKeyComponent(from: &reader), targets: [])
+        while !reader.isAtEnd { page.targets.append(try String.decodeKeyComponent(from: &reader)) }
+        return page
+    }
+}
+
+/// One PageRank iteration over the pages the one before wrote.
 struct Iteration: Job {
     static let name = "pagerank-iteration"
     struct Parameters: ParameterSet {
@@ -54,42 +75,45 @@ struct Iteration: Job {
     }
     /// The total change of the ranks.
     static let changeCounter = "rank change"
+    static var outputFormat: OutputFormat { .keyValue(String.self, Page.self) }
 
-    /// What a page hears about itself: its links and old rank, or a share of another page's rank.
-    struct Message: ValueCodable {
-        enum Kind: UInt8 { case links = 0, oldRank, share }
-        var kind: Kind
-        var rank = 0.0
-        var links = ""
+    /// What a page hears: itself (its links and old rank), or a share of another page's rank.
+    enum Message: ValueCodable, Equatable {
+        case page(Page)
+        case share(Double)
 
         func encodeValue(to writer: inout ByteWriter) {
-            writer.append(self.kind.rawValue)
-            self.rank.encodeKey(to: &writer)
-            self.links.writeText(to: &writer)
+            switch self {
+            case .page(let page):
+                writer.append(0)
+                page.encodeValue(to: &writer)
+            case .share(let share):
+                writer.append(1)
+                share.encodeKeyComponent(to: &writer)
+            }
         }
 
         static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Message {
-            guard bytes.count >= 9, let kind = Kind(rawValue: bytes[0]),
-                let links = String(validating: bytes[9...], as: UTF8.self)
-            else { throw .invalid("not a PageRank message") }
-            return Message(kind: kind, rank: try Double.decodeKey(UnsafeRawBufferPointer(rebasing: bytes[1..<9])), links: links)
+            let rest = UnsafeRawBufferPointer(rebasing: bytes.dropFirst())
+            switch bytes.first {
+            case 0: return .page(try Page.decodeValue(rest))
+            case 1: return .share(try Double.decodeKey(rest))
+            default: throw .invalid("not a PageRank message")
+            }
         }
     }
 
     struct Map: Mapper {
-        mutating func map(_ line: Line, context: inout MapContext<String, Message>) {
-            // A line of the link graph (`page<TAB>targets`) or of an earlier iteration (`page<TAB>rank<TAB>targets`).
-            let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2 || fields.count == 3, !fields[0].isEmpty,
-                let rank = fields.count == 3 ? Double(fields[1]) : 1.0, rank.isFinite, rank >= 0
-            else { return context.counters.increment("malformed lines") }
-            let page = String(fields[0])
-            let targets = fields.last!.split(separator: " ")
-            context.emit(page, Message(kind: .links, links: targets.joined(separator: " ")))
-            context.emit(page, Message(kind: .oldRank, rank: rank))
-            for target in targets {
-                context.emit(String(target), Message(kind: .share, rank: rank / Double(targets.count)))
-            }
+        typealias Input = KeyValueInput<String, Page>
+
+        mutating func map(_ record: KeyValueRecord<String, Page>, context: inout MapContext<String, Message>) {
+            Self.send(record.key, record.value, context: &context)
+        }
+
+        /// Sends `page` itself and each of its targets a share of its rank.
+        static func send(_ name: String, _ page: Page, context: inout MapContext<String, Message>) {
+            context.emit(name, .page(page))
+            for target in page.targets { context.emit(target, .share(page.rank / Double(page.targets.count))) }
         }
     }
 
@@ -101,21 +125,55 @@ struct Iteration: Job {
         }
 
         mutating func reduce(key: String, values: ReduceValues<Message>, context: inout ReduceContext) {
-            let damping = self.damping
+            // A page no line names as a source links nowhere and starts from rank 1.
+            var page = Page(rank: 1, targets: [])
             var shares: [Double] = []
-            var links = ""
-            var oldRank = 1.0
             for message in values {
-                switch message.kind {
-                case .links: links = message.links
-                case .oldRank: oldRank = message.rank
-                case .share: shares.append(message.rank)
+                switch message {
+                case .page(let named): page = named
+                case .share(let share): shares.append(share)
                 }
             }
             // Summed in a fixed order, so that the result does not depend on the order values arrive in.
-            let rank = (1 - damping) + damping * shares.sorted().reduce(0, +)
-            context.counters.add(abs(rank - oldRank), to: Iteration.changeCounter)
-            context.write(key, "\(rank)\t\(links)")
+            let rank = (1 - self.damping) + self.damping * shares.sorted().reduce(0, +)
+            context.counters.add(abs(rank - page.rank), to: Iteration.changeCounter)
+            context.write(record: key, Page(rank: rank, targets: page.targets))
+        }
+    }
+}
+
+/// The first iteration, over the graph's lines `page<TAB>target target ...`.
+struct FirstIteration: Job {
+    static let name = "pagerank-first-iteration"
+    typealias Parameters = Iteration.Parameters
+    typealias Reduce = Iteration.Reduce
+    static var outputFormat: OutputFormat { Iteration.outputFormat }
+
+    struct Map: Mapper {
+        mutating func map(_ line: Line, context: inout MapContext<String, Iteration.Message>) {
+            let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 2, !fields[0].isEmpty else { return context.counters.increment("malformed lines") }
+            let page = Page(rank: 1, targets: fields[1].split(separator: " ").map(String.init))
+            Iteration.Map.send(String(fields[0]), page, context: &context)
+        }
+    }
+}
+
+/// The chain's output: the last iteration's pages as lines `page<TAB>rank<TAB>target target ...`.
+struct RankLines: Job {
+    static let name = "pagerank-output"
+
+    struct Map: Mapper {
+        typealias Input = KeyValueInput<String, Page>
+
+        mutating func map(_ record: KeyValueRecord<String, Page>, context: inout MapContext<String, Page>) {
+            context.emit(record.key, record.value)
+        }
+    }
+
+    struct Reduce: Reducer {
+        mutating func reduce(key: String, values: ReduceValues<Page>, context: inout ReduceContext) {
+            for page in values { context.write(key, "\(page.rank)\t\(page.targets.joined(separator: " "))") }
         }
     }
 }

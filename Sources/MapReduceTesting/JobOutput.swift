@@ -39,4 +39,13 @@ public struct JobOutput: Sendable {
         }
         return pairs
     }
+
+    /// Every record of a job whose output format is `.keyValue(Key.self, Value.self)`, part file by part file.
+    public func records<Key: KeyCodable, Value: ValueCodable>(
+        _ key: Key.Type, _ value: Value.Type
+    ) throws -> [(key: Key, value: Value)] {
+        try self.parts.enumerated().flatMap { number, part in
+            try KeyValueInput<Key, Value>.records(in: part, name: "part \(number)").map { ($0.key, $0.value) }
+        }
+    }
 }

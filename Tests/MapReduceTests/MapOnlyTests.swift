@@ -38,6 +38,27 @@ import TestSupport
         #expect(error?.description.contains("cannot be map-only (--reducers 0)") == true)
         #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out/_SUCCESS"))
     }
+
+    @Test func aJobThatWritesRecordsCannotBeMapOnly() async throws {
+        let directory = try TemporaryDirectory()
+        let input = try directory.write("in/a.txt", Array("a b\n".utf8))
+        let error = await #expect(throws: JobError.self) {
+            try await InProcessRunnerTests.run(AnyJob(WordRecords.self), [input], in: directory, reducers: 0)
+        }
+        #expect(error?.description == "job wordrecords cannot be map-only (--reducers 0): its output format is key-value records, which only reducers write")
+    }
+}
+
+/// Word count writing its counts as key-value records.
+private struct WordRecords: Job {
+    typealias Map = TestWordCount.Map
+    static var outputFormat: OutputFormat { .keyValue(String.self, Int.self) }
+
+    struct Reduce: Reducer {
+        mutating func reduce(key: String, values: ReduceValues<Int>, context: inout ReduceContext) {
+            context.write(record: key, values.reduce(0, +))
+        }
+    }
 }
 
 /// A job whose map output values have no text form.

@@ -38,6 +38,10 @@ public protocol Job: SendableMetatype {
     /// groups a `KeyPair` by its first part, for a secondary sort.
     static var grouping: Grouping<Map.Key> { get }
 
+    /// What the reducers write: text lines by default, or `.keyValue(K.self, V.self)` records
+    /// for the next job of a chain to read as typed input (`KeyValueInput<K, V>`).
+    static var outputFormat: OutputFormat { get }
+
     /// Inputs read by mappers of their own (Hadoop's MultipleInputs), given
     /// on the command line as `--input NAME=PATH`; by default none, and every
     /// input is read by `Map`.
@@ -57,5 +61,6 @@ extension Job {
     public static var partitioner: Partitioner<Map.Key> { .hash }
     public static var grouping: Grouping<Map.Key> { .wholeKey }
     public static var inputs: [NamedInput<Map.Key, Map.Value>] { [] }
+    public static var outputFormat: OutputFormat { .text }
     public static func validate(_ parameters: JobParameters) throws {}
 }

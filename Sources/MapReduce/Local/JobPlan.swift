@@ -24,6 +24,9 @@ public struct JobPlan: Sendable {
             if job.readsWholeFiles(name) { try WholeFileInput.checkSizes(of: named, limit: configuration.maxWholeFile) }
             splits += try job.namedSplits(name, named, splitSize)
         }
+        if reducers == 0, job.writesRecords {
+            throw JobError("job \(job.name) cannot be map-only (--reducers 0): its output format is key-value records, which only reducers write")
+        }
         if reducers == 0, !job.mapOutputIsText {
             throw JobError("job \(job.name) cannot be map-only (--reducers 0): its map output is not text (TextOutput)")
         }

@@ -11,6 +11,8 @@ public struct AnyJob: Sendable {
     public let partitionerSummary: String
     /// Whether the map output's keys and values can be written as text, as a map-only job writes them.
     public let mapOutputIsText: Bool
+    /// Whether the reducers write key-value records rather than text.
+    public let writesRecords: Bool
     public let parameters: [JobParameter]
     /// The names of the job's inputs that have mappers of their own.
     public let inputNames: [String]
@@ -36,6 +38,7 @@ public struct AnyJob: Sendable {
         self.combinerSummary = J.combiner?.summary
         self.partitionerSummary = J.partitioner.grouped(by: J.grouping).summary
         self.mapOutputIsText = J.Map.Key.self is any TextOutput.Type && J.Map.Value.self is any TextOutput.Type
+        self.writesRecords = J.outputFormat.isKeyValue
         self.parameters = J.parameters
         self.validate = {
             _ = try J.Parameters($0)

@@ -59,7 +59,8 @@ extension ReduceTask {
         let outputPath = self.attemptOutputPath(in: settings.outputDirectory)
         defer { FileSystem.removeTree(self.mergeDirectory(in: settings.workDirectory)) }
         let (groups, shuffled) = try self.openInputs(settings: settings, control: control, groupPrefixLength: J.grouping.prefixLength)
-        var context = try ReduceContext(parameters: settings.parameters, attempt: self.id, outputPath: outputPath)
+        var context = try ReduceContext(
+            parameters: settings.parameters, attempt: self.id, outputPath: outputPath, format: J.outputFormat)
         var reducer = J.Reduce()
         try reducer.setUp(context: &context)
         var groupCount = 0
@@ -77,6 +78,7 @@ extension ReduceTask {
             if let failure = groups.failure ?? context.failure { throw failure }
         }
         try reducer.cleanUp(context: &context)
+        try context.endRecords()
         var counters = shuffled
         counters.add(.reduceInputGroups, groupCount)
         counters.add(.reduceInputRecords, groups.recordCount)
