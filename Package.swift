@@ -39,7 +39,12 @@ let package = Package(
         ),
         .systemLibrary(name: "CMapReduceMalloc"),
         .systemLibrary(name: "CMapReducePrefetch"),
-        .target(name: "MapReduce", dependencies: ["CMapReduceZlib", "CMapReduceMalloc", "CMapReducePrefetch"]),
+        .target(
+            name: "MapReduce", dependencies: ["CMapReduceZlib", "CMapReduceMalloc", "CMapReducePrefetch"],
+            // What a mapper reads (`Line`, `Word`, `WholeFile`, ...) is non-escapable: the compiler
+            // keeps it from outliving the `map` call. Declaring such types and returning them needs these.
+            swiftSettings: [.enableExperimentalFeature("Lifetimes"), .enableExperimentalFeature("SuppressedAssociatedTypes")]
+        ),
         .target(
             name: "MapReduceCluster",
             dependencies: [

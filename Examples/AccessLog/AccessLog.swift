@@ -12,7 +12,7 @@ struct AccessLog: Job {
 
     struct Map: Mapper {
         mutating func map(_ line: Line, context: inout MapContext<KeyPair<String, String>, Int>) {
-            guard let request = LogLine(line.bytes) else {
+            guard let request = line.bytes.withUnsafeBytes(LogLine.init) else {
                 context.counters.increment("malformed lines")
                 return
             }

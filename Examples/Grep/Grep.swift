@@ -35,7 +35,7 @@ struct Grep: Job {
         }
 
         mutating func map(_ line: Line, context: inout MapContext<KeyPair<String, Int64>, String>) {
-            if self.regex!.matches(line.bytes) {
+            if line.bytes.withUnsafeBytes(self.regex!.matches) {
                 context.emit(KeyPair(context.inputPath, line.offset), line.string)
             }
         }

@@ -12,8 +12,8 @@ struct InvertedIndex: Job {
 
         mutating func map(_ file: WholeFile, context: inout MapContext<String, String>) {
             var seen: Set<String> = []
-            for word in Words(file.contents) where seen.insert(word.string).inserted {
-                context.emit(word, file.path)
+            file.words.forEach { word in
+                if seen.insert(word.string).inserted { context.emit(word, file.path) }
             }
         }
     }

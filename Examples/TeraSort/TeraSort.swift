@@ -18,9 +18,8 @@ struct TeraSort: Job {
         typealias Input = FixedLengthInput<RecordBytes>
 
         mutating func map(_ record: FixedLengthRecord, context: inout MapContext<Bytes, Bytes>) {
-            context.emit(
-                key: UnsafeRawBufferPointer(rebasing: record.bytes[..<10]),
-                value: UnsafeRawBufferPointer(rebasing: record.bytes[10...]))
+            let bytes = record.bytes
+            context.emit(key: bytes.extracting(..<10), value: bytes.extracting(10...))
         }
     }
 

@@ -53,7 +53,7 @@ public enum FuzzTargets {
         var offsets: [Int64] = []
         for split in TextInput.splits(of: [file], splitSize: Int64(first) + 1) {
             _ = try? TextInput.read(split) { line in
-                lines.append(Array(line.bytes))
+                lines.append(line.bytes.withUnsafeBufferPointer(Array.init))
                 offsets.append(line.offset)
             }
         }

@@ -6,7 +6,7 @@ struct TestWordCount: Job {
 
     struct Map: Mapper {
         mutating func map(_ line: Line, context: inout MapContext<String, Int>) {
-            for word in line.words { context.emit(word, 1) }
+            line.words.forEach { context.emit($0, 1) }
         }
     }
 

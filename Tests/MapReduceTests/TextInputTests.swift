@@ -33,7 +33,7 @@ import TestSupport
         var lines: [ReadLine] = []
         var bytes: Int64 = 0
         for split in TextInput.splits(of: [InputFile(path: path, size: size)], splitSize: splitSize) {
-            bytes += try TextInput.read(split) { line in lines.append(ReadLine(offset: line.offset, bytes: Array(line.bytes))) }
+            bytes += try TextInput.read(split) { line in lines.append(ReadLine(offset: line.offset, bytes: line.bytes.withUnsafeBufferPointer(Array.init))) }
         }
         return (lines, bytes)
     }
@@ -89,7 +89,7 @@ import TestSupport
         let splits = WholeFileInput.splits(of: [InputFile(path: path, size: Int64(content.count))], splitSize: 1)
         #expect(splits.count == 1)
         var records: [(String, [UInt8])] = []
-        _ = try WholeFileInput.read(splits[0]) { records.append(($0.path, Array($0.contents))) }
+        _ = try WholeFileInput.read(splits[0]) { records.append(($0.path, $0.contents.withUnsafeBufferPointer(Array.init))) }
         #expect(records.count == 1)
         #expect(records.first?.0 == path)
         #expect(records.first?.1 == content)

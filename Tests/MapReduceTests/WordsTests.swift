@@ -5,7 +5,9 @@ import TestSupport
 
 @Suite struct WordsTests {
     static func words(_ bytes: [UInt8]) -> [[UInt8]] {
-        bytes.withUnsafeBytes { raw in Array(Words(raw).map { Array($0.bytes) }) }
+        var words: [[UInt8]] = []
+        Words(bytes.span).forEach { word in words.append(word.bytes.withUnsafeBufferPointer(Array.init)) }
+        return words
     }
 
     @Test func asciiWordsAreRunsOfLetters() {

@@ -23,7 +23,8 @@ struct FailingMap: Job {
         }
 
         mutating func map(_ line: Line, context: inout MapContext<String, Int>) throws {
-            for word in line.words {
+            var words = line.words
+            while let word = words.next() {
                 if word.string == self.poison { throw PoisonedRecord(line: line.string) }
                 context.emit(word, 1)
             }

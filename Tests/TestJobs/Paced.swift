@@ -55,7 +55,7 @@ struct Paced: Job {
 
         mutating func map(_ line: Line, context: inout MapContext<String, Int>) {
             Paced.sleep(milliseconds: self.recordMilliseconds)
-            for word in line.words { context.emit(word, 1) }
+            line.words.forEach { context.emit($0, 1) }
         }
     }
 

@@ -6,10 +6,9 @@ import MapReduce
 enum Readings {
     /// Reads one line into a sensor and a value; nil for a malformed line.
     static func parse(_ line: Line) -> (sensor: String, value: Double)? {
-        guard let tab = line.bytes.firstIndex(of: UInt8(ascii: "\t")),
-            let value = Double(String(decoding: line.bytes[(tab + 1)...], as: UTF8.self))
-        else { return nil }
-        return (String(decoding: line.bytes[..<tab], as: UTF8.self), value)
+        let text = line.string
+        guard let tab = text.firstIndex(of: "\t"), let value = Double(text[text.index(after: tab)...]) else { return nil }
+        return (String(text[..<tab]), value)
     }
 }
 

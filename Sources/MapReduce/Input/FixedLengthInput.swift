@@ -3,14 +3,26 @@ public protocol RecordLength: SendableMetatype {
     static var bytes: Int { get }
 }
 
-/// One fixed-length record: its bytes (valid only during the `map` call) and its offset in its file.
-public struct FixedLengthRecord {
-    public let bytes: UnsafeRawBufferPointer
+/// One fixed-length record: its bytes and its offset in its file.
+///
+/// Non-escapable: the compiler does not let a mapper keep it, or its bytes,
+/// past the `map` call that receives it.
+public struct FixedLengthRecord: ~Escapable {
+    /// The record's bytes in the reader's buffer.
+    @usableFromInline let base: UnsafeRawBufferPointer
+    /// The offset of the record's first byte in its file.
     public let offset: Int64
 
-    @inlinable public init(bytes: UnsafeRawBufferPointer, offset: Int64) {
-        self.bytes = bytes
+    @_lifetime(borrow base)
+    @inlinable init(base: UnsafeRawBufferPointer, offset: Int64) {
+        self.base = base
         self.offset = offset
+    }
+
+    /// The record's bytes.
+    public var bytes: Span<UInt8> {
+        @_lifetime(copy self)
+        @inlinable get { _overrideLifetime(self.base.assumingMemoryBound(to: UInt8.self).span, copying: self) }
     }
 }
 
@@ -53,7 +65,7 @@ public enum FixedLengthInput<Length: RecordLength>: InputFormat {
                 throw SpillFormatError(.truncated, "\(split.path) ended at byte \(position + Int64(read)) while reading \(split)")
             }
             for start in stride(from: 0, to: read, by: length) {
-                try body(FixedLengthRecord(bytes: UnsafeRawBufferPointer(rebasing: chunk[start..<(start + length)]), offset: position + Int64(start)))
+                try body(FixedLengthRecord(base: UnsafeRawBufferPointer(rebasing: chunk[start..<(start + length)]), offset: position + Int64(start)))
             }
             position += Int64(read)
         }

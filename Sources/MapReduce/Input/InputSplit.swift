@@ -77,8 +77,9 @@ public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
 
 /// How a job's input files become splits, and splits become records.
 public protocol InputFormat: SendableMetatype {
-    /// What the mapper gets: a `Line`, a `WholeFile`, ...
-    associatedtype Record
+    /// What the mapper gets: a `Line`, a `WholeFile`, ... A view into the reader's
+    /// buffer is non-escapable, so that it cannot outlive the `map` call.
+    associatedtype Record: ~Escapable
 
     /// Cuts `files` into splits of about `splitSize` bytes.
     static func splits(of files: [InputFile], splitSize: Int64) throws -> [InputSplit]

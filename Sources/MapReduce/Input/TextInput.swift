@@ -88,7 +88,7 @@ struct LineReader: ~Copyable {
             let start = Int(lineStart - self.bufferOffset)
             var end = lineEnd
             if end > start, self.buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            try body(Line(bytes: UnsafeRawBufferPointer(rebasing: self.buffer[start..<end]), offset: lineStart))
+            try body(Line(base: UnsafeRawBufferPointer(rebasing: self.buffer[start..<end]), offset: lineStart))
             lineStart = self.bufferOffset + Int64(self.cursor)
         }
         return lineStart - firstLineStart

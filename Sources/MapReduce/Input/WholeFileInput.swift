@@ -1,10 +1,31 @@
 /// A whole input file as one record, for jobs such as an inverted index
 /// that need to know which file each word came from.
-public struct WholeFile {
+///
+/// Non-escapable: the compiler does not let a mapper keep it, or its
+/// contents, past the `map` call that receives it.
+public struct WholeFile: ~Escapable {
     /// The file's path as given (or as found under a directory given).
     public let path: String
-    /// The file's bytes; valid only during the `map` call that receives them.
-    public let contents: UnsafeRawBufferPointer
+    /// The file's bytes in the reader's buffer.
+    @usableFromInline let base: UnsafeRawBufferPointer
+
+    @_lifetime(borrow base)
+    init(path: String, base: UnsafeRawBufferPointer) {
+        self.path = path
+        self.base = base
+    }
+
+    /// The file's bytes.
+    public var contents: Span<UInt8> {
+        @_lifetime(copy self)
+        @inlinable get { _overrideLifetime(self.base.assumingMemoryBound(to: UInt8.self).span, copying: self) }
+    }
+
+    /// The words of the file, by the Unicode letter rule (see `Words`).
+    public var words: Words {
+        @_lifetime(copy self)
+        @inlinable get { _overrideLifetime(Words(self.base), copying: self) }
+    }
 }
 
 /// Input where each file is one record, never cut; small files are packed several to a split.
@@ -27,7 +48,7 @@ public enum WholeFileInput: InputFormat {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         defer { buffer.deallocate() }
         let count = try file.read(at: 0, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]))
-        try body(WholeFile(path: split.path, contents: UnsafeRawBufferPointer(rebasing: buffer[0..<count])))
+        try body(WholeFile(path: split.path, base: UnsafeRawBufferPointer(rebasing: buffer[0..<count])))
         return Int64(count)
     }
 }

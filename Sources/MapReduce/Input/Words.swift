@@ -1,21 +1,27 @@
 /// A word: a maximal run of Unicode letters, as UTF-8 bytes in the line.
 ///
-/// Valid only during the `map` call whose line it came from. Its bytes are
-/// always valid UTF-8.
-public struct Word {
-    /// The word's UTF-8 bytes.
-    public let bytes: UnsafeRawBufferPointer
+/// Non-escapable, as the line it came from. Its bytes are always valid UTF-8.
+public struct Word: ~Escapable {
+    /// The word's UTF-8 bytes in the reader's buffer.
+    @usableFromInline let base: UnsafeRawBufferPointer
     /// How many bytes from the word's start belong to the line (at least the
     /// word's length), so that a key can be loaded a word at a time.
     @usableFromInline let readable: Int
 
-    @usableFromInline init(bytes: UnsafeRawBufferPointer, readable: Int) {
-        self.bytes = bytes
+    @_lifetime(borrow base)
+    @usableFromInline init(base: UnsafeRawBufferPointer, readable: Int) {
+        self.base = base
         self.readable = readable
     }
 
+    /// The word's UTF-8 bytes.
+    public var bytes: Span<UInt8> {
+        @_lifetime(copy self)
+        @inlinable get { _overrideLifetime(self.base.assumingMemoryBound(to: UInt8.self).span, copying: self) }
+    }
+
     /// The word as a `String`.
-    public var string: String { String(decoding: self.bytes, as: UTF8.self) }
+    public var string: String { String(decoding: self.base, as: UTF8.self) }
 }
 
 /// The words of a run of bytes.
@@ -30,7 +36,10 @@ public struct Word {
 /// block with a byte of 0x80 or more on, bytes are classified one scalar
 /// at a time: ASCII eight bytes at once, others decoded as UTF-8 and looked
 /// up in the Unicode tables.
-public struct Words: Sequence, IteratorProtocol {
+///
+/// Non-escapable, as the line it reads: iterate with `forEach` or with
+/// `while let word = words.next()`.
+public struct Words: ~Escapable {
     @usableFromInline let base: UnsafePointer<UInt8>?
     @usableFromInline let count: Int
     /// The start of the block `letters` describes.
@@ -40,11 +49,26 @@ public struct Words: Sequence, IteratorProtocol {
     /// Where the scalar way goes on, once a block outside ASCII is met; negative before.
     @usableFromInline var position = -1
 
-    @inlinable public init(_ bytes: UnsafeRawBufferPointer) {
+    @_lifetime(borrow bytes)
+    @inlinable init(_ bytes: UnsafeRawBufferPointer) {
         self.base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         self.count = bytes.count
     }
 
+    /// The words of `bytes`.
+    @_lifetime(copy bytes)
+    @inlinable public init(_ bytes: Span<UInt8>) {
+        let base = bytes.withUnsafeBufferPointer { UnsafeRawBufferPointer($0) }
+        self = _overrideLifetime(Words(base), copying: bytes)
+    }
+
+    /// Calls `body` with each word in turn.
+    @inlinable public consuming func forEach<E: Error>(_ body: (Word) throws(E) -> Void) throws(E) {
+        while let word = self.next() { try body(word) }
+    }
+
+    /// The next word; nil after the last.
+    @_lifetime(copy self)
     @inlinable public mutating func next() -> Word? {
         guard let base = self.base else { return nil }
         if self.position >= 0 { return self.nextByScalars(base) }
@@ -82,8 +106,10 @@ public struct Words: Sequence, IteratorProtocol {
         }
     }
 
+    @_lifetime(copy self)
     @inlinable @inline(__always) func word(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Word {
-        Word(bytes: UnsafeRawBufferPointer(start: base + start, count: end &- start), readable: self.count &- start)
+        let word = Word(base: UnsafeRawBufferPointer(start: base + start, count: end &- start), readable: self.count &- start)
+        return _overrideLifetime(word, copying: self)
     }
 
     /// The mask of the ASCII letters among the (up to) 64 bytes at `start`,
@@ -115,6 +141,7 @@ public struct Words: Sequence, IteratorProtocol {
     }
 
     /// The next word, classifying one scalar at a time from `position`.
+    @_lifetime(copy self)
     @inlinable mutating func nextByScalars(_ base: UnsafePointer<UInt8>) -> Word? {
         var position = self.skip(base, from: self.position, letters: false)
         guard position < self.count else {

@@ -31,7 +31,7 @@ public struct MapContext<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
 extension MapContext where Key == String {
     /// Emits a word as a `String` key, straight from the line's bytes.
     @inlinable public mutating func emit(_ word: Word, _ value: Value) {
-        self.collector.collect(rawKey: word.bytes, readable: word.readable, key: { word.string }, value: value)
+        self.collector.collect(rawKey: word.base, readable: word.readable, key: { String(decoding: word.base, as: UTF8.self) }, value: value)
     }
 }
 
@@ -39,7 +39,12 @@ extension MapContext where Key == Bytes, Value == Bytes {
     /// Emits a key and a value of raw bytes, copied straight into the map
     /// output buffer: no `Bytes` is made unless a combiner or a custom
     /// partitioner asks for one.
-    @inlinable public mutating func emit(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        self.collector.collect(encodeKey: { $0.append(key) }, key: { Bytes(key) }, encodeValue: { $0.append(value) }, value: { Bytes(value) })
+    @inlinable public mutating func emit(key: Span<UInt8>, value: Span<UInt8>) {
+        key.withUnsafeBytes { key in
+            value.withUnsafeBytes { value in
+                self.collector.collect(
+                    encodeKey: { $0.append(key) }, key: { Bytes(key) }, encodeValue: { $0.append(value) }, value: { Bytes(value) })
+            }
+        }
     }
 }
