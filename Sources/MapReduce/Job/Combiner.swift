@@ -52,3 +52,18 @@ extension Combiner where Value: AdditiveArithmetic & SendableMetatype {
     /// place (overflow of the integers traps, as `+=` does).
     public static var sum: Combiner<Value> { Combiner({ $0 += $1 }, isSum: true) }
 }
+
+/// What a job's `combiner` may be declared as: `Combiner<Value>?` or `Combiner<Value>`.
+public protocol CombinerDeclaration: Sendable {
+    associatedtype Value
+    /// The combiner declared, nil for none.
+    var declared: Combiner<Value>? { get }
+}
+
+extension Combiner: CombinerDeclaration {
+    public var declared: Combiner<Value>? { self }
+}
+
+extension Optional: CombinerDeclaration where Wrapped: CombinerDeclaration {
+    public var declared: Combiner<Wrapped.Value>? { self?.declared }
+}

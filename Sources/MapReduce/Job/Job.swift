@@ -30,8 +30,11 @@ public protocol Job: SendableMetatype {
     static var defaultReducers: Int? { get }
     /// The `--param` settings the job reads; others are refused. By default those of `Parameters`.
     static var parameters: [JobParameter] { get }
-    /// The map-side combiner, if the job has one; by default none.
-    static var combiner: Combiner<Map.Value>? { get }
+    /// How the job declares its combiner: `Combiner<Value>?` or `Combiner<Value>`, inferred.
+    associatedtype DeclaredCombiner: CombinerDeclaration = Combiner<Map.Value>? where DeclaredCombiner.Value == Map.Value
+    /// The map-side combiner, if the job has one; by default none. Declared with or without the
+    /// `?` (`static var combiner: Combiner<Int> { .sum }`), it is the job's combiner either way.
+    static var combiner: DeclaredCombiner { get }
     /// Which reduce task each key goes to; by default a stable hash.
     static var partitioner: Partitioner<Map.Key> { get }
     /// Which keys one `reduce` call gets; by default equal keys. `.byFirst`
@@ -57,10 +60,13 @@ extension Job {
     public static var name: String { String(describing: Self.self).lowercased() }
     public static var defaultReducers: Int? { nil }
     public static var parameters: [JobParameter] { Parameters.declared }
-    public static var combiner: Combiner<Map.Value>? { nil }
     public static var partitioner: Partitioner<Map.Key> { .hash }
     public static var grouping: Grouping<Map.Key> { .wholeKey }
     public static var inputs: [NamedInput<Map.Key, Map.Value>] { [] }
     public static var outputFormat: OutputFormat { .text }
     public static func validate(_ parameters: JobParameters) throws {}
+}
+
+extension Job {
+    public static var combiner: Combiner<Map.Value>? { nil }
 }

@@ -18,9 +18,29 @@ public protocol Mapper: SendableMetatype {
 
     /// Called once per task after the last record; may still emit.
     mutating func cleanUp(context: inout MapContext<Key, Value>) throws
+
+    /// Hadoop's spelling of `setUp(context:)`, called right after it: a mapper written the
+    /// Hadoop way runs as written rather than silently without its set-up.
+    mutating func setup(context: inout MapContext<Key, Value>) throws
+    /// Hadoop's spelling of `cleanUp(context:)`, called right after it.
+    mutating func cleanup(context: inout MapContext<Key, Value>) throws
 }
 
 extension Mapper {
     public mutating func setUp(context: inout MapContext<Key, Value>) throws {}
     public mutating func cleanUp(context: inout MapContext<Key, Value>) throws {}
+    public mutating func setup(context: inout MapContext<Key, Value>) throws {}
+    public mutating func cleanup(context: inout MapContext<Key, Value>) throws {}
+
+    /// Runs the set-up of a task: `setUp`, then Hadoop's `setup`.
+    @inlinable mutating func begin(context: inout MapContext<Key, Value>) throws {
+        try self.setUp(context: &context)
+        try self.setup(context: &context)
+    }
+
+    /// Runs the clean-up of a task: `cleanUp`, then Hadoop's `cleanup`.
+    @inlinable mutating func end(context: inout MapContext<Key, Value>) throws {
+        try self.cleanUp(context: &context)
+        try self.cleanup(context: &context)
+    }
 }

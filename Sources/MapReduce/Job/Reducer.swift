@@ -21,11 +21,31 @@ public protocol Reducer: SendableMetatype {
 
     /// Called once per task after the last key; may still write.
     mutating func cleanUp(context: inout ReduceContext) throws
+
+    /// Hadoop's spelling of `setUp(context:)`, called right after it: a reducer written the
+    /// Hadoop way runs as written rather than silently without its set-up.
+    mutating func setup(context: inout ReduceContext) throws
+    /// Hadoop's spelling of `cleanUp(context:)`, called right after it.
+    mutating func cleanup(context: inout ReduceContext) throws
 }
 
 extension Reducer {
     public mutating func setUp(context: inout ReduceContext) throws {}
     public mutating func cleanUp(context: inout ReduceContext) throws {}
+    public mutating func setup(context: inout ReduceContext) throws {}
+    public mutating func cleanup(context: inout ReduceContext) throws {}
+
+    /// Runs the set-up of a task: `setUp`, then Hadoop's `setup`.
+    @inlinable mutating func begin(context: inout ReduceContext) throws {
+        try self.setUp(context: &context)
+        try self.setup(context: &context)
+    }
+
+    /// Runs the clean-up of a task: `cleanUp`, then Hadoop's `cleanup`.
+    @inlinable mutating func end(context: inout ReduceContext) throws {
+        try self.cleanUp(context: &context)
+        try self.cleanup(context: &context)
+    }
 
     public mutating func reduce(encodedKey: UnsafeRawBufferPointer, values: ReduceValues<Value>, context: inout ReduceContext) throws {
         try self.reduce(key: try Key.decodeKey(encodedKey), values: values, context: &context)

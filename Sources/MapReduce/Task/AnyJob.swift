@@ -34,8 +34,9 @@ public struct AnyJob: Sendable {
     @inlinable public init<J: Job>(_ job: J.Type) {
         self.name = J.name
         self.defaultReducers = J.defaultReducers
-        self.hasCombiner = J.combiner != nil
-        self.combinerSummary = J.combiner?.summary
+        let combiner = J.combiner.declared
+        self.hasCombiner = combiner != nil
+        self.combinerSummary = combiner?.summary
         self.partitionerSummary = J.partitioner.grouped(by: J.grouping).summary
         self.mapOutputIsText = J.Map.Key.self is any TextOutput.Type && J.Map.Value.self is any TextOutput.Type
         self.writesRecords = J.outputFormat.isKeyValue

@@ -34,7 +34,7 @@ public enum KeySampler {
         var context = MapContext(
             parameters: parameters, inputPath: split.path, attempt: AttemptID(.map, task: 0, attempt: 0), collector: collector)
         var mapper = J.Map()
-        try mapper.setUp(context: &context)
+        try mapper.begin(context: &context)
         do {
             for piece in split.pieces {
                 context.currentPath = piece.path

@@ -46,7 +46,7 @@ extension MapTask {
     /// Runs this attempt of job `J`'s mapper over its split; `control`
     /// stops it (throwing `AttemptCancelled`) at the next record.
     @inlinable public func run<J: Job>(_ job: J.Type, settings: TaskSettings, control: AttemptControl) throws -> MapTaskResult {
-        let combiner = settings.combinerDisabled ? nil : J.combiner
+        let combiner = settings.combinerDisabled ? nil : J.combiner.declared
         let partitioner = J.partitioner.grouped(by: J.grouping)
         guard let name = self.split.input else {
             return try self.run(J.Map.self, partitioner: partitioner, combiner: combiner, settings: settings, control: control)
@@ -73,10 +73,10 @@ extension MapTask {
         if isMapOnly { collector.mapOnly = try MapOnlyOutput(attempt: self.id, outputDirectory: settings.outputDirectory) }
         var context = MapContext(parameters: settings.parameters, inputPath: self.split.path, attempt: self.id, collector: collector)
         var mapper = M()
-        try mapper.setUp(context: &context)
+        try mapper.begin(context: &context)
         let (records, skipped, bytes) = try Self.feed(
             self.split, to: &mapper, context: &context, control: control, skipping: self.skipRecords)
-        try mapper.cleanUp(context: &context)
+        try mapper.end(context: &context)
         // Once more before the final merge, which can take a while.
         try control.checkpoint(recordsRead: records)
         var (output, counters) = try context.collector.finish(control: control)

@@ -62,7 +62,7 @@ extension ReduceTask {
         var context = try ReduceContext(
             parameters: settings.parameters, attempt: self.id, outputPath: outputPath, format: J.outputFormat)
         var reducer = J.Reduce()
-        try reducer.setUp(context: &context)
+        try reducer.begin(context: &context)
         var groupCount = 0
         while try groups.nextGroup() {
             groupCount += 1
@@ -77,7 +77,7 @@ extension ReduceTask {
             }
             if let failure = groups.failure ?? context.failure { throw failure }
         }
-        try reducer.cleanUp(context: &context)
+        try reducer.end(context: &context)
         try context.endRecords()
         var counters = shuffled
         counters.add(.reduceInputGroups, groupCount)

@@ -21,9 +21,9 @@ package enum TaskDrivers {
             settings: settings, attemptName: attempt.description, partitioner: .hash, combiner: nil)
         var context = MapContext(parameters: parameters, inputPath: split.path, attempt: attempt, collector: collector)
         var mapper = M()
-        try mapper.setUp(context: &context)
+        try mapper.begin(context: &context)
         let records = try MapTask.feed(split, to: &mapper, context: &context, control: AttemptControl(), skipping: []).records
-        try mapper.cleanUp(context: &context)
+        try mapper.end(context: &context)
         if let failure = context.collector.failure { throw failure }
         guard context.collector.spills.spillCount == 0 else {
             throw JobError("the mapper emitted more than \(Self.mapOutputLimit >> 20) MiB; drive it with less input")
