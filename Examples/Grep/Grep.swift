@@ -3,8 +3,13 @@ import MapReduce
 /// Distributed grep: every line that matches a regular expression.
 ///
 /// `--param pattern=REGEX` is a POSIX extended regular expression (as with
-/// `grep -E`), matched against each line's bytes; `--param ignore-case=true`
-/// ignores case. Output lines are `path<TAB>byte offset<TAB>line`: files in
+/// `grep -E`), matched against each line's bytes in the C locale, as
+/// `LC_ALL=C grep -E` does: `.` is one byte, character classes are ASCII,
+/// and bytes that are not UTF-8 are matched and written as they are. Unlike
+/// GNU grep, `.` and bracket expressions do not match a NUL byte (POSIX
+/// `regcomp`); a line's NUL bytes are still written.
+/// `--param ignore-case=true` ignores ASCII case. Output lines are
+/// `path<TAB>byte offset<TAB>line`, the line byte for byte: files in
 /// byte order of their paths, and each file's lines in input order.
 ///
 /// A map-only job by default: each map task writes its split's matches, in
@@ -14,8 +19,9 @@ import MapReduce
 struct Grep: Job {
     static var defaultReducers: Int? { 0 }
     struct Parameters: ParameterSet {
-        @Parameter(help: "a POSIX extended regular expression") var pattern: String
-        @Parameter(help: "whether to ignore case") var ignoreCase = false
+        @Parameter(help: "a POSIX extended regular expression, matched against bytes in the C locale (as LC_ALL=C grep -E)")
+        var pattern: String
+        @Parameter(help: "whether to ignore ASCII case") var ignoreCase = false
     }
 
     static func validate(_ parameters: JobParameters) throws {
@@ -30,19 +36,19 @@ struct Grep: Job {
     struct Map: Mapper {
         var regex: POSIXRegex?
 
-        mutating func setUp(context: inout MapContext<KeyPair<String, Int64>, String>) throws {
+        mutating func setUp(context: inout MapContext<KeyPair<String, Int64>, Bytes>) throws {
             self.regex = try Grep.regex(context.parameters)
         }
 
-        mutating func map(_ line: Line, context: inout MapContext<KeyPair<String, Int64>, String>) {
+        mutating func map(_ line: Line, context: inout MapContext<KeyPair<String, Int64>, Bytes>) {
             if line.bytes.withUnsafeBytes(self.regex!.matches) {
-                context.emit(KeyPair(context.inputPath, line.offset), line.string)
+                context.emit(KeyPair(context.inputPath, line.offset), line.text)
             }
         }
     }
 
     struct Reduce: Reducer {
-        mutating func reduce(key: KeyPair<String, Int64>, values: ReduceValues<String>, context: inout ReduceContext) {
+        mutating func reduce(key: KeyPair<String, Int64>, values: ReduceValues<Bytes>, context: inout ReduceContext) {
             for line in values { context.write(key, line) }
         }
     }

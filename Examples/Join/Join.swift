@@ -8,6 +8,8 @@ import MapReduce
 /// writes one line per user and order, `user id<TAB>name<TAB>country<TAB>order id<TAB>amount`;
 /// `--param type=left` also writes each user without orders, with the order
 /// fields empty. Lines with too few fields are counted in `malformed lines`.
+/// Ids and fields are bytes, compared and written exactly (they need not be
+/// UTF-8); a line's fields after the third are kept, tab-separated.
 ///
 /// A secondary sort: rows are keyed by (user id, is an order) and grouped by
 /// the user id, so a reducer sees a user's rows before the orders and
@@ -15,7 +17,7 @@ import MapReduce
 struct Join: Job {
     typealias Map = Users
     /// The user id, and whether the row is an order (users sort first).
-    typealias Key = KeyPair<String, Bool>
+    typealias Key = KeyPair<Bytes, Bool>
 
     static var inputs: [NamedInput<Key, Row>] {
         [NamedInput("users", Users.self), NamedInput("orders", Orders.self)]
@@ -35,7 +37,7 @@ struct Join: Job {
     struct Row: ValueCodable {
         var isUser: Bool
         /// The row's fields other than the user id, tab-separated.
-        var fields: String
+        var fields: Bytes
 
         func encodeValue(to writer: inout ByteWriter) {
             writer.append(self.isUser ? 1 : 0)
@@ -43,28 +45,28 @@ struct Join: Job {
         }
 
         static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Row {
-            guard let tag = bytes.first, let fields = String(validating: bytes.dropFirst(), as: UTF8.self) else {
-                throw .invalid("not a join row")
-            }
-            return Row(isUser: tag == 1, fields: fields)
+            guard let tag = bytes.first, tag <= 1 else { throw .invalid("not a join row") }
+            return Row(isUser: tag == 1, fields: Bytes(UnsafeRawBufferPointer(rebasing: bytes.dropFirst())))
         }
     }
+
+    static let tab = UInt8(ascii: "\t")
 
     /// Keys users.tsv rows by their id.
     struct Users: Mapper {
         mutating func map(_ line: Line, context: inout MapContext<Key, Row>) {
-            let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false)
+            let fields = line.fields()
             guard fields.count >= 3 else { return context.counters.increment("malformed lines") }
-            context.emit(Key(String(fields[0]), false), Row(isUser: true, fields: fields[1...].joined(separator: "\t")))
+            context.emit(Key(fields[0], false), Row(isUser: true, fields: fields[1...].joined(separator: Join.tab)))
         }
     }
 
     /// Keys orders.tsv rows by the id of the user who ordered.
     struct Orders: Mapper {
         mutating func map(_ line: Line, context: inout MapContext<Key, Row>) {
-            let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false)
+            let fields = line.fields()
             guard fields.count >= 3 else { return context.counters.increment("malformed lines") }
-            context.emit(Key(String(fields[1]), true), Row(isUser: false, fields: "\(fields[0])\t\(fields[2...].joined(separator: "\t"))"))
+            context.emit(Key(fields[1], true), Row(isUser: false, fields: ([fields[0]] + fields[2...]).joined(separator: Join.tab)))
         }
     }
 
@@ -78,7 +80,7 @@ struct Join: Job {
         /// One call per user id: its user rows first, then its orders, streamed.
         mutating func reduce(key: Key, values: ReduceValues<Row>, context: inout ReduceContext) {
             let id = key.first
-            var users: [String] = []
+            var users: [Bytes] = []
             var hasOrders = false
             for row in values {
                 guard !row.isUser else {
@@ -86,10 +88,10 @@ struct Join: Job {
                     continue
                 }
                 hasOrders = true
-                for user in users { context.write(id, "\(user)\t\(row.fields)") }
+                for user in users { context.write(id, KeyPair(user, row.fields)) }
             }
             guard !hasOrders, self.type == .left else { return }
-            for user in users { context.write(id, "\(user)\t\t") }
+            for user in users { context.write(id, KeyPair(user, Bytes([Join.tab]))) }
         }
     }
 }

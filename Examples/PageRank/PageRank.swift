@@ -12,8 +12,10 @@ import MapReduce
 /// by less than `--param threshold=T` (0.001) in total. Output lines are
 /// `page<TAB>rank<TAB>target target ...`.
 ///
-/// Iterations pass pages to each other as typed records (`Page`, in a
-/// key-value file), never as text; a last job writes the lines.
+/// A first job reads the graph into pages (see `Graph` for how lines are
+/// read); iterations pass pages to each other as typed records (`Page`, in
+/// a key-value file), never as text; a last job writes the lines. Page
+/// names are bytes, kept exactly.
 struct PageRank: JobChain {
     struct Parameters: ParameterSet {
         @Parameter(help: "the most iterations to run", in: 1...10_000) var iterations = 10
@@ -21,19 +23,19 @@ struct PageRank: JobChain {
         @Parameter(help: "the damping factor d", in: 0...1) var damping = 0.85
     }
 
-    static var jobs: [AnyJob] { [AnyJob(FirstIteration.self), AnyJob(Iteration.self), AnyJob(RankLines.self)] }
+    static var jobs: [AnyJob] { [AnyJob(Graph.self), AnyJob(Iteration.self), AnyJob(RankLines.self)] }
 
     static func run(_ runner: any ChainRunner) async throws -> JobReport {
         let parameters = try Parameters(runner.parameters)
         let damping = "\(parameters.damping)"
         let output = try ChainOutput(runner.configuration)
         do {
-            var inputs = runner.configuration.inputs
+            // The graph's lines become pages at rank 1; each iteration reads the pages the one before wrote.
+            var inputs = [output.iteration(0)]
+            _ = try await runner.run(AnyJob(Graph.self), inputs: runner.configuration.inputs, output: inputs[0], parameters: [:])
             for number in 1...parameters.iterations {
-                // The first iteration reads the graph's text; the others the pages their predecessor wrote.
-                let job = number == 1 ? AnyJob(FirstIteration.self) : AnyJob(Iteration.self)
                 let directory = output.iteration(number)
-                let report = try await runner.run(job, inputs: inputs, output: directory, parameters: ["damping": damping])
+                let report = try await runner.run(AnyJob(Iteration.self), inputs: inputs, output: directory, parameters: ["damping": damping])
                 inputs = [directory]
                 let change = report.counters.amounts[Iteration.changeCounter] ?? 0
                 if change < parameters.threshold { break }
@@ -52,7 +54,7 @@ struct PageRank: JobChain {
 /// A page between iterations: its rank and the pages it links to.
 struct Page: ValueCodable, Equatable {
     var rank: Double
-    var targets: [String]
+    var targets: [Bytes]
 
     func encodeValue(to writer: inout ByteWriter) {
         self.rank.encodeKeyComponent(to: &writer)
@@ -62,7 +64,7 @@ struct Page: ValueCodable, Equatable {
     static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Page {
         var reader = ByteReader(bytes)
         var page = Page(rank: try Double.decodeKeyComponent(from: &reader), targets: [])
-        while !reader.isAtEnd { page.targets.append(try String.decodeKeyComponent(from: &reader)) }
+        while !reader.isAtEnd { page.targets.append(try Bytes.decodeKeyComponent(from: &reader)) }
         return page
     }
 }
@@ -75,7 +77,7 @@ struct Iteration: Job {
     }
     /// The total change of the ranks.
     static let changeCounter = "rank change"
-    static var outputFormat: OutputFormat { .keyValue(String.self, Page.self) }
+    static var outputFormat: OutputFormat { .keyValue(Bytes.self, Page.self) }
 
     /// What a page hears: itself (its links and old rank), or a share of another page's rank.
     enum Message: ValueCodable, Equatable {
@@ -104,14 +106,14 @@ struct Iteration: Job {
     }
 
     struct Map: Mapper {
-        typealias Input = KeyValueInput<String, Page>
+        typealias Input = KeyValueInput<Bytes, Page>
 
-        mutating func map(_ record: KeyValueRecord<String, Page>, context: inout MapContext<String, Message>) {
+        mutating func map(_ record: KeyValueRecord<Bytes, Page>, context: inout MapContext<Bytes, Message>) {
             Self.send(record.key, record.value, context: &context)
         }
 
         /// Sends `page` itself and each of its targets a share of its rank.
-        static func send(_ name: String, _ page: Page, context: inout MapContext<String, Message>) {
+        static func send(_ name: Bytes, _ page: Page, context: inout MapContext<Bytes, Message>) {
             context.emit(name, .page(page))
             for target in page.targets { context.emit(target, .share(page.rank / Double(page.targets.count))) }
         }
@@ -124,7 +126,7 @@ struct Iteration: Job {
             self.damping = try Parameters(context.parameters).damping
         }
 
-        mutating func reduce(key: String, values: ReduceValues<Message>, context: inout ReduceContext) {
+        mutating func reduce(key: Bytes, values: ReduceValues<Message>, context: inout ReduceContext) {
             // A page no line names as a source links nowhere and starts from rank 1.
             var page = Page(rank: 1, targets: [])
             var shares: [Double] = []
@@ -142,19 +144,33 @@ struct Iteration: Job {
     }
 }
 
-/// The first iteration, over the graph's lines `page<TAB>target target ...`.
-struct FirstIteration: Job {
-    static let name = "pagerank-first-iteration"
-    typealias Parameters = Iteration.Parameters
-    typealias Reduce = Iteration.Reduce
+/// The graph: each page's targets from its lines `page<TAB>target target ...`, at rank 1.
+///
+/// A page on several lines links to the targets of all of them, in input order;
+/// a target named twice gets two shares. Every page that is only a target joins
+/// the graph with no links. A line without exactly one tab, or with an empty
+/// page name, is counted in `malformed lines`.
+struct Graph: Job {
+    static let name = "pagerank-graph"
     static var outputFormat: OutputFormat { Iteration.outputFormat }
 
     struct Map: Mapper {
-        mutating func map(_ line: Line, context: inout MapContext<String, Iteration.Message>) {
-            let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false)
+        mutating func map(_ line: Line, context: inout MapContext<Bytes, KeyPair<Int64, Bytes>>) {
+            let fields = line.fields()
             guard fields.count == 2, !fields[0].isEmpty else { return context.counters.increment("malformed lines") }
-            let page = Page(rank: 1, targets: fields[1].split(separator: " ").map(String.init))
-            Iteration.Map.send(String(fields[0]), page, context: &context)
+            // Keyed by where the line starts, so that a page's lines are merged in input order.
+            context.emit(fields[0], KeyPair(line.offset, fields[1]))
+            for target in fields[1].split(separator: UInt8(ascii: " "), omittingEmpty: true) {
+                context.emit(target, KeyPair(-1, Bytes([])))
+            }
+        }
+    }
+
+    struct Reduce: Reducer {
+        mutating func reduce(key: Bytes, values: ReduceValues<KeyPair<Int64, Bytes>>, context: inout ReduceContext) {
+            let lines = values.filter { $0.first >= 0 }.sorted { $0.first < $1.first }
+            let targets = lines.flatMap { $0.second.split(separator: UInt8(ascii: " "), omittingEmpty: true) }
+            context.write(record: key, Page(rank: 1, targets: targets))
         }
     }
 }
@@ -164,16 +180,16 @@ struct RankLines: Job {
     static let name = "pagerank-output"
 
     struct Map: Mapper {
-        typealias Input = KeyValueInput<String, Page>
+        typealias Input = KeyValueInput<Bytes, Page>
 
-        mutating func map(_ record: KeyValueRecord<String, Page>, context: inout MapContext<String, Page>) {
+        mutating func map(_ record: KeyValueRecord<Bytes, Page>, context: inout MapContext<Bytes, Page>) {
             context.emit(record.key, record.value)
         }
     }
 
     struct Reduce: Reducer {
-        mutating func reduce(key: String, values: ReduceValues<Page>, context: inout ReduceContext) {
-            for page in values { context.write(key, "\(page.rank)\t\(page.targets.joined(separator: " "))") }
+        mutating func reduce(key: Bytes, values: ReduceValues<Page>, context: inout ReduceContext) {
+            for page in values { context.write(key, KeyPair(page.rank, page.targets.joined(separator: UInt8(ascii: " ")))) }
         }
     }
 }

@@ -4,26 +4,26 @@ import MapReduce
 ///
 /// Input lines are `source<TAB>target target ...`. Output lines are
 /// `target<TAB>source source ...`, the sources sorted by their bytes, each
-/// once. A line without a tab is counted in `malformed lines` and skipped.
+/// once. Page names are bytes, kept exactly (they need not be UTF-8). A
+/// line without a tab, or with an empty source, is counted in `malformed
+/// lines` and skipped; runs of spaces separate targets as one space does.
 struct ReverseLinks: Job {
     struct Map: Mapper {
-        mutating func map(_ line: Line, context: inout MapContext<String, String>) {
-            let fields = line.string.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+        mutating func map(_ line: Line, context: inout MapContext<Bytes, Bytes>) {
+            let fields = line.fields(maxSplits: 1)
             guard fields.count == 2, !fields[0].isEmpty else {
                 context.counters.increment("malformed lines")
                 return
             }
-            let source = String(fields[0])
-            for target in fields[1].split(separator: " ") {
-                context.emit(String(target), source)
+            for target in fields[1].split(separator: UInt8(ascii: " "), omittingEmpty: true) {
+                context.emit(target, fields[0])
             }
         }
     }
 
     struct Reduce: Reducer {
-        mutating func reduce(key: String, values: ReduceValues<String>, context: inout ReduceContext) {
-            let sources = Set(values).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            context.write(key, sources.joined(separator: " "))
+        mutating func reduce(key: Bytes, values: ReduceValues<Bytes>, context: inout ReduceContext) {
+            context.write(key, Set(values).sorted().joined(separator: UInt8(ascii: " ")))
         }
     }
 }

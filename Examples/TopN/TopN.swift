@@ -8,14 +8,15 @@ import MapReduce
 /// lines to keep per key. Output lines are `key<TAB>rank<TAB>line`, ranks from
 /// 1, by descending score and, for equal scores, ascending bytes of the line.
 /// A line without those fields, or whose score is not a finite number, is
-/// counted in `malformed lines`.
+/// counted in `malformed lines`. Keys and lines are bytes, compared and
+/// written exactly (they need not be UTF-8).
 ///
 /// The map output key is (key, negated score, line) and the reducer groups by
 /// the key alone, so it sees each key's lines best first, streamed, and stops
 /// after `n`: no key's lines are ever held in memory.
 struct TopN: Job {
     /// The key, then the negated score (so the best sorts first), then the line.
-    typealias Key = KeyPair<String, KeyPair<Double, String>>
+    typealias Key = KeyPair<Bytes, KeyPair<Double, Bytes>>
 
     struct Parameters: ParameterSet {
         @Parameter(help: "the field that holds the key, from 1", atLeast: 1) var key = 1
@@ -33,13 +34,12 @@ struct TopN: Job {
         }
 
         mutating func map(_ line: Line, context: inout MapContext<Key, Int>) {
-            let text = line.string
-            let fields = text.split(separator: "\t", omittingEmptySubsequences: false)
+            let fields = line.fields()
             guard fields.count >= max(self.parameters.key, self.parameters.score),
-                let score = Double(fields[self.parameters.score - 1]), score.isFinite
+                let score = Double(fields[self.parameters.score - 1].description), score.isFinite
             else { return context.counters.increment("malformed lines") }
             // 0 - score, not -score: a score of 0 and one of -0 are the same.
-            context.emit(Key(String(fields[self.parameters.key - 1]), KeyPair(0 - score, text)), 1)
+            context.emit(Key(fields[self.parameters.key - 1], KeyPair(0 - score, line.text)), 1)
         }
     }
 
@@ -56,7 +56,7 @@ struct TopN: Job {
             var rank = 0
             while rank < self.n, values.next() != nil {
                 rank += 1
-                context.write(key.first, "\(rank)\t\(try values.currentKey(as: Key.self).second.second)")
+                context.write(key.first, KeyPair(rank, try values.currentKey(as: Key.self).second.second))
             }
         }
     }

@@ -15,6 +15,33 @@ import Testing
         #expect(run.counters.user["malformed lines"] == 2)
     }
 
+    /// The documented rule, case by case.
+    @Test(arguments: [
+        (#"h - - [t] "GET /a HTTP/1.1" 200 5"#, true),
+        (#"h - - [t] "GET /a" 404"#, true),                        // two parts, status ends the line
+        (#""GET /a HTTP/1.1" 599 x"#, true),                        // nothing before the request is checked
+        (#"h - - [t] "GET /a HTTP/1.1" 600 5"#, false),            // status out of range
+        (#"h - - [t] "GET /a HTTP/1.1" 20 5"#, false),             // two digits
+        (#"h - - [t] "GET /a HTTP/1.1" 2000 5"#, false),           // four digits
+        (#"h - - [t] "GET /a HTTP/1.1"  200 5"#, false),           // two spaces
+        (#"h - - [t] "GET" 200 5"#, false),                        // one part
+        (#"h - - [t] "GET /a HTTP/1.1 extra" 200 5"#, false),      // four parts
+        (#"h - - [t] GET /a HTTP/1.1 200 5"#, false),              // no quotes
+        (#"h - - [t] "GET /a HTTP/1.1 200 5"#, false),             // no closing quote
+    ])
+    func aLineParsesExactlyWhenTheRuleSaysSo(line: String, parses: Bool) throws {
+        let run = try MapDriver(AccessLog.self).run(lines: [line])
+        #expect(run.emitted.count == (parses ? 2 : 0))
+        #expect(run.counters.user["malformed lines"] == (parses ? nil : 1))
+    }
+
+    @Test func aURLIsCountedByteForByte() throws {
+        let input = Array(#"h - - [t] "GET /caf"#.utf8) + [0xE9] + Array(#" HTTP/1.1" 200 1"#.utf8) + [0x0A]
+            + Array(#"h - - [t] "GET /caf"#.utf8) + [0xE8] + Array(#" HTTP/1.1" 200 1"#.utf8) + [0x0A]
+        let run = try MapDriver(AccessLog.self).run(input)
+        #expect(run.emitted.filter { $0.key.first == "url" }.map(\.key.second.storage) == [Array("/caf".utf8) + [0xE9], Array("/caf".utf8) + [0xE8]])
+    }
+
     @Test func theJobCountsAsACountHereDoes() async throws {
         let urls = ["/", "/index.html", "/a/b?c=d", "/ü"]
         let statuses = [200, 304, 404, 500]

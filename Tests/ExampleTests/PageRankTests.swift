@@ -39,18 +39,22 @@ import Testing
         for (page, rank) in expected { #expect(abs(ranks[page]! - rank) < 1e-9, "\(page): \(ranks[page]!) against \(rank)") }
     }
 
-    @Test func theFirstIterationSendsEachTargetItsShareAndEachPageItself() throws {
-        let run = try MapDriver(FirstIteration.self).run(lines: ["a\tb c", "three\t2.0\tfields", "\tnameless"])
-        #expect(run.emitted.map(\.key) == ["a", "b", "c"])
-        #expect(run.emitted.map(\.value) == [.page(Page(rank: 1, targets: ["b", "c"])), .share(0.5), .share(0.5)])
-        #expect(run.counters.user["malformed lines"] == 2)
+    @Test func theGraphMergesAPagesLinesInInputOrderAndCountsMalformedOnes() async throws {
+        let lines = ["a\tb  c", "three\t2.0\tfields", "\tnameless", "no tab", "b\ta", "a\tc d", "d\t"]
+        let output = try await TestJob(Graph.self, reducers: 2, splitSize: 16).run(lines: lines)
+        let pages = Dictionary(uniqueKeysWithValues: try output.records(Bytes.self, Page.self).map { ($0.key, $0.value) })
+        #expect(pages == [
+            "a": Page(rank: 1, targets: ["b", "c", "c", "d"]), "b": Page(rank: 1, targets: ["a"]),
+            "c": Page(rank: 1, targets: []), "d": Page(rank: 1, targets: []),
+        ])
+        #expect(output.counters.user["malformed lines"] == 3)
     }
 
     @Test func aReducerWritesEachPageAsARecordForTheNextIteration() throws {
         let output = try ReduceDriver(Iteration.self, parameters: ["damping": "0.5"]).run([
             ("a", [.share(1), .page(Page(rank: 2, targets: ["b"])), .share(3)]), ("z", [.share(2)]),
         ])
-        let records = try output.records(String.self, Page.self)
+        let records = try output.records(Bytes.self, Page.self)
         #expect(records.map(\.key) == ["a", "z"])
         #expect(records.map(\.value) == [Page(rank: 2.5, targets: ["b"]), Page(rank: 1.5, targets: [])])
         #expect(output.counters.amounts[Iteration.changeCounter] == 0.5 + 0.5)

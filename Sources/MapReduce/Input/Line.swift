@@ -22,7 +22,9 @@ public struct Line: ~Escapable {
         @inlinable get { _overrideLifetime(self.base.assumingMemoryBound(to: UInt8.self).span, copying: self) }
     }
 
-    /// The line as a `String`; invalid UTF-8 becomes U+FFFD.
+    /// The line as a `String`, for convenience. Lossy: invalid UTF-8 becomes U+FFFD, so
+    /// lines that differ only there compare equal. Key on `text` or `fields()` (`Bytes`)
+    /// to keep the bytes exact.
     public var string: String { String(decoding: self.base, as: UTF8.self) }
 
     /// The words of the line, by the Unicode letter rule (see `Words`).
