@@ -36,19 +36,19 @@ struct Grep: Job {
     struct Map: Mapper {
         var regex: POSIXRegex?
 
-        mutating func setUp(context: inout MapContext<KeyPair<String, Int64>, Bytes>) throws {
+        mutating func setUp(context: inout MapContext<KeyPair<Bytes, Int64>, Bytes>) throws {
             self.regex = try Grep.regex(context.parameters)
         }
 
-        mutating func map(_ line: Line, context: inout MapContext<KeyPair<String, Int64>, Bytes>) {
+        mutating func map(_ line: Line, context: inout MapContext<KeyPair<Bytes, Int64>, Bytes>) {
             if line.bytes.withUnsafeBytes(self.regex!.matches) {
-                context.emit(KeyPair(context.inputPath, line.offset), line.text)
+                context.emit(KeyPair(context.inputPathBytes, line.offset), line.text)
             }
         }
     }
 
     struct Reduce: Reducer {
-        mutating func reduce(key: KeyPair<String, Int64>, values: ReduceValues<Bytes>, context: inout ReduceContext) {
+        mutating func reduce(key: KeyPair<Bytes, Int64>, values: ReduceValues<Bytes>, context: inout ReduceContext) {
             for line in values { context.write(key, line) }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MapReduce
 
 /// The entry point of a job executable: gives it the `run` command (and,
@@ -22,14 +23,23 @@ public enum MapReduceMain {
         for chain in repeat each chains { erased.append(AnyChain(chain)) }
         LargeAllocations.returnToSystem()
         JobRegistry.register(jobs: jobs, chains: erased)
-        await JobCommand.main()
+        await JobCommand.main(Self.arguments)
     }
 
     /// Parses the command line and runs it for `jobs`; exits the process.
     public static func run(jobs: [AnyJob]) async {
         LargeAllocations.returnToSystem()
         JobRegistry.register(jobs: jobs, chains: [])
-        await JobCommand.main()
+        await JobCommand.main(Self.arguments)
+    }
+
+    /// The command line's arguments, each byte kept: a file name that is not UTF-8, given
+    /// directly, names that file (see `PathBytes`); `CommandLine.arguments` would alter it.
+    static var arguments: [String] {
+        (1..<Int(CommandLine.argc)).map { index in
+            let argument = CommandLine.unsafeArgv[index]!
+            return PathBytes.string(from: UnsafeRawBufferPointer(start: argument, count: strlen(argument)))
+        }
     }
 }
 

@@ -17,7 +17,7 @@ import Testing
         }
         #expect(run.emitted.map(\.key.second) == expected.map(\.0))
         #expect(run.emitted.map(\.value) == expected.map { Bytes(utf8: $0.1) })
-        #expect(run.emitted.allSatisfy { $0.key.first.hasSuffix("/log.txt") })
+        #expect(run.emitted.allSatisfy { $0.key.first.description.hasSuffix("/log.txt") })
     }
 
     @Test func ignoreCaseMatchesEitherCase() throws {

@@ -4,8 +4,10 @@
 /// Non-escapable: the compiler does not let a mapper keep it, or its
 /// contents, past the `map` call that receives it.
 public struct WholeFile: ~Escapable {
-    /// The file's path as given (or as found under a directory given).
+    /// The file's path as given (or as found under a directory given); see `PathBytes`.
     public let path: String
+    /// The file's path, byte for byte.
+    public var pathBytes: Bytes { Bytes(PathBytes.bytes(of: self.path)) }
     /// The file's bytes in the reader's buffer.
     @usableFromInline let base: UnsafeRawBufferPointer
 

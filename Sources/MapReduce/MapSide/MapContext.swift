@@ -3,8 +3,11 @@
 public struct MapContext<Key: KeyCodable, Value: ValueCodable>: ~Copyable {
     /// The job's `--param` settings.
     public let parameters: JobParameters
-    /// The path of the input file being read.
+    /// The path of the input file being read. A name that is not UTF-8 keeps its bytes as
+    /// `PathBytes` describes; write `inputPathBytes` to print it as it is.
     public var inputPath: String { self.currentPath }
+    /// The path of the input file being read, byte for byte.
+    public var inputPathBytes: Bytes { Bytes(PathBytes.bytes(of: self.currentPath)) }
     @usableFromInline var currentPath: String
     /// The attempt running: its task number and attempt number.
     public let attempt: AttemptID

@@ -17,7 +17,7 @@ public struct Directory: ~Copyable, Sendable {
 
     /// Opens the directory at `path` (symbolic links in `path` itself are followed, as in any path).
     public init(path: String) throws(SystemError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = PathBytes.withCString(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else { throw SystemError("open directory", path: path, errno: errno) }
         self.init(descriptor: fd, path: path)
     }
@@ -176,8 +176,9 @@ public struct Directory: ~Copyable, Sendable {
         try self.rename(temporary, to: self, as: name)
     }
 
+    /// A name as a path component: its bytes kept (see `PathBytes`).
     private static func string(_ name: [CChar]) -> String {
-        String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        PathBytes.string(from: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
     }
 
     static func warn(_ message: String) {
