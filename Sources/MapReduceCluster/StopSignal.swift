@@ -16,6 +16,7 @@ public enum StopReason: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// How a stop names the reason: `SIGTERM`, or `its parent going away`.
     public var description: String {
         switch self {
         case .signal(SIGTERM): "SIGTERM"

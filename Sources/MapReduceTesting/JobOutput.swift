@@ -4,11 +4,13 @@ import MapReduce
 public struct JobOutput: Sendable {
     /// Each part file's bytes, in the order of their names: by partition, or by map task for a map-only job.
     public var parts: [[UInt8]]
+    /// What the job or reducer counted.
     public var counters: Counters
     /// For a whole job's run, the directory its input files were written to: paths in its
     /// output (`context.inputPath`, say) start with it.
     public var inputDirectory: String?
 
+    /// Makes an output of `parts`, by name, and `counters`.
     public init(parts: [[UInt8]], counters: Counters, inputDirectory: String? = nil) {
         self.parts = parts
         self.counters = counters

@@ -13,6 +13,7 @@ public struct ReduceDriver<J: Job> {
     /// `--param` settings; the job's defaults fill in the rest, and its `validate` checks them.
     public var parameters: [String: String]
 
+    /// A driver of `job`'s reducer with the `--param` settings `parameters`.
     public init(_ job: J.Type, parameters: [String: String] = [:]) {
         self.parameters = parameters
     }

@@ -8,10 +8,12 @@ import Hummingbird
 /// a loopback host in its `Host` header, so that a web page the user visits
 /// cannot read the server through a name it rebinds to 127.0.0.1.
 public struct StatusAccess: RouterMiddleware, Sendable {
+    /// The router's request context.
     public typealias Context = BasicRequestContext
     /// The token every request must carry; nil lets every request in.
     public let token: String?
 
+    /// Lets in requests that carry `token`, or with nil every request for a loopback host.
     public init(token: String?) {
         self.token = token
     }
@@ -42,6 +44,7 @@ public struct StatusAccess: RouterMiddleware, Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 
+    /// Passes the request on if it may read the server; otherwise answers 403 (a host not loopback) or 401 (no token, or a wrong one).
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {

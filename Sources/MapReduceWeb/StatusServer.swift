@@ -99,6 +99,7 @@ public final class StatusServer: Sendable {
 /// The server stopped before it listened.
 public struct StatusServerError: Error, CustomStringConvertible {
     let listen: Endpoint
+    /// `the web server could not listen on` and the address.
     public var description: String { "the web server could not listen on \(self.listen)" }
 }
 

@@ -8,6 +8,7 @@ public struct ByteReader {
     /// The offset of the next byte to read.
     public private(set) var position: Int = 0
 
+    /// Reads `bytes` from its first byte.
     public init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
@@ -15,8 +16,10 @@ public struct ByteReader {
     /// Bytes not yet read.
     @inlinable public var remaining: Int { self.bytes.count - self.position }
 
+    /// Whether every byte has been read.
     @inlinable public var isAtEnd: Bool { self.position == self.bytes.count }
 
+    /// Reads one byte.
     public mutating func readByte() throws(RecordDecodingError) -> UInt8 {
         guard self.remaining >= 1 else { throw .truncated(needed: 1, remaining: 0) }
         defer { self.position += 1 }

@@ -10,6 +10,7 @@ public struct ByteWriter: ~Copyable {
     /// The number of bytes written.
     @inlinable public var count: Int { self.length }
 
+    /// Makes an empty writer with room for `capacity` bytes (at least 16).
     public init(capacity: Int = 256) {
         self.capacity = max(capacity, 16)
         self.base = .allocate(byteCount: self.capacity, alignment: 16)
@@ -25,6 +26,7 @@ public struct ByteWriter: ~Copyable {
         UnsafeRawBufferPointer(start: self.base, count: self.count)
     }
 
+    /// Whether nothing has been written.
     public var isEmpty: Bool { self.count == 0 }
 
     /// Makes room for `extra` more bytes without growing again.
@@ -42,12 +44,14 @@ public struct ByteWriter: ~Copyable {
         self.capacity = newCapacity
     }
 
+    /// Appends one byte.
     @inlinable public mutating func append(_ byte: UInt8) {
         self.reserve(1)
         self.base.storeBytes(of: byte, toByteOffset: self.count, as: UInt8.self)
         self.length += 1
     }
 
+    /// Appends a copy of `bytes`.
     @inlinable @inline(__always) public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         self.reserve(bytes.count)
@@ -83,6 +87,7 @@ public struct ByteWriter: ~Copyable {
         }
     }
 
+    /// Appends the bytes of a sequence.
     @inlinable public mutating func append(contentsOf bytes: some Sequence<UInt8>) {
         self.reserve(bytes.underestimatedCount)
         for byte in bytes { self.append(byte) }

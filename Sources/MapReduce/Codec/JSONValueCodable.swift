@@ -8,6 +8,7 @@ import Foundation
 public protocol JSONValueCodable: ValueCodable, Codable {}
 
 extension JSONValueCodable {
+    /// Appends the value as JSON text; infinities and NaN as the strings `+inf`, `-inf` and `nan`.
     public func encodeValue(to writer: inout ByteWriter) {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
@@ -18,6 +19,7 @@ extension JSONValueCodable {
         data.withUnsafeBytes { writer.append($0) }
     }
 
+    /// Decodes the JSON text that `encodeValue(to:)` writes.
     public static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Self {
         do {
             let decoder = JSONDecoder()

@@ -24,14 +24,17 @@ public protocol KeyCodable: ValueCodable {
 }
 
 extension KeyCodable {
+    /// Decodes one component and drops it.
     public static func skipKeyComponent(in reader: inout ByteReader) throws(RecordDecodingError) {
         _ = try Self.decodeKeyComponent(from: &reader)
     }
 
+    /// Appends the component encoding.
     @inlinable public func encodeKey(to writer: inout ByteWriter) {
         self.encodeKeyComponent(to: &writer)
     }
 
+    /// Decodes one component, which must fill `bytes`.
     public static func decodeKey(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Self {
         var reader = ByteReader(bytes)
         let key = try Self.decodeKeyComponent(from: &reader)
@@ -39,10 +42,12 @@ extension KeyCodable {
         return key
     }
 
+    /// Appends the key encoding: a key's value encoding is its key encoding.
     @inlinable public func encodeValue(to writer: inout ByteWriter) {
         self.encodeKey(to: &writer)
     }
 
+    /// Decodes the key encoding.
     public static func decodeValue(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Self {
         try Self.decodeKey(bytes)
     }

@@ -3,10 +3,12 @@ public struct RecordDecodingError: Error, Hashable, CustomStringConvertible {
     /// What was wrong with the bytes.
     public var detail: String
 
+    /// Makes the error that `detail` describes.
     public init(_ detail: String) {
         self.detail = detail
     }
 
+    /// `cannot decode record:` and the detail.
     public var description: String { "cannot decode record: \(self.detail)" }
 
     /// The bytes ended `needed` bytes early.

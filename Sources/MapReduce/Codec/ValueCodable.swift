@@ -14,6 +14,7 @@ public protocol ValueCodable: SendableMetatype {
 }
 
 extension ValueCodable {
+    /// Encodes the value into `scratch` and counts the bytes.
     @inlinable public func encodedValueCount(scratch: inout ByteWriter) -> Int {
         scratch.removeAll()
         self.encodeValue(to: &scratch)

@@ -5,6 +5,7 @@ public struct CRC32: Hashable, Sendable {
     /// The checksum of everything given so far.
     public private(set) var value: UInt32 = 0
 
+    /// Starts the checksum of no bytes.
     public init() {}
 
     /// Adds `bytes` to the checksum.

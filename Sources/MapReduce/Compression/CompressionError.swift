@@ -7,6 +7,7 @@ public struct CompressionError: Error, Hashable, CustomStringConvertible {
     /// zlib's message, when it gave one.
     public var message: String
 
+    /// `zlib`, the function, the code and the message.
     public var description: String {
         "zlib \(self.operation) failed (code \(self.code))" + (self.message.isEmpty ? "" : ": \(self.message)")
     }

@@ -16,6 +16,7 @@ public final class Inflater {
         public var finished: Bool
     }
 
+    /// Makes a zlib stream for raw deflate data (no zlib or gzip header).
     public init() throws(CompressionError) {
         self.stream = .allocate(capacity: 1)
         self.stream.initialize(to: z_stream())

@@ -10,6 +10,7 @@ public struct Counters: Hashable, Sendable, Codable {
     /// The job's own sums of `Double`s, by name (see `add(_:to:)`).
     public var amounts: [String: Double] = [:]
 
+    /// Makes counters that all stand at zero.
     public init() {}
 
     /// Adds `amount` to the user counter `name`.
@@ -74,25 +75,46 @@ public struct Counters: Hashable, Sendable, Codable {
 
 /// The counters the framework keeps, named as Hadoop names them.
 public enum FrameworkCounter: String, CaseIterable, Sendable {
+    /// Records the mappers read (less those skipped).
     case mapInputRecords = "Map input records"
+    /// Bytes the map tasks read from their splits.
     case mapInputBytes = "Map input bytes"
+    /// Records the mappers emitted.
     case mapOutputRecords = "Map output records"
+    /// Bytes of the keys and values the mappers emitted, encoded.
     case mapOutputBytes = "Map output bytes"
+    /// Records the combiner folded.
     case combineInputRecords = "Combine input records"
+    /// Records the combiner left.
     case combineOutputRecords = "Combine output records"
+    /// Records written to spill files and their merges, each time written.
     case spilledRecords = "Spilled records"
+    /// Spill files the map tasks wrote.
     case spillFiles = "Spill files"
+    /// Bytes of the map outputs on disk, compressed; of the part files of a map-only job.
     case mapOutputMaterializedBytes = "Map output materialized bytes"
+    /// Stored bytes of the segments the reduce tasks merged.
     case reduceShuffleBytes = "Reduce shuffle bytes"
+    /// Bytes of the same segments' records, uncompressed.
     case reduceShuffleRawBytes = "Reduce shuffle raw bytes"
+    /// Calls of `reduce`: keys, or groups of keys.
     case reduceInputGroups = "Reduce input groups"
+    /// Values the reducers were given.
     case reduceInputRecords = "Reduce input records"
+    /// Lines or records the reducers wrote.
     case reduceOutputRecords = "Reduce output records"
+    /// Bytes of the part files the reducers wrote.
     case reduceOutputBytes = "Reduce output bytes"
+    /// Input records skipped for failing the mapper (`--skip-bad-records`).
     case skippedRecords = "Skipped records"
+    /// Map attempts that failed.
     case failedMapAttempts = "Failed map attempts"
+    /// Reduce attempts that failed.
     case failedReduceAttempts = "Failed reduce attempts"
+    /// Attempts the master stopped: lost on a lost worker, or beaten by another attempt.
     case killedAttempts = "Killed attempts"
+    /// Backup attempts started for stragglers.
     case launchedBackupAttempts = "Launched backup attempts"
+    /// Backup attempts killed because another attempt of the task finished first.
     case wastedBackupAttempts = "Wasted backup attempts"
 }

@@ -25,6 +25,7 @@ public struct Grouping<Key: KeyCodable>: Sendable {
 
 /// A key made of parts, the first of which can group (see `Grouping.byFirst`).
 public protocol CompositeKey: KeyCodable {
+    /// The type of the first part, which `Grouping.byFirst` groups by.
     associatedtype First: KeyCodable
 }
 

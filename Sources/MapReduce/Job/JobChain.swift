@@ -16,7 +16,9 @@ public protocol JobChain: SendableMetatype {
 }
 
 extension JobChain {
+    /// The type's name, lowercased.
     public static var name: String { String(describing: Self.self).lowercased() }
+    /// The parameters that `Parameters` declares.
     public static var parameters: [JobParameter] { Parameters.declared }
 }
 
@@ -33,13 +35,18 @@ public protocol ChainRunner: Sendable {
 
 /// A chain with its type erased, for an executable to hold and pick by name.
 public struct AnyChain: Sendable {
+    /// The chain's name, which `--job` picks it by.
     public let name: String
+    /// The parameters the chain declares.
     public let parameters: [JobParameter]
     /// Parses the chain's typed parameters, throwing on one that does not parse or fit.
     public let validate: @Sendable (JobParameters) throws -> Void
+    /// Every job the chain may run.
     public let jobs: [AnyJob]
+    /// Runs the chain through a runner; returns the last job's report.
     public let run: @Sendable (any ChainRunner) async throws -> JobReport
 
+    /// Erases `chain`.
     public init<C: JobChain>(_ chain: C.Type) {
         self.name = C.name
         self.parameters = C.parameters

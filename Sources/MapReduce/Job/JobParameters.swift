@@ -3,6 +3,7 @@ public struct JobParameters: Hashable, Sendable, Codable {
     /// Every parameter, by name, with the job's declared defaults filled in.
     public var values: [String: String]
 
+    /// Makes the settings of `values`, by name.
     public init(_ values: [String: String] = [:]) {
         self.values = values
     }
@@ -29,13 +30,16 @@ public struct JobParameters: Hashable, Sendable, Codable {
 
 /// A parameter a job declares: its name, default and help.
 public struct JobParameter: Hashable, Sendable {
+    /// Its name on the command line: `--param NAME=VALUE`.
     public var name: String
     /// The value when `--param` does not give one; `nil` makes the parameter required.
     public var defaultValue: String?
+    /// What it sets, for `--help`.
     public var help: String
     /// What its values are, for `--help` (`an integer`, say); nil for any text.
     public var type: String?
 
+    /// Declares parameter `name`; without a default it is required.
     public init(_ name: String, default defaultValue: String? = nil, help: String = "", type: String? = nil) {
         self.name = name
         self.defaultValue = defaultValue

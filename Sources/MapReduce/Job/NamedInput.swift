@@ -16,6 +16,7 @@ public struct NamedInput<Key: KeyCodable, Value: ValueCodable>: Sendable {
     /// Runs a map task with this input's mapper.
     public let runMapTask: @Sendable (MapTask, Partitioner<Key>, Combiner<Value>?, TaskSettings, AttemptControl) throws -> MapTaskResult
 
+    /// The input `name`, read by `mapper` with its own input format.
     @inlinable public init<M: Mapper>(_ name: String, _ mapper: M.Type) where M.Key == Key, M.Value == Value {
         self.name = name
         self.splits = { try M.Input.splits(of: $0, splitSize: $1) }

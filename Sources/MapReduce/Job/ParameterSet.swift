@@ -23,6 +23,7 @@ public protocol ParameterSet: Sendable {
 
 /// A job without parameters.
 public struct NoParameters: ParameterSet {
+    /// The empty set.
     public init() {}
 }
 
@@ -168,32 +169,41 @@ public protocol ParameterValue: Sendable, CustomStringConvertible {
 }
 
 extension Int: ParameterValue {
+    /// The integer `text` spells in decimal, or nil.
     public init?(parameter text: String) { self.init(text) }
+    /// `an integer`.
     public static var typeName: String { "an integer" }
 }
 
 extension Double: ParameterValue {
+    /// The finite number `text` spells, or nil.
     public init?(parameter text: String) {
         guard let value = Double(text), value.isFinite else { return nil }
         self = value
     }
+    /// `a number`.
     public static var typeName: String { "a number" }
 }
 
 extension Bool: ParameterValue {
     /// Only `true` and `false`: `yes` is not silently false.
     public init?(parameter text: String) { self.init(text) }
+    /// `true or false`.
     public static var typeName: String { "true or false" }
 }
 
 extension String: ParameterValue {
+    /// The text as it is.
     public init?(parameter text: String) { self = text }
+    /// `text`.
     public static var typeName: String { "text" }
 }
 
 extension ParameterValue where Self: RawRepresentable & CaseIterable, RawValue == String {
     /// One of the enumeration's raw values.
     public init?(parameter text: String) { self.init(rawValue: text) }
+    /// `one of` and the raw values.
     public static var typeName: String { "one of " + Self.allCases.map(\.rawValue).joined(separator: ", ") }
+    /// The raw value.
     public var description: String { self.rawValue }
 }

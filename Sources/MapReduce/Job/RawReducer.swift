@@ -9,6 +9,7 @@ public protocol RawReducer: Reducer {
 }
 
 extension RawReducer {
+    /// Hands the encoding to `reduce(rawKey:values:context:)` as it is.
     public mutating func reduce(encodedKey: UnsafeRawBufferPointer, values: ReduceValues<Value>, context: inout ReduceContext) throws {
         try self.reduce(rawKey: encodedKey, values: values, context: &context)
     }

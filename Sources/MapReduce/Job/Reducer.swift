@@ -3,9 +3,12 @@
 /// A fresh reducer is made for every reduce task. Keys arrive in ascending
 /// order of their encoding.
 public protocol Reducer: SendableMetatype {
+    /// The key type, the mapper's output key.
     associatedtype Key: KeyCodable
+    /// The value type, the mapper's output value.
     associatedtype Value: ValueCodable
 
+    /// Makes a reducer for one task.
     init()
 
     /// Called once per task before the first key.
@@ -30,7 +33,9 @@ public protocol Reducer: SendableMetatype {
 }
 
 extension Reducer {
+    /// Does nothing.
     public mutating func setUp(context: inout ReduceContext) throws {}
+    /// Does nothing.
     public mutating func cleanUp(context: inout ReduceContext) throws {}
     public mutating func setup(context: inout ReduceContext) throws {}
     public mutating func cleanup(context: inout ReduceContext) throws {}
@@ -47,6 +52,7 @@ extension Reducer {
         try self.cleanup(context: &context)
     }
 
+    /// Decodes the key and calls `reduce(key:values:context:)`.
     public mutating func reduce(encodedKey: UnsafeRawBufferPointer, values: ReduceValues<Value>, context: inout ReduceContext) throws {
         try self.reduce(key: try Key.decodeKey(encodedKey), values: values, context: &context)
     }

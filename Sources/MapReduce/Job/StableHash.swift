@@ -7,6 +7,7 @@ public enum StableHash {
     @usableFromInline static let multiplier1: UInt64 = 0x9E37_79B9_7F4A_7C15
     @usableFromInline static let multiplier2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
 
+    /// The hash of `bytes`.
     @inlinable public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h = UInt64(truncatingIfNeeded: bytes.count) &* multiplier1
         guard let base = bytes.baseAddress else { return finalize(h) }

@@ -9,6 +9,7 @@ import Darwin
 /// A file that the output committer refuses to take into the output: the
 /// attempt that wrote it fails (and runs again), the job does not.
 public struct CommitError: Error, Hashable, CustomStringConvertible {
+    /// Why the file was refused.
     public enum Reason: Hashable, Sendable {
         /// The file, or a directory on the way to it, is a symbolic link.
         case symbolicLink
@@ -26,8 +27,10 @@ public struct CommitError: Error, Hashable, CustomStringConvertible {
 
     /// The file's path.
     public var path: String
+    /// Why the file was refused.
     public var reason: Reason
 
+    /// Makes the refusal of `path` for `reason`.
     public init(path: String, reason: Reason) {
         self.path = path
         self.reason = reason
@@ -38,6 +41,7 @@ public struct CommitError: Error, Hashable, CustomStringConvertible {
         self.init(path: path, reason: error.errno == ELOOP ? .symbolicLink : .system(error))
     }
 
+    /// `cannot commit`, the path and the reason.
     public var description: String {
         let problem: String
         switch self.reason {

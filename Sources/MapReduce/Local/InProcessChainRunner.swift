@@ -1,13 +1,17 @@
 /// Runs a chain's jobs one after another in this process.
 public struct InProcessChainRunner: ChainRunner {
+    /// The chain's settings, which every job of it starts from.
     public let configuration: JobConfiguration
+    /// The chain's parameters, checked.
     public let parameters: JobParameters
 
+    /// Makes a runner of a chain's jobs with the chain's settings and checked parameters.
     public init(configuration: JobConfiguration, parameters: JobParameters) {
         self.configuration = configuration
         self.parameters = parameters
     }
 
+    /// Runs `job` to completion in this process, with an `InProcessRunner`.
     public func run(_ job: AnyJob, inputs: [String], output: String, parameters: [String: String]) async throws -> JobReport {
         try await InProcessRunner(job: job, configuration: self.configuration.step(inputs: inputs, output: output, parameters: parameters)).run()
     }

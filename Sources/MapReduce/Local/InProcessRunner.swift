@@ -3,9 +3,12 @@ import Foundation
 /// task, on a pool of threads, through the same spill files, merge and
 /// commit code as the cluster.
 public struct InProcessRunner: Sendable {
+    /// The job to run.
     public let job: AnyJob
+    /// The run's inputs, output and settings.
     public let configuration: JobConfiguration
 
+    /// Makes a runner of `job` with `configuration`; nothing runs until `run()`.
     public init(job: AnyJob, configuration: JobConfiguration) {
         self.job = job
         self.configuration = configuration

@@ -6,6 +6,7 @@ public struct JobConfiguration: Hashable, Sendable {
     public var inputs: [String]
     /// For a job with named inputs: the files, directories and globs of each.
     public var namedInputs: [String: [String]] = [:]
+    /// The directory the part files are committed to.
     public var outputDirectory: String
     /// The number of reduce tasks; nil for the job's default.
     public var reducers: Int?
@@ -13,7 +14,9 @@ public struct JobConfiguration: Hashable, Sendable {
     public var splitSize: Int64?
     /// The largest file a mapper that reads whole files may get, in bytes.
     public var maxWholeFile: Int64 = WholeFileInput.defaultMaxFileSize
+    /// Memory for each map task's output before it spills, in MiB (1 to 2047; `--sort-buffer-mb`).
     public var sortBufferMB: Int = 64
+    /// The zlib level of intermediate files, 0 (stored) to 9 (`--compression-level`).
     public var compressionLevel: Int = 1
     /// The most sorted inputs one merge reads at once (`--merge-factor`).
     public var mergeFactor: Int = TaskSettings.defaultMergeFactor
@@ -32,6 +35,7 @@ public struct JobConfiguration: Hashable, Sendable {
     /// (one per core when that is nil too), as for a job run in one process.
     public var slots: Int?
 
+    /// Makes the settings of a run of `inputs` into `outputDirectory`, the rest at their defaults.
     public init(inputs: [String], outputDirectory: String) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory

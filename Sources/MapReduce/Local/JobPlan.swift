@@ -1,9 +1,13 @@
 /// A job ready to run: its settings checked, its input cut into splits and
 /// its output directory prepared. Shared by the in-process runner and the master.
 public struct JobPlan: Sendable {
+    /// The job.
     public let job: AnyJob
+    /// The map tasks' inputs, one split each.
     public let splits: [InputSplit]
+    /// What every task of the job is told.
     public let settings: TaskSettings
+    /// The prepared output directory and its commits.
     public let committer: OutputCommitter
     /// The input paths as given: the unnamed ones, then each named input's as `NAME=PATH`.
     public let inputs: [String]

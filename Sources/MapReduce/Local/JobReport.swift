@@ -6,9 +6,11 @@ public struct JobReport: Hashable, Sendable, Codable {
     public struct Attempt: Hashable, Sendable, Codable {
         /// Whether an attempt runs still, or how it ended.
         public enum State: String, Hashable, Sendable, Codable, CaseIterable {
+            /// Running; or ended: succeeded, failed, or killed by the master (a backup that lost, or on a lost worker).
             case running, succeeded, failed, killed
         }
 
+        /// The attempt's name, such as `m-00003-a1`.
         public var id: String
         /// `map` or `reduce`.
         public var phase: String
@@ -18,7 +20,9 @@ public struct JobReport: Hashable, Sendable, Codable {
         public var startSeconds: Double
         /// How long it ran, or has run so far.
         public var durationSeconds: Double
+        /// Whether it succeeded.
         public var succeeded: Bool
+        /// Whether it runs still, or how it ended.
         public var state: State
         /// Whether the scheduler started it as a backup of a straggling attempt.
         public var backup: Bool
@@ -29,6 +33,7 @@ public struct JobReport: Hashable, Sendable, Codable {
         /// Output bytes: the map output's, or the part file's; known once it succeeded.
         public var bytesOut: Int64?
 
+        /// Makes the record of attempt `id` on `worker`, with its times in seconds, its state and what it read and wrote.
         public init(
             id: AttemptID, worker: String, startSeconds: Double, durationSeconds: Double, state: State, backup: Bool = false,
             error: String? = nil, bytes: (in: Int64, out: Int64)? = nil
@@ -57,7 +62,9 @@ public struct JobReport: Hashable, Sendable, Codable {
 
     /// How a job runs: what it was given and what it has, as `run` and `master` print at its start.
     public struct Setup: Hashable, Sendable, Codable, CustomStringConvertible {
+        /// The number of map tasks.
         public var maps: Int
+        /// The number of reduce tasks.
         public var reduces: Int
         /// `sum`, `custom`, `none`, `off (--no-combiner)` or `none (map-only)`.
         public var combiner: String
@@ -67,6 +74,7 @@ public struct JobReport: Hashable, Sendable, Codable {
         /// Every parameter, given or defaulted.
         public var parameters: [String: String]
 
+        /// Makes a setup from its parts.
         public init(maps: Int = 0, reduces: Int = 0, combiner: String = "", partitioner: String = "", parameters: [String: String] = [:]) {
             self.maps = maps
             self.reduces = reduces
@@ -83,13 +91,19 @@ public struct JobReport: Hashable, Sendable, Codable {
         }
     }
 
+    /// The job's name.
     public var job: String
     /// How the job ran.
     public var setup: Setup
+    /// The number of map tasks.
     public var maps: Int
+    /// The number of reduce tasks.
     public var reduces: Int
+    /// Seconds from the job's start to its end.
     public var elapsedSeconds: Double
+    /// The job's counters: each task's successful attempt's, added up, and the scheduler's own.
     public var counters: Counters
+    /// Every attempt, by start time.
     public var attempts: [Attempt]
     /// The paths the job read, as given.
     public var inputs: [String]
@@ -98,6 +112,7 @@ public struct JobReport: Hashable, Sendable, Codable {
     /// The processes that ran the attempts, as the master last saw them.
     public var workers: [JobSnapshot.Worker]
 
+    /// Makes a report from its parts.
     public init(
         job: String, maps: Int, reduces: Int, elapsedSeconds: Double, counters: Counters, attempts: [Attempt],
         inputs: [String] = [], output: String = "", workers: [JobSnapshot.Worker] = [], setup: Setup = Setup()

@@ -20,6 +20,7 @@ import Darwin
 /// ever moved or removed. What the task commit refuses fails the attempt,
 /// which runs again; the job goes on.
 public final class OutputCommitter: Sendable {
+    /// The output directory.
     public let directory: String
     private let output: Directory
     /// Whether this job created the directory (and so removes it on failure).
@@ -40,6 +41,7 @@ public final class OutputCommitter: Sendable {
         self.created = created
     }
 
+    /// Where attempts write their files before a task commit: `_temporary` in the output directory.
     public var temporaryDirectory: String { "\(self.directory)/_temporary" }
 
     /// Checks and creates the output directory (as the umask allows) and its

@@ -5,6 +5,7 @@ public protocol TextOutput {
 }
 
 extension TextOutput where Self: CustomStringConvertible {
+    /// Appends `description`, UTF-8 encoded.
     public func writeText(to writer: inout ByteWriter) {
         var text = self.description
         text.withUTF8 { writer.append(UnsafeRawBufferPointer($0)) }
@@ -12,6 +13,7 @@ extension TextOutput where Self: CustomStringConvertible {
 }
 
 extension String: TextOutput {
+    /// Appends the string's UTF-8.
     public func writeText(to writer: inout ByteWriter) {
         var copy = self
         copy.withUTF8 { writer.append(UnsafeRawBufferPointer($0)) }

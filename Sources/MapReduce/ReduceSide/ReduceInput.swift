@@ -1,6 +1,7 @@
 /// One map output segment a reduce task merges: in a file on this machine,
 /// or fetched over the network and held in memory.
 public struct ReduceInput: Sendable, Hashable, Codable {
+    /// Where a segment's stored bytes are.
     public enum Source: Sendable, Hashable, Codable {
         /// The segment lies in the file at this path.
         case file(String)
@@ -8,11 +9,14 @@ public struct ReduceInput: Sendable, Hashable, Codable {
         case memory([UInt8])
     }
 
+    /// Where the segment's stored bytes are.
     public var source: Source
+    /// The segment's place, lengths and checksum.
     public var segment: Segment
     /// Names the segment in errors.
     public var name: String
 
+    /// Makes the input of `segment` from `source`, named `name` in errors.
     public init(source: Source, segment: Segment, name: String) {
         self.source = source
         self.segment = segment

@@ -9,6 +9,7 @@ public struct ReduceValues<Value: ValueCodable>: Sequence, IteratorProtocol {
         self.groups = groups
     }
 
+    /// The next value; nil at the end of the group, or if a value does not decode.
     @inlinable public mutating func next() -> Value? {
         guard let bytes = self.nextEncoded() else { return nil }
         do {

@@ -38,10 +38,12 @@ public struct Segment: Hashable, Sendable, Codable {
     public var length: Int64
     /// The bytes of the encoded records, uncompressed.
     public var rawLength: Int64
+    /// The number of records.
     public var records: Int64
     /// CRC-32 of the stored bytes.
     public var crc32: UInt32
 
+    /// Makes a segment from its index entry's fields.
     public init(offset: Int64, length: Int64, rawLength: Int64, records: Int64, crc32: UInt32) {
         self.offset = offset
         self.length = length
@@ -53,8 +55,10 @@ public struct Segment: Hashable, Sendable, Codable {
 
 /// The segment of every partition of one spill or map output file.
 public struct SpillIndex: Hashable, Sendable, Codable {
+    /// The segments, by partition.
     public var segments: [Segment]
 
+    /// Makes an index of `segments`, by partition.
     public init(segments: [Segment]) {
         self.segments = segments
     }

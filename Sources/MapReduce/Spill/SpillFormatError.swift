@@ -1,5 +1,6 @@
 /// A spill or map output file (or a shuffled segment of one) that cannot be read.
 public struct SpillFormatError: Error, Hashable, CustomStringConvertible {
+    /// What kind of damage was found.
     public enum Code: Hashable, Sendable {
         /// The file or segment ends early.
         case truncated
@@ -11,14 +12,17 @@ public struct SpillFormatError: Error, Hashable, CustomStringConvertible {
         case corrupt
     }
 
+    /// What kind of damage was found.
     public var code: Code
     /// The file and what was wrong, expected versus found.
     public var detail: String
 
+    /// Makes the error of `code` that `detail` describes.
     public init(_ code: Code, _ detail: String) {
         self.code = code
         self.detail = detail
     }
 
+    /// `spill format error`, the code and the detail.
     public var description: String { "spill format error (\(self.code)): \(self.detail)" }
 }

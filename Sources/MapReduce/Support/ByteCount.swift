@@ -1,7 +1,9 @@
 /// A number of bytes as people write it: `1048576`, `64K`, `256MB`, `1G`, `2GiB`.
 public struct ByteCount: Hashable, Sendable, CustomStringConvertible {
+    /// The number of bytes.
     public var bytes: Int64
 
+    /// Makes the count of `bytes`.
     public init(_ bytes: Int64) {
         self.bytes = bytes
     }
@@ -17,5 +19,6 @@ public struct ByteCount: Hashable, Sendable, CustomStringConvertible {
         self.bytes = value << shift
     }
 
+    /// The number of bytes in digits, with no suffix.
     public var description: String { String(self.bytes) }
 }

@@ -2,12 +2,14 @@ import Foundation
 
 /// The few file operations the framework needs, with errors that name the path.
 public enum FileSystem {
+    /// Renames `source` to `destination`, replacing what is there.
     public static func rename(_ source: String, to destination: String) throws(SystemError) {
         guard Foundation.rename(source, destination) == 0 else {
             throw SystemError("rename \(source) to", path: destination, errno: errno)
         }
     }
 
+    /// Removes the file at `path`; one that does not exist is no error.
     public static func remove(_ path: String) throws(SystemError) {
         guard unlink(path) == 0 || errno == ENOENT else { throw SystemError("remove", path: path, errno: errno) }
     }
@@ -62,11 +64,13 @@ public enum FileSystem {
         try? FileManager.default.contentsOfDirectory(atPath: path)
     }
 
+    /// Whether `path` is a directory (a symbolic link to one counts).
     public static func isDirectory(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
+    /// Whether `path` exists; a symbolic link counts only if what it names exists.
     public static func exists(_ path: String) -> Bool {
         FileManager.default.fileExists(atPath: path)
     }

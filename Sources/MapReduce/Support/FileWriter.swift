@@ -18,8 +18,10 @@ public struct FileWriter: ~Copyable {
         self.flushThreshold = bufferSize
     }
 
+    /// The file's path, for error messages.
     public var path: String { self.file.path }
 
+    /// Writes `bytes`, through the buffer unless they fill it alone.
     public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
         self.offset += Int64(bytes.count)
         if bytes.count >= self.flushThreshold {
@@ -39,6 +41,7 @@ public struct FileWriter: ~Copyable {
         if self.buffer.count >= self.flushThreshold { try self.flush() }
     }
 
+    /// Writes the buffered bytes to the file.
     public mutating func flush() throws(SystemError) {
         try self.file.write(self.buffer.bytes)
         self.buffer.removeAll()

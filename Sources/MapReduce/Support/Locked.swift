@@ -16,6 +16,7 @@ public final class Locked<Value: Sendable>: @unchecked Sendable {
     private var value: Value
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
+    /// Guards `value`.
     public init(_ value: Value) {
         self.value = value
         self.mutex = .allocate(capacity: 1)

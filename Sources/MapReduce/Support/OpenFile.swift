@@ -1,5 +1,6 @@
 /// A file held open by a reference, so that closures and classes can share it.
 public final class OpenFile {
+    /// The open file.
     public let descriptor: FileDescriptor
 
     /// Opens `path` for reading.

@@ -2,17 +2,21 @@
 /// and pick one by name. Made in the job's own module, where the generic
 /// task code is specialized for the job's types.
 public struct AnyJob: Sendable {
+    /// The job's name, which `--job` picks it by.
     public let name: String
+    /// The job's number of reduce tasks when a run gives none; nil for one per worker slot.
     public let defaultReducers: Int?
     /// Whether the job folds its map output with a combiner.
     public let hasCombiner: Bool
     /// The job's combiner (`sum` or `custom`), nil without one; and its partitioner, for the report.
     public let combinerSummary: String?
+    /// How the job partitions (`hash`, `custom`, `total order (N samples)`), for the report.
     public let partitionerSummary: String
     /// Whether the map output's keys and values can be written as text, as a map-only job writes them.
     public let mapOutputIsText: Bool
     /// Whether the reducers write key-value records rather than text.
     public let writesRecords: Bool
+    /// The parameters the job declares.
     public let parameters: [JobParameter]
     /// The names of the job's inputs that have mappers of their own.
     public let inputNames: [String]
@@ -31,6 +35,7 @@ public struct AnyJob: Sendable {
     /// Runs a reduce attempt; the control stops it at the next value.
     public let runReduceTask: @Sendable (ReduceTask, TaskSettings, AttemptControl) throws -> ReduceTaskResult
 
+    /// Erases `job`; the closures it keeps run the task code specialized for it.
     @inlinable public init<J: Job>(_ job: J.Type) {
         self.name = J.name
         self.defaultReducers = J.defaultReducers

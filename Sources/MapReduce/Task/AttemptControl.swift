@@ -11,6 +11,7 @@ public final class AttemptControl: Sendable {
     /// Written only by the thread that runs the attempt.
     @usableFromInline let records = Atomic<Int64>(0)
 
+    /// Makes a control that has not been cancelled and has read no record.
     public init() {}
 
     /// Asks the attempt to stop at its next record; from any thread.
@@ -18,6 +19,7 @@ public final class AttemptControl: Sendable {
         self.cancelled.store(true, ordering: .relaxed)
     }
 
+    /// Whether `cancel()` has been called.
     public var isCancelled: Bool { self.cancelled.load(ordering: .relaxed) }
 
     /// Records read so far: input records for a map attempt, values (and

@@ -1,14 +1,17 @@
 /// One reduce task attempt to run: a partition and the map output segments to merge.
 public struct ReduceTask: Hashable, Sendable, Codable {
+    /// The attempt; its task number is the partition.
     public var id: AttemptID
     /// This partition's segment of every map output.
     public var inputs: [ReduceInput]
 
+    /// Makes attempt `id` of the reduce over `inputs`.
     public init(id: AttemptID, inputs: [ReduceInput]) {
         self.id = id
         self.inputs = inputs
     }
 
+    /// The partition this task reduces.
     public var partition: Int { self.id.task }
 
     /// Where this attempt writes its output before it is committed.
@@ -29,14 +32,18 @@ public struct ReduceTask: Hashable, Sendable, Codable {
 
 /// User code that threw while reducing one key: which key, and the error.
 public struct KeyFailure: Error, CustomStringConvertible {
+    /// The key, as its type describes it, or its encoding in hex if it does not decode.
     public var key: String
+    /// The error the reducer threw.
     public var underlying: any Error
 
+    /// Makes the failure of the reducer on `key` with `underlying`.
     public init(key: String, underlying: any Error) {
         self.key = key
         self.underlying = underlying
     }
 
+    /// `key`, the key and the error.
     public var description: String { "key \(self.key): \(self.underlying)" }
 }
 
@@ -44,8 +51,10 @@ public struct KeyFailure: Error, CustomStringConvertible {
 public struct ReduceTaskResult: Hashable, Sendable, Codable {
     /// The attempt's output file, to be committed.
     public var outputPath: String
+    /// The attempt's counters.
     public var counters: Counters
 
+    /// Makes the result of an attempt that wrote `outputPath`.
     public init(outputPath: String, counters: Counters) {
         self.outputPath = outputPath
         self.counters = counters

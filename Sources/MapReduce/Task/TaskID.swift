@@ -1,11 +1,15 @@
 /// Names one attempt at a map or reduce task: `m-00003-a1`, `r-00000-a2`;
 /// in the second and later jobs of a chain, `j2-m-00003-a1`.
 public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    /// Map or reduce; the raw value is the letter in the attempt's name.
     public enum Kind: String, Hashable, Sendable, Codable {
+        /// A map task.
         case map = "m"
+        /// A reduce task.
         case reduce = "r"
     }
 
+    /// Whether it is a map or a reduce task.
     public var kind: Kind
     /// The task's number: its split for a map, its partition for a reduce.
     public var task: Int
@@ -14,6 +18,7 @@ public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible, C
     /// The job's number within a chain of jobs run by one master, from 1; 0 outside a chain's later jobs.
     public var job: Int
 
+    /// Names attempt `attempt` of `kind` task `task` of the chain's job `job`.
     public init(_ kind: Kind, task: Int, attempt: Int, job: Int = 0) {
         self.kind = kind
         self.task = task
@@ -28,6 +33,7 @@ public struct AttemptID: Hashable, Sendable, Codable, CustomStringConvertible, C
     /// `part-m-00002` for a map of a map-only job.
     public var partFileName: String { "part-\(self.kind == .map ? "m" : "r")-\(Self.pad(self.task))" }
 
+    /// The attempt's name: `m-00003-a1`.
     public var description: String { "\(self.taskName)-a\(self.attempt)" }
 
     /// By job, then maps before reduces, then task, then attempt: an order that costs no formatting.

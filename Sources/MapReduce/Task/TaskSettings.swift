@@ -6,6 +6,7 @@ public struct TaskSettings: Hashable, Sendable, Codable {
     public var sortBufferBytes: Int
     /// zlib level for spill files, 0-9.
     public var compressionLevel: Int
+    /// The job's parameters, checked, with defaults filled in.
     public var parameters: JobParameters
     /// Where map tasks write spills and map outputs.
     public var workDirectory: String
@@ -40,6 +41,7 @@ public struct TaskSettings: Hashable, Sendable, Codable {
         kind == .reduce || self.isMapOnly
     }
 
+    /// Makes the settings from their parts.
     public init(
         partitions: Int, sortBufferBytes: Int, compressionLevel: Int, parameters: JobParameters,
         workDirectory: String, outputDirectory: String, partitionBoundaries: [[UInt8]] = [],

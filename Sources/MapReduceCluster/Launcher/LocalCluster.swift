@@ -4,7 +4,9 @@ import MapReduce
 /// the same executable on loopback ports chosen at run time. A worker
 /// process that dies is replaced, so a killed worker costs time, not capacity.
 public struct LocalCluster: Sendable {
+    /// The number of worker processes.
     public var workers: Int
+    /// How the master schedules and recovers.
     public var options = MasterOptions()
     /// `--log-level` for the workers.
     public var logLevel = "warning"
@@ -17,6 +19,7 @@ public struct LocalCluster: Sendable {
 
     /// Whether a local cluster's connections are TLS, and with which certificates.
     public enum TLS: Sendable, Equatable {
+        /// Plain TCP.
         case off
         /// A CA made at start, with one certificate for every process, kept in the run's work directory until the end.
         case throwaway
@@ -24,6 +27,7 @@ public struct LocalCluster: Sendable {
         case files(TLSFiles)
     }
 
+    /// A cluster of `workers` worker processes, the rest at its defaults.
     public init(workers: Int) {
         self.workers = workers
     }

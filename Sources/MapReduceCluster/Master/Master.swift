@@ -11,17 +11,25 @@ public actor Master {
     public enum Outcome: Sendable {
         /// Every reduce task finished, and its output is task-committed, ready for the job commit.
         case succeeded(JobReport)
+        /// The job failed, for the reason given in one line.
         case failed(String)
     }
 
     /// A snapshot for the progress line.
     public struct Progress: Sendable {
+        /// Map tasks done.
         public var mapsDone: Int
+        /// Map tasks in all.
         public var maps: Int
+        /// Reduce tasks done.
         public var reducesDone: Int
+        /// Reduce tasks in all.
         public var reduces: Int
+        /// Workers connected.
         public var workers: Int
+        /// Input bytes of the maps done.
         public var bytesRead: Int64
+        /// Time since the current job started.
         public var elapsed: Duration
     }
 
@@ -81,6 +89,7 @@ public actor Master {
     public typealias OutputCheck = @Sendable (MapOutputLocation, _ partition: Int) async -> String?
     private let checkOutput: OutputCheck
 
+    /// Makes a master with no job; `checkOutput` fetches a map output that a reducer says it cannot.
     public init(options: MasterOptions, logger: Logger, metrics: MasterMetrics = MasterMetrics(), checkOutput: @escaping OutputCheck) {
         self.options = options
         self.logger = logger
@@ -132,6 +141,7 @@ public actor Master {
         return await withCheckedContinuation { self.waiters.append($0) }
     }
 
+    /// Where the current job stands, for the progress line.
     public func progress() -> Progress {
         Progress(
             mapsDone: self.scheduler?.mapsDone ?? 0, maps: self.scheduler?.maps.count ?? 0,

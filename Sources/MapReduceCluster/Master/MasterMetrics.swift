@@ -14,6 +14,7 @@ public struct MasterMetrics: Sendable {
     private let tasks: [String: Gauge]
     private static let phases = ["map", "reduce"]
 
+    /// Makes the metrics through `factory`.
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.workersAlive = Gauge(label: "mapreduce_workers_alive", factory: factory)
         self.heartbeatInterval = Timer(label: "mapreduce_heartbeat_interval_seconds", factory: factory)

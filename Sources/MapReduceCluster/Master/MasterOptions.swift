@@ -17,6 +17,7 @@ public struct MasterOptions: Sendable {
     /// A connection with nothing read or written for this long is closed.
     public var idleTimeout: Duration = .seconds(60)
 
+    /// The defaults.
     public init() {}
 
     /// Distinct tasks a worker fails in a job after which it gets no more of its tasks.

@@ -5,6 +5,7 @@ import NIOCore
 /// A master's network side: listens for workers and relays their messages
 /// to the `Master` while jobs run, then tells the workers to exit.
 public final class MasterServer: Sendable {
+    /// The master whose workers this serves.
     public let master: Master
     private let listener: Listener
     private let secret: Secret

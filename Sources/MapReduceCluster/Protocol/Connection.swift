@@ -3,10 +3,12 @@ import NIOCore
 /// One connection's frames as messages: receive and send.
 public struct Connection {
     private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    /// Where frames to the peer are written.
     public let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     /// Who is at the other end, for logs.
     public let peer: String
 
+    /// Reads messages from `channel` and sends them through `outbound`; `peer` names the other end in logs.
     public init(_ channel: NIOAsyncChannelInboundStream<ByteBuffer>, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, peer: String) {
         self.inbound = channel.makeAsyncIterator()
         self.outbound = outbound
@@ -35,6 +37,7 @@ public struct Connection {
         return message
     }
 
+    /// Sends `message` as one frame.
     public func send(_ message: Message) async throws {
         do {
             try await self.outbound.write(message.encoded())

@@ -5,9 +5,12 @@ import NIOPosix
 
 /// A `HOST:PORT` address.
 public struct Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// A host name or an IP address.
     public var host: String
+    /// The TCP port.
     public var port: Int
 
+    /// Makes the address of `port` on `host`.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -24,6 +27,7 @@ public struct Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
+    /// `HOST:PORT`, with an IPv6 address in brackets.
     public var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
 }
 
@@ -74,7 +78,7 @@ public typealias Listener = NIOAsyncChannel<AcceptedChannel, Never>
 /// Opens framed TCP listeners and connections.
 public enum Network {
     /// Listens on `endpoint` (port 0 picks a free port). An accepted
-    /// connection takes frames of at most 64 KiB until its peer has
+    /// connection takes frames of at most 4 KiB until its peer has
     /// authenticated, and is closed after `idleTimeout` with nothing read or
     /// written (a peer that went silent, or stopped reading). With
     /// `security`, every connection is TLS.

@@ -1,7 +1,9 @@
 /// A peer that broke the wire protocol, or could not be talked to.
 public struct ProtocolError: Error, Hashable, CustomStringConvertible {
+    /// The line the user sees.
     public var description: String
 
+    /// Makes the error that `description` tells.
     public init(_ description: String) {
         self.description = description
     }

@@ -97,22 +97,28 @@ public struct Secret: Sendable {
 
 /// A secret that cannot be used: where it came from, and what is wrong with it.
 public struct SecretError: Error, Hashable, CustomStringConvertible {
+    /// What is wrong with a secret.
     public enum Problem: Hashable, Sendable {
+        /// It has fewer bytes than `Secret.minimumLength`.
         case tooShort(bytes: Int)
         /// The file's group or others may read it.
         case readableByOthers(path: String, permissions: mode_t)
+        /// It could not be read.
         case unreadable(SystemError)
     }
 
     /// Where the secret came from: "the secret file secret.txt".
     public var source: String
+    /// What is wrong with it.
     public var problem: Problem
 
+    /// Makes the error of the secret from `source` with `problem`.
     public init(source: String, problem: Problem) {
         self.source = source
         self.problem = problem
     }
 
+    /// The source and the problem, with what to do about it.
     public var description: String {
         switch self.problem {
         case .tooShort(let bytes):

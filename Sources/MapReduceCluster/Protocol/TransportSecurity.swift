@@ -3,10 +3,14 @@ import NIOSSL
 
 /// Where a process's TLS certificate, its private key and the cluster's CA certificate are (PEM files).
 public struct TLSFiles: Sendable, Equatable {
+    /// The process's certificate chain.
     public var certificate: String
+    /// The process's private key.
     public var key: String
+    /// The cluster's CA certificate, the only one a peer's certificate may be signed by.
     public var ca: String
 
+    /// Names the three files.
     public init(certificate: String, key: String, ca: String) {
         self.certificate = certificate
         self.key = key

@@ -2,6 +2,7 @@ import NIOSSL
 
 /// TLS that could not be set up, or a connection whose TLS failed, in one line.
 public struct TransportSecurityError: Error, Hashable, CustomStringConvertible {
+    /// The line the user sees.
     public var description: String
     /// Whether the peer closed the connection in the TLS handshake, as a busy server
     /// does when a flood evicts the connection from its handshake table.

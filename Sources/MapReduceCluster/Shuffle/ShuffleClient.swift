@@ -6,8 +6,11 @@ public enum ShuffleClient {
     /// Where a fetched segment goes: kept in memory, written to a file at this path, or
     /// nowhere (its length and CRC-32 are checked all the same).
     public enum Destination: Sendable {
+        /// Kept in memory.
         case memory
+        /// Written to the file at this path.
         case file(String)
+        /// Checked and dropped.
         case discard
     }
 

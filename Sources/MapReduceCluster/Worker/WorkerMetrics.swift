@@ -9,6 +9,7 @@ public struct WorkerMetrics: Sendable {
     private let served: Counter
     private let fetched: Counter
 
+    /// Makes the metrics through `factory`.
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.running = Gauge(label: "mapreduce_worker_attempts_running", factory: factory)
         self.ended = AttemptOutcomeCounters(label: "mapreduce_worker_attempts_ended_total", factory: factory)

@@ -23,6 +23,7 @@ public struct WorkerOptions: Sendable {
     /// Where the worker's metrics go.
     public var metrics = WorkerMetrics()
 
+    /// The options of a worker of the master at `master`, the rest at their defaults.
     public init(master: Endpoint) {
         self.master = master
     }
