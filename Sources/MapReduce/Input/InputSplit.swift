@@ -43,6 +43,28 @@ public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Files larger than `splitSize` cut into byte ranges of `splitSize`, and the smaller ones
+    /// packed whole, several to a split: the splits of a format whose records a reader finds
+    /// from any byte (lines, blocks).
+    static func byteRanges(of files: [InputFile], splitSize: Int64) -> [InputSplit] {
+        precondition(splitSize > 0, "split size must be positive")
+        var splits: [InputSplit] = []
+        var small: [InputFile] = []
+        for file in files {
+            guard file.size > splitSize else {
+                small.append(file)
+                continue
+            }
+            var start: Int64 = 0
+            while start < file.size {
+                let length = min(splitSize, file.size - start)
+                splits.append(InputSplit(path: file.path, start: start, length: length))
+                start += length
+            }
+        }
+        return splits + InputSplit.packing(small, splitSize: splitSize)
+    }
+
     /// Packs whole small files into splits (Hadoop's CombineFileInputFormat):
     /// each file counts as at least `openCost` bytes, for opening it costs
     /// about as much as reading that much, and a split holds up to

@@ -18,23 +18,8 @@ public enum KeyValueInput<Key: KeyCodable, Value: ValueCodable>: InputFormat {
     public typealias Record = KeyValueRecord<Key, Value>
 
     public static func splits(of files: [InputFile], splitSize: Int64) throws -> [InputSplit] {
-        precondition(splitSize > 0, "split size must be positive")
-        var splits: [InputSplit] = []
-        var small: [InputFile] = []
-        for file in files {
-            _ = try Self.layout(of: file.path)
-            guard file.size > splitSize else {
-                small.append(file)
-                continue
-            }
-            var start: Int64 = 0
-            while start < file.size {
-                let length = min(splitSize, file.size - start)
-                splits.append(InputSplit(path: file.path, start: start, length: length))
-                start += length
-            }
-        }
-        return splits + InputSplit.packing(small, splitSize: splitSize)
+        for file in files { _ = try Self.layout(of: file.path) }
+        return InputSplit.byteRanges(of: files, splitSize: splitSize)
     }
 
     public static func offset(of record: Record) -> Int64 { record.blockOffset }

@@ -18,22 +18,7 @@ public enum TextInput: InputFormat {
     public typealias Record = Line
 
     public static func splits(of files: [InputFile], splitSize: Int64) -> [InputSplit] {
-        precondition(splitSize > 0, "split size must be positive")
-        var splits: [InputSplit] = []
-        var small: [InputFile] = []
-        for file in files where file.size > 0 {
-            guard file.size > splitSize else {
-                small.append(file)
-                continue
-            }
-            var start: Int64 = 0
-            while start < file.size {
-                let length = min(splitSize, file.size - start)
-                splits.append(InputSplit(path: file.path, start: start, length: length))
-                start += length
-            }
-        }
-        return splits + InputSplit.packing(small, splitSize: splitSize)
+        InputSplit.byteRanges(of: files.filter { $0.size > 0 }, splitSize: splitSize)
     }
 
     public static func offset(of line: Line) -> Int64 { line.offset }
