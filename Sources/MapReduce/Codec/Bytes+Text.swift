@@ -22,6 +22,7 @@ extension Bytes: ExpressibleByStringLiteral, CustomStringConvertible {
     /// different `Bytes` may print alike.
     public var description: String { String(decoding: self.storage, as: UTF8.self) }
 
+    /// Whether there are no bytes.
     public var isEmpty: Bool { self.storage.isEmpty }
 
     /// The runs of bytes between `separator`s, at most `maxSplits` of them cut (the last

@@ -1,5 +1,6 @@
 /// The length of the records of a `FixedLengthInput`.
 public protocol RecordLength: SendableMetatype {
+    /// The number of bytes in each record.
     static var bytes: Int { get }
 }
 
@@ -30,8 +31,11 @@ public struct FixedLengthRecord: ~Escapable {
 /// structure (any byte may occur). Splits start and end on record
 /// boundaries; a file that is not a whole number of records is an error.
 public enum FixedLengthInput<Length: RecordLength>: InputFormat {
+    /// A record is `Length.bytes` bytes.
     public typealias Record = FixedLengthRecord
 
+    /// Cuts each file into ranges of as many whole records as fit in `splitSize` bytes (at
+    /// least one); throws for a file that is not a whole number of records.
     public static func splits(of files: [InputFile], splitSize: Int64) throws -> [InputSplit] {
         let length = Int64(Length.bytes)
         let step = max(length, splitSize / length * length)
@@ -49,8 +53,10 @@ public enum FixedLengthInput<Length: RecordLength>: InputFormat {
         return splits
     }
 
+    /// The record's byte offset in its file.
     public static func offset(of record: FixedLengthRecord) -> Int64 { record.offset }
 
+    /// Reads the records of the split's byte range in order; returns the number of bytes read.
     public static func read(_ split: InputSplit, _ body: (FixedLengthRecord) throws -> Void) throws -> Int64 {
         let length = Length.bytes
         let file = try FileDescriptor.open(reading: split.path)

@@ -2,8 +2,10 @@
 public struct InputFile: Hashable, Sendable, Codable {
     /// The path as the user gave it, or as found under a directory the user gave.
     public var path: String
+    /// The file's size in bytes when the job started.
     public var size: Int64
 
+    /// The file at `path`, of `size` bytes.
     public init(path: String, size: Int64) {
         self.path = path
         self.size = size
@@ -13,6 +15,7 @@ public struct InputFile: Hashable, Sendable, Codable {
 /// A byte range of one input file, and possibly whole small files after it:
 /// the unit of work of one map task.
 public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The path of the file the range is in.
     public var path: String
     /// The first byte of the range.
     public var start: Int64
@@ -24,6 +27,8 @@ public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
     /// files make a few tasks rather than one each.
     public var more: [InputSplit]
 
+    /// The `length` bytes of the file at `path` from byte `start`, of the named input `input`
+    /// (nil for the job's own), with the whole files `more` read after them.
     public init(path: String, start: Int64, length: Int64, input: String? = nil, more: [InputSplit] = []) {
         self.path = path
         self.start = start
@@ -92,6 +97,7 @@ public struct InputSplit: Hashable, Sendable, Codable, CustomStringConvertible {
     /// One past the last byte of the range.
     public var end: Int64 { self.start + self.length }
 
+    /// The file and byte range, and how many files follow, for messages.
     public var description: String {
         "\(self.path) bytes \(self.start)-\(self.end)" + (self.more.isEmpty ? "" : " and \(self.more.count) more files")
     }
@@ -119,6 +125,7 @@ public protocol InputFormat: SendableMetatype {
 }
 
 extension InputFormat {
+    /// False by default: a record is a part of a file.
     public static var readsWholeFiles: Bool { false }
 }
 

@@ -1,6 +1,8 @@
 /// One record of a key-value file: its key and value, decoded, and where its block starts.
 public struct KeyValueRecord<Key: KeyCodable, Value: ValueCodable> {
+    /// The record's key.
     public let key: Key
+    /// The record's value.
     public let value: Value
     /// The offset in its file of the block that holds the record, for error messages.
     public let blockOffset: Int64
@@ -15,15 +17,22 @@ public struct KeyValueRecord<Key: KeyCodable, Value: ValueCodable> {
 /// file, or holds other types, fails the job with one line naming it. Each
 /// block's CRC-32 is checked as it is read.
 public enum KeyValueInput<Key: KeyCodable, Value: ValueCodable>: InputFormat {
+    /// A record is one key and its value, decoded.
     public typealias Record = KeyValueRecord<Key, Value>
 
+    /// Checks that each file is a key-value file of `Key` and `Value` records, then cuts
+    /// the files larger than `splitSize` into ranges of `splitSize` bytes and packs the
+    /// smaller ones whole, several to a split.
     public static func splits(of files: [InputFile], splitSize: Int64) throws -> [InputSplit] {
         for file in files { _ = try Self.layout(of: file.path) }
         return InputSplit.byteRanges(of: files, splitSize: splitSize)
     }
 
+    /// The offset of the block that holds the record.
     public static func offset(of record: Record) -> Int64 { record.blockOffset }
 
+    /// Reads the records of the blocks that start in the split's byte range, checking each
+    /// block's CRC-32; returns the number of block bytes read.
     public static func read(_ split: InputSplit, _ body: (Record) throws -> Void) throws -> Int64 {
         let file = try FileDescriptor.open(reading: split.path)
         try split.checkUnchanged(file)

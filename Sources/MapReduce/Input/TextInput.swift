@@ -15,14 +15,20 @@ import Darwin
 /// LineRecordReader rule), so every line is read exactly once whatever the
 /// split size. Lines end at `\n`; a trailing `\r` is dropped.
 public enum TextInput: InputFormat {
+    /// A record is one line.
     public typealias Record = Line
 
+    /// Cuts each file larger than `splitSize` into ranges of `splitSize` bytes and packs the
+    /// smaller ones whole, several to a split; an empty file makes no split.
     public static func splits(of files: [InputFile], splitSize: Int64) -> [InputSplit] {
         InputSplit.byteRanges(of: files.filter { $0.size > 0 }, splitSize: splitSize)
     }
 
+    /// The line's byte offset in its file.
     public static func offset(of line: Line) -> Int64 { line.offset }
 
+    /// Reads the lines that start in the split's byte range, the last one finished past its
+    /// end; returns the number of bytes read.
     public static func read(_ split: InputSplit, _ body: (Line) throws -> Void) throws -> Int64 {
         let file = try FileDescriptor.open(reading: split.path)
         try split.checkUnchanged(file)

@@ -33,16 +33,21 @@ public struct WholeFile: ~Escapable {
 /// Input where each file is one record, never cut; small files are packed several to a split.
 /// A file larger than the job's `maxWholeFile` fails the job before any map runs.
 public enum WholeFileInput: InputFormat {
+    /// A record is one whole file.
     public typealias Record = WholeFile
 
+    /// Packs the files whole into splits, several small ones to a split; a file is never cut.
     public static func splits(of files: [InputFile], splitSize: Int64) -> [InputSplit] {
         InputSplit.packing(files, splitSize: splitSize)
     }
 
+    /// 0: a record starts where its file does.
     public static func offset(of file: WholeFile) -> Int64 { 0 }
 
+    /// True: each record is a file held in memory whole.
     public static var readsWholeFiles: Bool { true }
 
+    /// Reads the split's file into one buffer and hands it to `body` whole; returns its size.
     public static func read(_ split: InputSplit, _ body: (WholeFile) throws -> Void) throws -> Int64 {
         let file = try FileDescriptor.open(reading: split.path)
         try split.checkUnchanged(file)

@@ -55,15 +55,18 @@ extension Combiner where Value: AdditiveArithmetic & SendableMetatype {
 
 /// What a job's `combiner` may be declared as: `Combiner<Value>?` or `Combiner<Value>`.
 public protocol CombinerDeclaration: Sendable {
+    /// The type of the values the combiner folds.
     associatedtype Value
     /// The combiner declared, nil for none.
     var declared: Combiner<Value>? { get }
 }
 
 extension Combiner: CombinerDeclaration {
+    /// The combiner itself.
     public var declared: Combiner<Value>? { self }
 }
 
 extension Optional: CombinerDeclaration where Wrapped: CombinerDeclaration {
+    /// The wrapped combiner, or nil for none.
     public var declared: Combiner<Wrapped.Value>? { self?.declared }
 }

@@ -18,7 +18,9 @@
 /// }
 /// ```
 public protocol Job: SendableMetatype {
+    /// The mapper, which reads every input but the named ones of `inputs`.
     associatedtype Map: Mapper
+    /// The reducer, whose key and value types are the mapper's.
     associatedtype Reduce: Reducer where Reduce.Key == Map.Key, Reduce.Value == Map.Value
     /// The job's `--param` settings as typed properties; by default none.
     associatedtype Parameters: ParameterSet = NoParameters
@@ -57,16 +59,25 @@ public protocol Job: SendableMetatype {
 }
 
 extension Job {
+    /// The type's name, lowercased.
     public static var name: String { String(describing: Self.self).lowercased() }
+    /// nil: one reduce task per worker slot.
     public static var defaultReducers: Int? { nil }
+    /// The parameters declared by `Parameters`.
     public static var parameters: [JobParameter] { Parameters.declared }
+    /// `Partitioner.hash`, a stable hash of the key.
     public static var partitioner: Partitioner<Map.Key> { .hash }
+    /// `Grouping.wholeKey`: equal keys.
     public static var grouping: Grouping<Map.Key> { .wholeKey }
+    /// None: `Map` reads every input.
     public static var inputs: [NamedInput<Map.Key, Map.Value>] { [] }
+    /// `OutputFormat.text`: lines of text.
     public static var outputFormat: OutputFormat { .text }
+    /// Accepts all parameters.
     public static func validate(_ parameters: JobParameters) throws {}
 }
 
 extension Job {
+    /// nil: no combiner.
     public static var combiner: Combiner<Map.Value>? { nil }
 }

@@ -5,9 +5,12 @@
 public protocol Mapper: SendableMetatype {
     /// What the mapper reads: `TextInput` (lines, the default) or `WholeFileInput`.
     associatedtype Input: InputFormat = TextInput
+    /// The type of the keys it emits, inferred from `map`'s `MapContext<Key, Value>`.
     associatedtype Key: KeyCodable
+    /// The type of the values it emits.
     associatedtype Value: ValueCodable
 
+    /// Makes a mapper for one task.
     init()
 
     /// Called once per task before the first record.
@@ -27,9 +30,13 @@ public protocol Mapper: SendableMetatype {
 }
 
 extension Mapper {
+    /// Does nothing.
     public mutating func setUp(context: inout MapContext<Key, Value>) throws {}
+    /// Does nothing.
     public mutating func cleanUp(context: inout MapContext<Key, Value>) throws {}
+    /// Does nothing.
     public mutating func setup(context: inout MapContext<Key, Value>) throws {}
+    /// Does nothing.
     public mutating func cleanup(context: inout MapContext<Key, Value>) throws {}
 
     /// Runs the set-up of a task: `setUp`, then Hadoop's `setup`.

@@ -2,7 +2,7 @@
 /// input (Hadoop's MultipleInputs), such as a join of two tables:
 ///
 /// ```swift
-/// static var inputs: [NamedInput<String, JoinRow>] {
+/// static var inputs: [NamedInput<Bytes, JoinRow>] {
 ///     [NamedInput("users", UserRows.self), NamedInput("orders", OrderRows.self)]
 /// }
 /// ```

@@ -37,7 +37,9 @@ extension Reducer {
     public mutating func setUp(context: inout ReduceContext) throws {}
     /// Does nothing.
     public mutating func cleanUp(context: inout ReduceContext) throws {}
+    /// Does nothing.
     public mutating func setup(context: inout ReduceContext) throws {}
+    /// Does nothing.
     public mutating func cleanup(context: inout ReduceContext) throws {}
 
     /// Runs the set-up of a task: `setUp`, then Hadoop's `setup`.

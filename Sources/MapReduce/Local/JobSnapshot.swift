@@ -71,7 +71,7 @@ public struct JobSnapshot: Hashable, Sendable, Codable {
 
         /// The worker's name, such as `w-1`.
         public var id: String
-        /// Host name and process id.
+        /// The name of the host the worker runs on.
         public var host: String
         /// The worker's process id.
         public var processID: Int32

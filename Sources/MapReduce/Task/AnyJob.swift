@@ -8,7 +8,7 @@ public struct AnyJob: Sendable {
     public let defaultReducers: Int?
     /// Whether the job folds its map output with a combiner.
     public let hasCombiner: Bool
-    /// The job's combiner (`sum` or `custom`), nil without one; and its partitioner, for the report.
+    /// What the job's combiner is (`sum` or `custom`), for the report; nil without one.
     public let combinerSummary: String?
     /// How the job partitions (`hash`, `custom`, `total order (N samples)`), for the report.
     public let partitionerSummary: String

@@ -1,10 +1,13 @@
 /// One map task attempt to run.
 public struct MapTask: Hashable, Sendable, Codable {
+    /// The attempt: its task's number (the split's) and the attempt's.
     public var id: AttemptID
+    /// What the task reads.
     public var split: InputSplit
     /// Numbers (from 0, within the split) of records to skip: ones that made earlier attempts fail.
     public var skipRecords: Set<Int64>
 
+    /// Attempt `id` at reading `split`, skipping the records numbered in `skipRecords`.
     public init(id: AttemptID, split: InputSplit, skipRecords: Set<Int64> = []) {
         self.id = id
         self.split = split
@@ -16,11 +19,14 @@ public struct MapTask: Hashable, Sendable, Codable {
 public struct RecordFailure: Error, CustomStringConvertible {
     /// The record's number within its split, from 0.
     public var record: Int64
-    /// The file the record is in, and where it starts there.
+    /// The file the record is in.
     public var path: String
+    /// Where the record starts in that file (for a key-value record, where its block does).
     public var offset: Int64
+    /// The error the user code threw.
     public var underlying: any Error
 
+    /// The failure of record `record`, at byte `offset` of `path`, with the error it threw.
     public init(record: Int64, path: String, offset: Int64, underlying: any Error) {
         self.record = record
         self.path = path
@@ -28,14 +34,18 @@ public struct RecordFailure: Error, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// The record's number, file and offset, and the error, for messages.
     public var description: String { "record \(self.record) (\(self.path) byte \(self.offset)): \(self.underlying)" }
 }
 
 /// What a finished map task attempt produced.
 public struct MapTaskResult: Hashable, Sendable, Codable {
+    /// The attempt's map output file and its index.
     public var output: MapOutput
+    /// The attempt's counters, the framework's and the job's.
     public var counters: Counters
 
+    /// The result of an attempt that wrote `output` and counted `counters`.
     public init(output: MapOutput, counters: Counters) {
         self.output = output
         self.counters = counters
