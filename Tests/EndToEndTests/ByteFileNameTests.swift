@@ -61,5 +61,22 @@ struct ByteFileNameTests {
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("input path does not exist: \(directory.path)/in/z\\xE9.txt"), "\(missing.standardError)")
     }
+
+    @Test func anOutputDirectoryWhoseNameIsNotUTF8IsWrittenByThatName() async throws {
+        let directory = try TemporaryDirectory()
+        try Self.write(in: directory)
+        let wordcount = "\(ChildProcess.productsDirectory)/wordcount"
+        let script = #"exec "$0" run --workers 2 --output "$(printf '%s/out\351' "$1")" "$1/in""#
+        let result = try await ChildProcess(program: "/bin/sh", ["-c", script, wordcount, directory.path]).wait(timeout: 60)
+        #expect(result.status == 0, "\(result.standardError)")
+        let output = PathBytes.string(from: Array("\(directory.path)/out".utf8) + [0xE9])
+        let names = try Directory(path: output).names().sorted()
+        #expect(names == ["_SUCCESS", "_job.json", "_report.html", "part-r-00000", "part-r-00001"])
+        let counts = try names.filter { $0.hasPrefix("part-") }.flatMap { name in
+            try FileDescriptor.open(reading: "\(output)/\(name)").readToEnd().split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(counts.sorted() == ["shared\t3", "worda\t1", "wordb\t1", "wordc\t1"])
+        #expect(try Directory(path: directory.path).names().sorted() == ["in", PathBytes.string(from: Array("out".utf8) + [0xE9])])
+    }
 }
 }

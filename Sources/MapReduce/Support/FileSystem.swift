@@ -4,14 +4,15 @@ import Foundation
 public enum FileSystem {
     /// Renames `source` to `destination`, replacing what is there.
     public static func rename(_ source: String, to destination: String) throws(SystemError) {
-        guard Foundation.rename(source, destination) == 0 else {
+        let renamed = PathBytes.withCString(source) { source in PathBytes.withCString(destination) { Foundation.rename(source, $0) } }
+        guard renamed == 0 else {
             throw SystemError("rename \(source) to", path: destination, errno: errno)
         }
     }
 
     /// Removes the file at `path`; one that does not exist is no error.
     public static func remove(_ path: String) throws(SystemError) {
-        guard unlink(path) == 0 || errno == ENOENT else { throw SystemError("remove", path: path, errno: errno) }
+        guard PathBytes.withCString(path, { unlink($0) }) == 0 || errno == ENOENT else { throw SystemError("remove", path: path, errno: errno) }
     }
 
     /// Removes `path` and everything below it, if it exists, never following a
@@ -56,23 +57,32 @@ public enum FileSystem {
                 // Made by someone else meanwhile.
             }
         }
-        guard mkdir(path, access.directoryMode) == 0 else { throw SystemError("create directory", path: path, errno: errno) }
+        guard PathBytes.withCString(path, { mkdir($0, access.directoryMode) }) == 0 else { throw SystemError("create directory", path: path, errno: errno) }
     }
 
     /// The names in directory `path`, or nil if it does not exist.
     public static func contents(of path: String) -> [String]? {
-        try? FileManager.default.contentsOfDirectory(atPath: path)
+        do {
+            return try Directory(path: path).names()
+        } catch {
+            return nil
+        }
     }
 
     /// Whether `path` is a directory (a symbolic link to one counts).
     public static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        self.status(of: path).map { $0.st_mode & S_IFMT == S_IFDIR } ?? false
     }
 
     /// Whether `path` exists; a symbolic link counts only if what it names exists.
     public static func exists(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: path)
+        self.status(of: path) != nil
+    }
+
+    /// What `path` names, links followed; nil if nothing.
+    private static func status(of path: String) -> stat? {
+        var info = stat()
+        return PathBytes.withCString(path, { stat($0, &info) }) == 0 ? info : nil
     }
 
     /// Writes `data` to `path` durably, through a temporary file and a rename
