@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import MapReduce
+
 /// A compiled POSIX extended regular expression, matched against bytes.
 final class POSIXRegex {
     private var compiled = regex_t()
@@ -14,11 +16,12 @@ final class POSIXRegex {
 
     init(_ pattern: String, ignoreCase: Bool) throws {
         let flags = REG_EXTENDED | REG_NOSUB | (ignoreCase ? REG_ICASE : 0)
-        let code = regcomp(&self.compiled, pattern, flags)
+        // The pattern's bytes: a byte that is not UTF-8, given on the command line, is matched as that byte.
+        let code = PathBytes.withCString(pattern) { regcomp(&self.compiled, $0, flags) }
         guard code == 0 else {
             var message = [CChar](repeating: 0, count: 256)
             regerror(code, &self.compiled, &message, message.count)
-            throw InvalidPattern(description: "invalid pattern \(pattern): \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+            throw InvalidPattern(description: "invalid pattern \(PathBytes.display(pattern)): \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
         }
     }
 

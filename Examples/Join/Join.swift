@@ -16,8 +16,9 @@ import MapReduce
 /// streams the orders, holding only the user rows of one id.
 struct Join: Job {
     typealias Map = Users
-    /// The user id, and whether the row is an order (users sort first).
-    typealias Key = KeyPair<Bytes, Bool>
+    /// The user id, whether the row is an order (users sort first), and the row's fields (so that
+    /// a user's orders, and its user rows, come in the order of their bytes, however the input is split).
+    typealias Key = KeyPair<Bytes, KeyPair<Bool, Bytes>>
 
     static var inputs: [NamedInput<Key, Row>] {
         [NamedInput("users", Users.self), NamedInput("orders", Orders.self)]
@@ -57,7 +58,8 @@ struct Join: Job {
         mutating func map(_ line: Line, context: inout MapContext<Key, Row>) {
             let fields = line.fields()
             guard fields.count >= 3 else { return context.counters.increment("malformed lines") }
-            context.emit(Key(fields[0], false), Row(isUser: true, fields: fields[1...].joined(separator: Join.tab)))
+            let row = Row(isUser: true, fields: fields[1...].joined(separator: Join.tab))
+            context.emit(Key(fields[0], KeyPair(false, row.fields)), row)
         }
     }
 
@@ -66,7 +68,8 @@ struct Join: Job {
         mutating func map(_ line: Line, context: inout MapContext<Key, Row>) {
             let fields = line.fields()
             guard fields.count >= 3 else { return context.counters.increment("malformed lines") }
-            context.emit(Key(fields[1], true), Row(isUser: false, fields: ([fields[0]] + fields[2...]).joined(separator: Join.tab)))
+            let row = Row(isUser: false, fields: ([fields[0]] + fields[2...]).joined(separator: Join.tab))
+            context.emit(Key(fields[1], KeyPair(true, row.fields)), row)
         }
     }
 

@@ -146,7 +146,8 @@ struct Iteration: Job {
 
 /// The graph: each page's targets from its lines `page<TAB>target target ...`, at rank 1.
 ///
-/// A page on several lines links to the targets of all of them, in input order;
+/// A page on several lines links to the targets of all of them, in the order of
+/// their files' paths (by bytes) and then of the lines in each file;
 /// a target named twice gets two shares. Every page that is only a target joins
 /// the graph with no links. A line without exactly one tab, or with an empty
 /// page name, is counted in `malformed lines`.
@@ -155,20 +156,20 @@ struct Graph: Job {
     static var outputFormat: OutputFormat { Iteration.outputFormat }
 
     struct Map: Mapper {
-        mutating func map(_ line: Line, context: inout MapContext<Bytes, KeyPair<Int64, Bytes>>) {
+        mutating func map(_ line: Line, context: inout MapContext<Bytes, KeyPair<KeyPair<Bytes, Int64>, Bytes>>) {
             let fields = line.fields()
             guard fields.count == 2, !fields[0].isEmpty else { return context.counters.increment("malformed lines") }
-            // Keyed by where the line starts, so that a page's lines are merged in input order.
-            context.emit(fields[0], KeyPair(line.offset, fields[1]))
+            // With where the line is (file, offset), so that a page's lines are merged in input order.
+            context.emit(fields[0], KeyPair(KeyPair(context.inputPathBytes, line.offset), fields[1]))
             for target in fields[1].split(separator: UInt8(ascii: " "), omittingEmpty: true) {
-                context.emit(target, KeyPair(-1, Bytes([])))
+                context.emit(target, KeyPair(KeyPair(Bytes([]), -1), Bytes([])))
             }
         }
     }
 
     struct Reduce: Reducer {
-        mutating func reduce(key: Bytes, values: ReduceValues<KeyPair<Int64, Bytes>>, context: inout ReduceContext) {
-            let lines = values.filter { $0.first >= 0 }.sorted { $0.first < $1.first }
+        mutating func reduce(key: Bytes, values: ReduceValues<KeyPair<KeyPair<Bytes, Int64>, Bytes>>, context: inout ReduceContext) {
+            let lines = values.filter { $0.first.second >= 0 }.sorted { $0.first < $1.first }
             let targets = lines.flatMap { $0.second.split(separator: UInt8(ascii: " "), omittingEmpty: true) }
             context.write(record: key, Page(rank: 1, targets: targets))
         }

@@ -36,7 +36,7 @@ public enum MapReduceMain {
     /// The command line's arguments, each byte kept: a file name that is not UTF-8, given
     /// directly, names that file (see `PathBytes`); `CommandLine.arguments` would alter it.
     static var arguments: [String] {
-        (1..<Int(CommandLine.argc)).map { index in
+        (1..<max(1, Int(CommandLine.argc))).map { index in
             let argument = CommandLine.unsafeArgv[index]!
             return PathBytes.string(from: UnsafeRawBufferPointer(start: argument, count: strlen(argument)))
         }

@@ -78,5 +78,18 @@ struct ByteFileNameTests {
         #expect(counts.sorted() == ["shared\t3", "worda\t1", "wordb\t1", "wordc\t1"])
         #expect(try Directory(path: directory.path).names().sorted() == ["in", PathBytes.string(from: Array("out".utf8) + [0xE9])])
     }
+
+    @Test func aWorkDirectoryThatWorkersCannotBeGivenIsAClearError() async throws {
+        let directory = try TemporaryDirectory()
+        try Self.write(in: directory)
+        let wordcount = "\(ChildProcess.productsDirectory)/wordcount"
+        let script = #"exec "$0" run --workers 2 --work-dir "$(printf '%s/work\351' "$1")" --output "$1/out" "$1/in""#
+        let result = try await ChildProcess(program: "/bin/sh", ["-c", script, wordcount, directory.path]).wait(timeout: 60)
+        #expect(result.status != 0)
+        #expect(result.errorLines.count == 1 && result.standardError.contains("work\\xE9/"),
+            "\(result.standardError)")
+        #expect(result.standardError.contains("to a worker process: a path given to run's workers must be UTF-8"), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out/_SUCCESS"))
+    }
 }
 }

@@ -11,15 +11,16 @@ import Testing
     @Test func theReducerSeesAUsersRowsBeforeItsOrdersInOneCall() throws {
         // Given orders first: the sort puts (u1, false) before (u1, true) and the grouping makes them one call.
         let output = try ReduceDriver(Join.self).run([
-            (Join.Key(Bytes("u1"), true), [.init(isUser: false, fields: "o2\t5"), .init(isUser: false, fields: "o1\t10")]),
-            (Join.Key(Bytes("u1"), false), [.init(isUser: true, fields: "Ada\tUK")]),
-            (Join.Key(Bytes("u3"), false), [.init(isUser: true, fields: "Cy\tFR")]),
+            (Join.Key(Bytes("u1"), KeyPair(true, "o2\t5")), [.init(isUser: false, fields: "o2\t5")]),
+            (Join.Key(Bytes("u1"), KeyPair(true, "o1\t10")), [.init(isUser: false, fields: "o1\t10")]),
+            (Join.Key(Bytes("u1"), KeyPair(false, "Ada\tUK")), [.init(isUser: true, fields: "Ada\tUK")]),
+            (Join.Key(Bytes("u3"), KeyPair(false, "Cy\tFR")), [.init(isUser: true, fields: "Cy\tFR")]),
         ])
-        #expect(output.lines == ["u1\tAda\tUK\to2\t5", "u1\tAda\tUK\to1\t10"])
+        #expect(output.lines == ["u1\tAda\tUK\to1\t10", "u1\tAda\tUK\to2\t5"])
         #expect(output.counters[.reduceInputGroups] == 2)
         let left = try ReduceDriver(Join.self, parameters: ["type": "left"]).run([
-            (Join.Key(Bytes("u3"), false), [.init(isUser: true, fields: "Cy\tFR")]),
-            (Join.Key(Bytes("u4"), true), [.init(isUser: false, fields: "o9\t1")]),
+            (Join.Key(Bytes("u3"), KeyPair(false, "Cy\tFR")), [.init(isUser: true, fields: "Cy\tFR")]),
+            (Join.Key(Bytes("u4"), KeyPair(true, "o9\t1")), [.init(isUser: false, fields: "o9\t1")]),
         ])
         #expect(left.lines == ["u3\tCy\tFR\t\t"])
     }

@@ -51,7 +51,7 @@ import TestSupport
         #expect(output.lines.sorted() == ["u1\t1\to2\tu1\t99", "u1\t2\to4\tu1\t12", "u2\t1\to3\tu2\t7"])
     }
 
-    @Test func aFieldNumberBelowOneIsRefused() {
+    @Test func keepingFewerThanOneLineIsRefused() {
         let error = #expect(throws: JobError.self) { try ReduceDriver(TopN.self, parameters: ["n": "0"]).run([]) }
         #expect(error?.description.contains("n=0") == true)
     }

@@ -26,6 +26,8 @@ struct NumbersByGroup: Job {
                 guard current.first == key.first, current.second == value else { throw JobError("\(current) holds \(value)") }
                 numbers.append(value)
             }
+            // Once the group has ended, still the key of the last value read.
+            guard try values.currentKey(as: Key.self) == Key(key.first, numbers.last!) else { throw JobError("the last key is lost") }
             context.write(key.first, numbers.map(String.init).joined(separator: ","))
         }
     }

@@ -4,8 +4,9 @@ import TestSupport
 
 /// What a mapper reads cannot outlive its `map` call: the compiler refuses code that keeps it.
 @Suite struct InputLifetimeTests {
-    /// Type-checks `source` against the built `MapReduce` module; returns the compiler's errors.
-    static func typeCheck(_ source: String) throws -> [String] {
+    /// Type-checks `source` against the built `MapReduce` module; returns the compiler's exit
+    /// status and its errors.
+    static func typeCheck(_ source: String) throws -> (status: Int32, errors: [String]) {
         let directory = try TemporaryDirectory()
         let file = try directory.write("mapper.swift", Array(("import MapReduce\n" + source).utf8))
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -15,17 +16,18 @@ import TestSupport
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["swiftc", "-typecheck", "-I", "\(ChildProcess.productsDirectory)/Modules"] + moduleMaps + [file]
-        let errors = Pipe()
-        process.standardError = errors
+        let diagnostics = Pipe()
+        process.standardError = diagnostics
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        let output = diagnostics.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").filter { $0.contains("error:") }.map(String.init)
+        let errors = String(decoding: output, as: UTF8.self).split(separator: "\n").filter { $0.contains("error:") }.map(String.init)
+        return (process.terminationStatus, errors)
     }
 
     @Test func aMapperUsingItsInputWithinTheCallCompiles() throws {
-        let errors = try Self.typeCheck("""
+        let (status, errors) = try Self.typeCheck("""
             struct Words: Mapper {
                 mutating func map(_ line: Line, context: inout MapContext<String, Int>) {
                     line.words.forEach { context.emit($0, 1) }
@@ -49,6 +51,7 @@ import TestSupport
             }
             """)
         #expect(errors == [])
+        #expect(status == 0)
     }
 
     @Test(arguments: [
@@ -61,7 +64,8 @@ import TestSupport
         "mutating func map(_ line: Line, context: inout MapContext<String, Int>) {}\n func keep(_ line: Line) -> Span<UInt8> { line.bytes }",
     ])
     func aMapperThatKeepsItsInputDoesNotCompile(body: String) throws {
-        let errors = try Self.typeCheck("struct Keeper: Mapper {\n \(body)\n}\n")
+        let (status, errors) = try Self.typeCheck("struct Keeper: Mapper {\n \(body)\n}\n")
+        #expect(status != 0)
         #expect(!errors.isEmpty)
         #expect(errors.allSatisfy { $0.contains("Escapable") || $0.contains("lifetime") || $0.contains("escape") }, "\(errors)")
     }

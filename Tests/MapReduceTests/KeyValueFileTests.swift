@@ -86,4 +86,12 @@ import TestSupport
             return "\(error)"
         }
     }
+
+    @Test func aPrivateTypesNameIsTheSameInEveryProcess() {
+        let name = KeyValueFile.typeName(PrivateRecord.self)
+        #expect(!name.contains("$") && name.hasSuffix("(private).PrivateRecord"), "\(name)")
+        #expect(KeyValueFile.typeName(Bytes.self) == "MapReduce.Bytes")
+    }
 }
+
+private struct PrivateRecord {}

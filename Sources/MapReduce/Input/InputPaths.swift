@@ -11,7 +11,8 @@ public enum InputPaths {
     /// Names are bytes, kept exactly (see `PathBytes`), and listed in byte order.
     public static func expand(_ patterns: [String]) throws(JobError) -> [InputFile] {
         var files: [InputFile] = []
-        var seen: Set<String> = []
+        // By bytes: two names that differ only in Unicode normalization are two files.
+        var seen: Set<[UInt8]> = []
         for pattern in patterns {
             let matches = isGlob(pattern) ? try glob(pattern) : [pattern]
             for path in matches {
@@ -19,7 +20,7 @@ public enum InputPaths {
                 if found.isEmpty, FileSystem.isDirectory(path) {
                     throw JobError("input directory \(PathBytes.display(path)) holds no files")
                 }
-                for file in found where seen.insert(file.path).inserted {
+                for file in found where seen.insert(PathBytes.bytes(of: file.path)).inserted {
                     files.append(file)
                 }
             }

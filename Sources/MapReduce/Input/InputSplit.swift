@@ -135,7 +135,7 @@ extension InputSplit {
     func checkUnchanged(_ file: borrowing FileDescriptor) throws {
         let size = try file.size()
         guard size >= self.end else {
-            throw JobError("input file \(self.path) is now \(size) bytes, shorter than when the job started (it was read up to byte \(self.end))")
+            throw JobError("input file \(PathBytes.display(self.path)) is now \(size) bytes, shorter than when the job started (it was read up to byte \(self.end))")
         }
     }
 }

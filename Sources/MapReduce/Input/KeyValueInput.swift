@@ -44,7 +44,7 @@ public enum KeyValueInput<Key: KeyCodable, Value: ValueCodable>: InputFormat {
             try buffer.withUnsafeMutableBytes { buffer in
                 let bytes = UnsafeMutableRawBufferPointer(rebasing: buffer[..<block.length])
                 guard try file.read(at: block.offset, into: bytes) == block.length else {
-                    throw JobError("\(split.path): the block at \(block.offset) is cut short")
+                    throw JobError("\(PathBytes.display(split.path)): the block at \(block.offset) is cut short")
                 }
                 try Self.decode(UnsafeRawBufferPointer(bytes), block, path: split.path, body)
             }
@@ -56,7 +56,7 @@ public enum KeyValueInput<Key: KeyCodable, Value: ValueCodable>: InputFormat {
     /// Checks `block`'s checksum and record count and hands each record to `body`.
     static func decode(_ bytes: UnsafeRawBufferPointer, _ block: KeyValueFile.Block, path: String, _ body: (Record) throws -> Void) throws {
         guard CRC32.checksum(bytes) == block.checksum else {
-            throw JobError("\(path): the block at \(block.offset) does not match its checksum")
+            throw JobError("\(PathBytes.display(path)): the block at \(block.offset) does not match its checksum")
         }
         var reader = ByteReader(bytes)
         var records = 0
@@ -66,13 +66,13 @@ public enum KeyValueInput<Key: KeyCodable, Value: ValueCodable>: InputFormat {
                 key = try Key.decodeKey(try reader.readBytes(Int(clamping: try reader.readVarint())))
                 value = try Value.decodeValue(try reader.readBytes(Int(clamping: try reader.readVarint())))
             } catch {
-                throw JobError("\(path): record \(records) of the block at \(block.offset) does not decode: \(error)")
+                throw JobError("\(PathBytes.display(path)): record \(records) of the block at \(block.offset) does not decode: \(error)")
             }
             records += 1
             try body(Record(key: key, value: value, blockOffset: block.offset))
         }
         guard records == block.records else {
-            throw JobError("\(path): the block at \(block.offset) holds \(records) records, not \(block.records)")
+            throw JobError("\(PathBytes.display(path)): the block at \(block.offset) holds \(records) records, not \(block.records)")
         }
     }
 
@@ -89,7 +89,7 @@ public enum KeyValueInput<Key: KeyCodable, Value: ValueCodable>: InputFormat {
     static func checked(_ layout: KeyValueFile.Layout, path: String) throws -> KeyValueFile.Layout {
         let key = KeyValueFile.typeName(Key.self), value = KeyValueFile.typeName(Value.self)
         guard layout.keyType == key, layout.valueType == value else {
-            throw JobError("\(path) holds records of \(layout.keyType) and \(layout.valueType), not of \(key) and \(value)")
+            throw JobError("\(PathBytes.display(path)) holds records of \(layout.keyType) and \(layout.valueType), not of \(key) and \(value)")
         }
         return layout
     }

@@ -68,6 +68,6 @@ extension WholeFileInput {
     /// Throws, naming it, for the first of `files` larger than `limit` bytes.
     static func checkSizes(of files: [InputFile], limit: Int64) throws(JobError) {
         guard let file = files.first(where: { $0.size > limit }) else { return }
-        throw JobError("input file \(file.path) is \(file.size) bytes, more than --max-whole-file \(limit): the job reads each file whole into memory")
+        throw JobError("input file \(PathBytes.display(file.path)) is \(file.size) bytes, more than --max-whole-file \(limit): the job reads each file whole into memory")
     }
 }

@@ -24,6 +24,9 @@ public struct Grouping<Key: KeyCodable>: Sendable {
 }
 
 /// A key made of parts, the first of which can group (see `Grouping.byFirst`).
+///
+/// A conforming type's key encoding must begin with its first part's component
+/// encoding (as `KeyPair`'s does): grouping compares that prefix of the bytes.
 public protocol CompositeKey: KeyCodable {
     /// The type of the first part, which `Grouping.byFirst` groups by.
     associatedtype First: KeyCodable

@@ -9,6 +9,10 @@
     private let groupPrefixLength: ((UnsafeRawBufferPointer) throws(RecordDecodingError) -> Int)?
     /// With a grouping: the length of the part of the group's key that its records share.
     @exclusivity(unchecked) private var groupLength = 0
+    /// With a grouping: the key of the value last handed out in this group, copied (the merge
+    /// moves past it when the group ends).
+    @exclusivity(unchecked) private var lastKeyStorage = ByteWriter()
+    @exclusivity(unchecked) private var hasLastKey = false
     /// The current group's key, copied out of the merge.
     @exclusivity(unchecked) private var groupKeyStorage = ByteWriter()
     @exclusivity(unchecked) private var groupPrefix: UInt64 = 0
@@ -35,9 +39,11 @@
     /// The current group's key (with a grouping, its first record's); valid until the next `nextGroup`.
     @usableFromInline var groupKey: UnsafeRawBufferPointer { self.groupKeyStorage.bytes }
 
-    /// The key of the record last handed out by `nextValue` (before the first, the group's key);
-    /// valid until the next call.
-    @usableFromInline var currentKey: UnsafeRawBufferPointer { self.merger.key }
+    /// The key of the value last handed out by `nextValue` in this group (before the first, the
+    /// group's key); valid until the next call. Without a grouping every value has the group's key.
+    @usableFromInline var currentKey: UnsafeRawBufferPointer {
+        self.hasLastKey ? self.lastKeyStorage.bytes : self.groupKey
+    }
 
     /// Whether the merger's current record belongs to the current group.
     private func inCurrentGroup() -> Bool {
@@ -70,6 +76,7 @@
         self.groupKeyStorage.removeAll()
         self.groupKeyStorage.append(self.merger.key)
         self.groupPrefix = self.merger.prefix
+        self.hasLastKey = false
         if let groupPrefixLength = self.groupPrefixLength { self.groupLength = try groupPrefixLength(self.groupKey) }
         return true
     }
@@ -81,6 +88,11 @@
         self.recordCount += 1
         try self.control.checkpoint(recordsRead: Int64(self.recordCount))
         self.needsAdvance = true
+        if self.groupPrefixLength != nil {
+            self.lastKeyStorage.removeAll()
+            self.lastKeyStorage.append(self.merger.key)
+            self.hasLastKey = true
+        }
         return self.merger.value
     }
 }

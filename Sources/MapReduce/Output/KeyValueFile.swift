@@ -13,12 +13,16 @@ public enum KeyValueFile {
     static let version: UInt8 = 1
     static let footerSize = 16
     static let indexEntrySize = 20
-    /// Records are gathered into blocks of about this many bytes; a larger record is a block of its own.
+    /// A block ends once it holds this many bytes or more (so one larger record ends the block it joins).
     static let blockTarget = 64 << 10
+    /// The longest header a reader reads, and so the longest one a writer may write.
+    static let headerLimit = 64 << 10
 
-    /// The name a type goes by in headers: its fully qualified Swift name.
+    /// The name a type goes by in headers: its fully qualified Swift name, the same in every
+    /// process. (For a private or local type, Swift names an "unknown context at $<address>",
+    /// an address that changes from process to process; it is left out.)
     static func typeName(_ type: Any.Type) -> String {
-        String(reflecting: type)
+        String(reflecting: type).replacing(/\(unknown context at \$[0-9a-f]+\)/, with: "(private)")
     }
 
     /// One block: where it starts, its length, its records and the CRC-32 of its bytes.
@@ -38,14 +42,14 @@ public enum KeyValueFile {
         /// Reads and checks the layout of a file of `size` bytes, named `path` in errors, that
         /// `read` reads: it fills its buffer from an offset and returns how much it filled.
         init(size: Int64, path: String, read: (Int64, UnsafeMutableRawBufferPointer) throws -> Int) throws {
-            func invalid(_ reason: String) -> JobError { JobError("\(path) is not a key-value file: \(reason)") }
+            func invalid(_ reason: String) -> JobError { JobError("\(PathBytes.display(path)) is not a key-value file: \(reason)") }
             let headerPrefix = 5
             guard size >= Int64(headerPrefix + 2 + KeyValueFile.footerSize) else { throw invalid("it is \(size) bytes") }
             var footer = [UInt8](repeating: 0, count: KeyValueFile.footerSize)
             guard try footer.withUnsafeMutableBytes({ try read(size - Int64(KeyValueFile.footerSize), $0) }) == footer.count,
                 Array(footer[12...]) == KeyValueFile.magic
             else { throw invalid("no footer") }
-            let headLength = Int(min(size, 4096))
+            let headLength = Int(min(size, Int64(KeyValueFile.headerLimit)))
             var head = [UInt8](repeating: 0, count: headLength)
             guard try head.withUnsafeMutableBytes({ try read(0, $0) }) == headLength,
                 Array(head[0..<4]) == KeyValueFile.magic
@@ -103,6 +107,7 @@ public enum KeyValueFile {
     static func header(of format: OutputFormat) -> ByteWriter {
         var writer = ByteWriter()
         guard case .keyValue(_, _, let keyType, let valueType) = format.kind else { return writer }
+        precondition(keyType.utf8.count + valueType.utf8.count < Self.headerLimit - 32, "type names longer than a header holds")
         for byte in Self.magic { writer.append(byte) }
         writer.append(Self.version)
         writer.appendVarint(UInt64(keyType.utf8.count))

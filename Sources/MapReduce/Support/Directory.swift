@@ -168,7 +168,7 @@ public struct Directory: ~Copyable, Sendable {
     public func writeAtomically(_ data: [UInt8], as name: String, access: FileAccess) throws {
         let temporary = "\(name).tmp"
         try self.remove(temporary)
-        let fd = openat(self.descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, access.fileMode)
+        let fd = openat(self.descriptor, Self.cName(temporary), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, access.fileMode)
         guard fd >= 0 else { throw SystemError("create", path: self.pathOf(temporary), errno: errno) }
         var writer = FileWriter(file: FileDescriptor(adopting: fd, path: self.pathOf(temporary)))
         try data.withUnsafeBytes { try writer.write($0) }

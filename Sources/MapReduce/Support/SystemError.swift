@@ -24,6 +24,6 @@ public struct SystemError: Error, Hashable, CustomStringConvertible {
 
     /// `cannot`, the operation, the path and the OS's message.
     public var description: String {
-        "cannot \(self.operation) \(self.path): \(String(cString: strerror(self.errno)))"
+        "cannot \(self.operation) \(PathBytes.display(self.path)): \(String(cString: strerror(self.errno)))"
     }
 }

@@ -12,6 +12,10 @@ final class WorkerProcess: Sendable {
 
     /// Starts the child; `onExit` gets its process id and exit status.
     init(executable: String, arguments: [String], secret: Secret, onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
+        // Process hands a child its arguments as UTF-8, which would alter a path's bytes that are not.
+        if let argument = arguments.first(where: { !PathBytes.isUTF8($0) }) {
+            throw JobError("cannot pass \(PathBytes.display(argument)) to a worker process: a path given to run's workers must be UTF-8")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -26,8 +26,8 @@ enum RecoveredMapOutputs {
         for directory in directories.map({ "\($0)/job-\(job)" }) {
             for name in FileSystem.contents(of: directory) ?? [] {
                 let attemptDirectory = "\(directory)/\(name)"
-                guard let data = FileManager.default.contents(atPath: "\(attemptDirectory)/\(Self.manifestName)"),
-                    let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
+                guard let data = try? FileDescriptor.open(reading: "\(attemptDirectory)/\(Self.manifestName)").readToEnd(),
+                    let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(data)),
                     manifest.master == master, manifest.attempt.job == job, manifest.attempt.kind == .map
                 else { continue }
                 let path = "\(attemptDirectory)/\(manifest.attempt).out"

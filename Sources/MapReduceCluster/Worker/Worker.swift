@@ -217,15 +217,9 @@ actor Worker {
         }
     }
 
-    /// Removes files an attempt leaves behind; one that cannot be removed is logged, and the attempt is over all the same.
+    /// Removes files an attempt leaves behind, by their bytes; one that cannot be removed is named in a
+    /// warning on standard error, and the attempt is over all the same.
     private nonisolated func remove(_ paths: [String], of attempt: AttemptID) {
-        for path in paths where FileSystem.exists(path) {
-            do {
-                try FileManager.default.removeItem(atPath: path)
-            } catch {
-                self.logger.warning(
-                    "cannot remove an attempt's files", metadata: ["attempt": "\(attempt)", "path": "\(path)", "error": "\(error)"])
-            }
-        }
+        for path in paths { FileSystem.removeTree(path) }
     }
 }
