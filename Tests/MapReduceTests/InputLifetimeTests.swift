@@ -6,28 +6,22 @@ import TestSupport
 @Suite struct InputLifetimeTests {
     /// Type-checks `source` against the built `MapReduce` module; returns the compiler's exit
     /// status and its errors.
-    static func typeCheck(_ source: String) throws -> (status: Int32, errors: [String]) {
+    static func typeCheck(_ source: String) async throws -> (status: Int32, errors: [String]) {
         let directory = try TemporaryDirectory()
         let file = try directory.write("mapper.swift", Array(("import MapReduce\n" + source).utf8))
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let moduleMaps = ["CMapReduceZlib", "CMapReduceMalloc", "CMapReducePrefetch"].flatMap {
             ["-Xcc", "-fmodule-map-file=\(package)/Sources/\($0)/module.modulemap"]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swiftc", "-typecheck", "-I", "\(ChildProcess.productsDirectory)/Modules"] + moduleMaps + [file]
-        let diagnostics = Pipe()
-        process.standardError = diagnostics
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = diagnostics.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errors = String(decoding: output, as: UTF8.self).split(separator: "\n").filter { $0.contains("error:") }.map(String.init)
-        return (process.terminationStatus, errors)
+        let result = try await ChildProcess(
+            program: "/usr/bin/env", ["swiftc", "-typecheck", "-I", "\(ChildProcess.productsDirectory)/Modules"] + moduleMaps + [file],
+            named: "swiftc"
+        ).wait(timeout: 120)
+        return (result.status, result.errorLines.filter { $0.contains("error:") }.map(String.init))
     }
 
-    @Test func aMapperUsingItsInputWithinTheCallCompiles() throws {
-        let (status, errors) = try Self.typeCheck("""
+    @Test func aMapperUsingItsInputWithinTheCallCompiles() async throws {
+        let (status, errors) = try await Self.typeCheck("""
             struct Words: Mapper {
                 mutating func map(_ line: Line, context: inout MapContext<String, Int>) {
                     line.words.forEach { context.emit($0, 1) }
@@ -63,8 +57,8 @@ import TestSupport
         "var bytes: Span<UInt8>?\n mutating func map(_ line: Line, context: inout MapContext<String, Int>) { self.bytes = line.bytes }",
         "mutating func map(_ line: Line, context: inout MapContext<String, Int>) {}\n func keep(_ line: Line) -> Span<UInt8> { line.bytes }",
     ])
-    func aMapperThatKeepsItsInputDoesNotCompile(body: String) throws {
-        let (status, errors) = try Self.typeCheck("struct Keeper: Mapper {\n \(body)\n}\n")
+    func aMapperThatKeepsItsInputDoesNotCompile(body: String) async throws {
+        let (status, errors) = try await Self.typeCheck("struct Keeper: Mapper {\n \(body)\n}\n")
         #expect(status != 0)
         #expect(!errors.isEmpty)
         #expect(errors.allSatisfy { $0.contains("Escapable") || $0.contains("lifetime") || $0.contains("escape") }, "\(errors)")
