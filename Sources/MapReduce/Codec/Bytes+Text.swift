@@ -46,7 +46,7 @@ extension Sequence where Element == Bytes {
 
 extension Line {
     /// A copy of the line's bytes, byte for byte.
-    public var text: Bytes { Bytes(Array(self.base)) }
+    public var text: Bytes { Bytes(self.base) }
 
     /// The line's fields between `separator`s (a tab by default), empty ones included,
     /// byte for byte; with `maxSplits`, the last field keeps the rest of the line.

@@ -40,9 +40,9 @@ public struct Directory: ~Copyable, Sendable {
         guard !names.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
             throw SystemError("open directory", path: self.pathOf(relativePath), errno: EINVAL)
         }
-        var directory = try self.openChild(Self.cName(names[0]))
+        var directory = try self.openChild(PathBytes.cString(names[0]))
         for name in names.dropFirst() {
-            directory = try directory.openChild(Self.cName(name))
+            directory = try directory.openChild(PathBytes.cString(name))
         }
         return directory
     }
@@ -64,7 +64,7 @@ public struct Directory: ~Copyable, Sendable {
 
     /// Makes the directory `name` here, with the permissions `access` allows.
     public func makeDirectory(_ name: String, access: FileAccess) throws(SystemError) {
-        guard mkdirat(self.descriptor, Self.cName(name), access.directoryMode) == 0 else {
+        guard mkdirat(self.descriptor, PathBytes.cString(name), access.directoryMode) == 0 else {
             throw SystemError("create directory", path: self.pathOf(name), errno: errno)
         }
     }
@@ -72,7 +72,7 @@ public struct Directory: ~Copyable, Sendable {
     /// What `name` is; a symbolic link is described, not followed.
     public func status(of name: String) throws(SystemError) -> FileStatus {
         var info = stat()
-        guard fstatat(self.descriptor, Self.cName(name), &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+        guard fstatat(self.descriptor, PathBytes.cString(name), &info, AT_SYMLINK_NOFOLLOW) == 0 else {
             throw SystemError("stat", path: self.pathOf(name), errno: errno)
         }
         return FileStatus(info)
@@ -80,21 +80,21 @@ public struct Directory: ~Copyable, Sendable {
 
     /// Renames `name` to `newName` in `destination`, on the same filesystem; a link moves as a link.
     public func rename(_ name: String, to destination: borrowing Directory, as newName: String) throws(SystemError) {
-        guard renameat(self.descriptor, Self.cName(name), destination.descriptor, Self.cName(newName)) == 0 else {
+        guard renameat(self.descriptor, PathBytes.cString(name), destination.descriptor, PathBytes.cString(newName)) == 0 else {
             throw SystemError("rename \(self.pathOf(name)) to", path: destination.pathOf(newName), errno: errno)
         }
     }
 
     /// Removes `name` (not a directory), if it is there.
     public func remove(_ name: String) throws(SystemError) {
-        guard unlinkat(self.descriptor, Self.cName(name), 0) == 0 || errno == ENOENT else {
+        guard unlinkat(self.descriptor, PathBytes.cString(name), 0) == 0 || errno == ENOENT else {
             throw SystemError("remove", path: self.pathOf(name), errno: errno)
         }
     }
 
     /// Removes `name` and, if it is a directory, everything below it, if it is there.
     public func removeTree(_ name: String) throws(SystemError) {
-        try self.removeTree(named: Self.cName(name))
+        try self.removeTree(named: PathBytes.cString(name))
     }
 
     private func removeTree(named name: [CChar]) throws(SystemError) {
@@ -118,7 +118,7 @@ public struct Directory: ~Copyable, Sendable {
     /// is named in a warning on standard error.
     public func discard(_ name: String) {
         var target = ".\(name).removing-\(UInt32.random(in: 0...UInt32.max))"
-        if renameat(self.descriptor, Self.cName(name), self.descriptor, Self.cName(target)) != 0 {
+        if renameat(self.descriptor, PathBytes.cString(name), self.descriptor, PathBytes.cString(target)) != 0 {
             guard errno != ENOENT else { return }  // nothing there to remove
             target = name
         }
@@ -168,17 +168,12 @@ public struct Directory: ~Copyable, Sendable {
     public func writeAtomically(_ data: [UInt8], as name: String, access: FileAccess) throws {
         let temporary = "\(name).tmp"
         try self.remove(temporary)
-        let fd = openat(self.descriptor, Self.cName(temporary), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, access.fileMode)
+        let fd = openat(self.descriptor, PathBytes.cString(temporary), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, access.fileMode)
         guard fd >= 0 else { throw SystemError("create", path: self.pathOf(temporary), errno: errno) }
         var writer = FileWriter(file: FileDescriptor(adopting: fd, path: self.pathOf(temporary)))
         try data.withUnsafeBytes { try writer.write($0) }
         try writer.syncAndClose()
         try self.rename(temporary, to: self, as: name)
-    }
-
-    /// `name`'s bytes (see `PathBytes`), NUL-terminated, as the system takes a name.
-    private static func cName(_ name: String) -> [CChar] {
-        PathBytes.bytes(of: name).map { CChar(bitPattern: $0) } + [0]
     }
 
     /// A name as a path component: its bytes kept (see `PathBytes`).

@@ -47,10 +47,14 @@ public enum PathBytes {
         return bytes
     }
 
+    /// `path` as the NUL-terminated bytes the system takes.
+    public static func cString(_ path: String) -> [CChar] {
+        Self.bytes(of: path).map { CChar(bitPattern: $0) } + [0]
+    }
+
     /// Calls `body` with `path` as the NUL-terminated bytes the system takes.
     public static func withCString<R, E: Error>(_ path: String, _ body: (UnsafePointer<CChar>) throws(E) -> R) throws(E) -> R {
-        let bytes = Self.bytes(of: path).map { CChar(bitPattern: $0) } + [0]
-        return try bytes.withUnsafeBufferPointer { (pointer) throws(E) -> R in try body(pointer.baseAddress!) }
+        try Self.cString(path).withUnsafeBufferPointer { (pointer) throws(E) -> R in try body(pointer.baseAddress!) }
     }
 
     /// Whether `path`'s bytes are its UTF-8: none of them stands escaped.
