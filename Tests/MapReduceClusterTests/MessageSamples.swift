@@ -32,7 +32,7 @@ enum MessageSamples {
         .killTask(KillTask(attempt: map)),
         .shutdown(Shutdown(reason: "done")),
         .fetch(Fetch(mapAttempt: map, partition: 3)),
-        .segmentHeader(SegmentHeader(segment: Segment(offset: 0, length: 10, rawLength: 20, records: 2, crc32: 99))),
+        .segmentHeader(SegmentHeader(segment: Segment(offset: 0, length: 10, rawLength: 20, records: 2, crc32: 99, runs: 2))),
         .segmentChunk(ByteBuffer(bytes: [0, 1, 2, 255])),
         .segmentEnd,
     ]

@@ -25,6 +25,27 @@ import TestSupport
         }
     }
 
+    /// Inputs of several runs each (map outputs of unmerged spills) count as that many.
+    @Test(arguments: [2, 3, 8])
+    func passesCountTheRunsOfEachInput(factor: Int) throws {
+        var random = SeededRandom(seed: UInt64(factor))
+        for _ in 0..<200 {
+            let weights = (0..<Int(random.next() % 30)).map { _ in 1 + Int(random.next() % 9) }
+            var widest = 0
+            // An input is its number and its runs; a merged one has one run.
+            let merged = try MergePasses.reduce(weights.enumerated().map { ([$0.offset], $0.element) }, factor: factor, weight: \.1) {
+                run in
+                let weight = run.map(\.1).reduce(0, +)
+                #expect(run.count == 1 ? weight > 1 : weight <= factor, "a merge of \(run.map(\.1)) runs")
+                widest = max(widest, run.count == 1 ? 0 : weight)
+                return (run.flatMap(\.0), 1)
+            }
+            #expect(merged.map(\.1).reduce(0, +) <= factor, "\(weights) left \(merged.map(\.1))")
+            #expect(merged.flatMap(\.0) == Array(weights.indices), "order kept for \(weights)")
+            #expect(widest <= factor)
+        }
+    }
+
     /// `inputs` sorted segments in files of one partition each, of random records.
     static func segments(_ inputs: Int, in directory: TemporaryDirectory, seed: UInt64) throws -> ([ReduceInput], [[SpillFileTests.Record]]) {
         var files: [ReduceInput] = []

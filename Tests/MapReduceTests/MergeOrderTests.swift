@@ -21,10 +21,10 @@ import TestSupport
     }
 
     static func cursors(_ sources: [[Record]], in directory: TemporaryDirectory) throws -> [SegmentCursor] {
-        try sources.enumerated().map { source, records in
+        try sources.enumerated().flatMap { source, records in
             let path = "\(directory.path)/s\(source).out"
             let index = try SpillFileTests.write(records, partitions: 1, to: path)
-            return try SegmentCursor(path: path, segment: index.segments[0], name: path)
+            return try SegmentCursor.open(ReduceInput(source: .file(path), segment: index.segments[0], name: path))
         }
     }
 

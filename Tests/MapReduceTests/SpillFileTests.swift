@@ -27,10 +27,11 @@ import TestSupport
         return try writer.finish()
     }
 
+    /// The records of `segment`, its runs merged.
     static func read(_ path: String, partition: Int, segment: Segment) throws -> [Record] {
-        let cursor = try SegmentCursor(path: path, segment: segment, name: "test")
+        let merger = RecordMerger(try SegmentCursor.open(ReduceInput(source: .file(path), segment: segment, name: "test")))
         var records: [Record] = []
-        while try cursor.advance() { records.append((partition, Array(cursor.key), Array(cursor.value))) }
+        while try merger.advance() { records.append((partition, Array(merger.key), Array(merger.value))) }
         return records
     }
 

@@ -15,6 +15,12 @@ public struct CRC32: Hashable, Sendable {
             crc32_z(uLong(self.value), base.assumingMemoryBound(to: Bytef.self), z_size_t(bytes.count)))
     }
 
+    /// The checksum of two runs of bytes one after the other, from the checksum
+    /// of each and the second's length.
+    public static func combine(_ first: UInt32, _ second: UInt32, secondLength: Int64) -> UInt32 {
+        UInt32(crc32_combine(uLong(first), uLong(second), .init(secondLength)))
+    }
+
     /// The checksum of `bytes`.
     public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc = CRC32()

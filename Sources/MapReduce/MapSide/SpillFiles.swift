@@ -33,9 +33,11 @@
         self.spills.append(MapOutput(path: path, index: try self.write(&buffer, to: path)))
     }
 
-    /// Writes what is left in the buffer, merges the spills (folding equal
-    /// keys with `combine`, if given), at most `mergeFactor` at once, and
-    /// returns the map output. `control` stops the merge at its next record.
+    /// Writes what is left in the buffer and makes the map output of the
+    /// spills: with `combine`, merges them (folding equal keys), at most
+    /// `mergeFactor` at once; without, copies their blocks side by side as
+    /// sorted runs, which the reduce tasks merge, once there are at most
+    /// `Segment.maxRuns`. `control` stops a merge at its next record.
     @usableFromInline mutating func finish(
         _ buffer: inout SortBuffer, combine: ((inout ByteWriter, UnsafeRawBufferPointer) throws -> Void)?,
         control: AttemptControl
@@ -48,12 +50,29 @@
             try FileSystem.rename(self.spills[0].path, to: self.outputPath)
             return MapOutput(path: self.outputPath, index: self.spills[0].index)
         }
-        let spills = try MergePasses.reduce(self.spills, factor: self.mergeFactor) { run in
+        let factor = combine == nil ? min(self.mergeFactor, Segment.maxRuns) : self.mergeFactor
+        let spills = try MergePasses.reduce(self.spills, factor: factor) { run in
             self.intermediateFiles += 1
             let path = "\(self.directory)/\(self.attemptName).merge\(self.intermediateFiles)"
             return try self.merge(run, into: path, combine: combine, control: control)
         }
-        return try self.merge(spills, into: self.outputPath, combine: combine, control: control)
+        guard combine == nil else { return try self.merge(spills, into: self.outputPath, combine: combine, control: control) }
+        return try self.copyRuns(of: spills, into: self.outputPath)
+    }
+
+    /// Writes the segments of `spills` partition by partition into a new
+    /// file at `path`, each spill's as a sorted run, and removes them.
+    private func copyRuns(of spills: [MapOutput], into path: String) throws -> MapOutput {
+        var writer = try SpillWriter.create(path: path, partitions: self.partitions, compressionLevel: self.compressionLevel)
+        let files = try spills.map { try OpenFile(path: $0.path) }
+        for partition in 0..<self.partitions {
+            for (spill, file) in zip(spills, files) {
+                try writer.appendRuns(of: spill.index.segments[partition], from: file, partition: partition)
+            }
+        }
+        let index = try writer.finish()
+        for spill in spills { try FileSystem.remove(spill.path) }
+        return MapOutput(path: path, index: index)
     }
 
     /// Merges `spills` into a new file at `path` and removes them.

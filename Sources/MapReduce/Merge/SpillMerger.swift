@@ -15,7 +15,7 @@ enum SpillMerger {
         for partition in 0..<partitions {
             let inputs = spills.map { ReduceInput($0, partition: partition) }.filter { $0.segment.records > 0 }
             records += try self.write(
-                RecordMerger(try inputs.map(SegmentCursor.init)), to: &writer, partition: partition, combine: combine,
+                RecordMerger(try inputs.flatMap(SegmentCursor.open)), to: &writer, partition: partition, combine: combine,
                 control: control)
         }
         return (try writer.finish(), records)
@@ -26,7 +26,7 @@ enum SpillMerger {
     /// `AttemptCancelled`, at the first record after `control` is cancelled.
     static func merge(_ inputs: [ReduceInput], into path: String, compressionLevel: Int, control: AttemptControl) throws -> ReduceInput {
         var writer = try SpillWriter.create(path: path, partitions: 1, compressionLevel: compressionLevel)
-        try self.write(RecordMerger(try inputs.map(SegmentCursor.init)), to: &writer, partition: 0, combine: nil, control: control)
+        try self.write(RecordMerger(try inputs.flatMap(SegmentCursor.open)), to: &writer, partition: 0, combine: nil, control: control)
         let index = try writer.finish()
         return ReduceInput(source: .file(path), segment: index.segments[0], name: path)
     }

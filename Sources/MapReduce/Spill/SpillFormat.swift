@@ -7,13 +7,16 @@
 /// +----------+-----------------------+-----+-------------------------+-------+--------+
 /// segment: blocks, each | raw length: u32 | stored length: u32 | raw deflate data |
 ///          a block inflates to records: | key length: varint | value length: varint | key | value |
-/// index:   per partition (40 bytes) | offset: u64 | length: u64 | raw length: u64 | records: u64 | crc32: u32 | 0: u32 |
+///          the top bit of a block's raw length marks the start of another sorted run
+/// index:   per partition (40 bytes) | offset: u64 | length: u64 | raw length: u64 | records: u64 | crc32: u32 | runs: u32 |
 /// footer:  | index offset: u64 | partitions: u32 | crc32 of index: u32 | MRSPILL1 |
 /// ```
 ///
 /// Integers are big-endian. A segment's CRC-32 covers its stored bytes
 /// (block headers and deflate data), so a shuffle can check it without
-/// inflating. Within a segment, keys ascend in byte order.
+/// inflating. A segment is one or more sorted runs of records, one after
+/// another: keys ascend in byte order within a run. A map output that is its
+/// spills copied side by side, unmerged, has a run per spill.
 enum SpillFormat {
     static let magic: [UInt8] = Array("MRSPILL1".utf8)
     static let indexEntrySize = 40
@@ -28,6 +31,8 @@ enum SpillFormat {
     /// Deflate cannot expand data more than about 1032 times.
     static let maxExpansion = 1040
     static let maxPartitions = 1 << 20
+    /// In a block header's raw length: the block starts a sorted run other than its segment's first.
+    static let runStartFlag: UInt32 = 1 << 31
 }
 
 /// Where one partition's records lie in a spill or map output file.
@@ -42,14 +47,23 @@ public struct Segment: Hashable, Sendable, Codable {
     public var records: Int64
     /// CRC-32 of the stored bytes.
     public var crc32: UInt32
+    /// The sorted runs the segment's blocks hold, one after another: 0 when
+    /// it has no records, otherwise at least 1. A reader merges them.
+    public var runs: Int
+
+    /// The most sorted runs a segment holds. Each costs a reader a cursor (an
+    /// inflater and two blocks), so a map task merges more spills than this
+    /// down to this many, and readers refuse a segment of more.
+    public static let maxRuns = 8
 
     /// Makes a segment from its index entry's fields.
-    public init(offset: Int64, length: Int64, rawLength: Int64, records: Int64, crc32: UInt32) {
+    public init(offset: Int64, length: Int64, rawLength: Int64, records: Int64, crc32: UInt32, runs: Int) {
         self.offset = offset
         self.length = length
         self.rawLength = rawLength
         self.records = records
         self.crc32 = crc32
+        self.runs = runs
     }
 }
 

@@ -44,9 +44,11 @@ extension SpillIndex {
                         length: try Self.readLength(&reader, path),
                         rawLength: try Self.readLength(&reader, path),
                         records: try Self.readLength(&reader, path),
-                        crc32: try reader.readBigEndian(as: UInt32.self))
-                    _ = try reader.readBigEndian(as: UInt32.self)
-                    guard segment.offset == expectedOffset, segment.length <= indexOffset - segment.offset else {
+                        crc32: try reader.readBigEndian(as: UInt32.self),
+                        runs: Int(try reader.readBigEndian(as: UInt32.self)))
+                    guard segment.offset == expectedOffset, segment.length <= indexOffset - segment.offset,
+                        (segment.records == 0) == (segment.runs == 0), segment.runs <= Segment.maxRuns
+                    else {
                         throw SpillFormatError(.corrupt, "\(path): partition \(partition)'s index entry is impossible")
                     }
                     expectedOffset += segment.length
@@ -68,15 +70,16 @@ extension SpillIndex {
 
 extension SpillIndex {
     /// Reads the records of partition `partition` of the spill or map output
-    /// file at `path`, in order, checking every block and the segment's CRC-32.
-    /// The bytes handed to `body` are valid only during the call.
+    /// file at `path` in key order (its runs merged), checking every block and
+    /// the segment's CRC-32. The bytes handed to `body` are valid only during the call.
     public func forEachRecord(
         in path: String, partition: Int, _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void
     ) throws {
         guard self.segments.indices.contains(partition) else {
             throw SpillFormatError(.corrupt, "\(path) has no partition \(partition)")
         }
-        let cursor = try SegmentCursor(path: path, segment: self.segments[partition], name: "\(path) partition \(partition)")
-        while try cursor.advance() { try body(cursor.key, cursor.value) }
+        let input = ReduceInput(source: .file(path), segment: self.segments[partition], name: "\(path) partition \(partition)")
+        let merger = RecordMerger(try SegmentCursor.open(input))
+        while try merger.advance() { try body(merger.key, merger.value) }
     }
 }

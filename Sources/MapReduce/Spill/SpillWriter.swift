@@ -23,6 +23,9 @@ struct SpillWriter: ~Copyable {
     private var segmentStart: Int64 = 0
     private var segmentRaw: Int64 = 0
     private var segmentRecords: Int64 = 0
+    /// Sorted runs, and their records, copied into the segment by `appendRuns`.
+    private var segmentRuns = 0
+    private var segmentRecordsCopied: Int64 = 0
     private var crc = CRC32()
     /// Whether blocks are compressed at all (level 0 stores every block).
     private let compresses: Bool
@@ -55,6 +58,7 @@ struct SpillWriter: ~Copyable {
     mutating func append(partition: Int, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
         precondition(partition >= self.currentPartition && partition < self.partitions, "partition \(partition) out of order")
         while self.currentPartition < partition { try self.endSegment() }
+        precondition(self.segmentRuns == 0, "records appended after copied runs")
         self.block.appendVarint(UInt64(key.count))
         self.block.appendVarint(UInt64(value.count))
         self.block.append(key)
@@ -90,15 +94,56 @@ struct SpillWriter: ~Copyable {
         StoredDeflate.append(self.block.bytes, to: &self.compressed)
     }
 
+    /// Appends `segment` of the spill or map output file `source` to
+    /// `partition`'s segment, after the runs already copied there, as sorted
+    /// runs of its own. Its blocks are copied as they are, not inflated; the
+    /// first is marked as a run's start unless it is the segment's first.
+    mutating func appendRuns(of segment: Segment, from source: OpenFile, partition: Int) throws {
+        precondition(partition >= self.currentPartition && partition < self.partitions, "partition \(partition) out of order")
+        while self.currentPartition < partition { try self.endSegment() }
+        precondition(self.segmentRecords == self.segmentRecordsCopied, "runs copied after appended records")
+        guard segment.records > 0 else { return }
+        var offset = segment.offset
+        let end = segment.offset + segment.length
+        while offset < end {
+            self.compressed.removeAll()
+            let count = Int(min(end - offset, Int64(Self.copyChunkSize)))
+            let read = try self.compressed.appendUnsafe(upTo: count) { buffer in
+                let n = try source.descriptor.read(at: offset, into: buffer)
+                return (n, n)
+            }
+            guard read == count else {
+                throw SpillFormatError(.truncated, "\(self.path): a copied segment ends at \(offset + Int64(read)), not \(end)")
+            }
+            if offset == segment.offset && self.segmentRuns > 0 {
+                let rawLength = UInt32(bigEndian: self.compressed.base.loadUnaligned(as: UInt32.self))
+                self.compressed.storeBigEndian(rawLength | SpillFormat.runStartFlag, at: 0)
+            }
+            self.crc.update(self.compressed.bytes)
+            try self.file.write(self.compressed.bytes)
+            offset += Int64(count)
+        }
+        self.segmentRaw += segment.rawLength
+        self.segmentRecords += segment.records
+        self.segmentRecordsCopied += segment.records
+        self.segmentRuns += segment.runs
+    }
+
+    /// How many stored bytes `appendRuns` copies at a time.
+    private static let copyChunkSize = 1 << 20
+
     private mutating func endSegment() throws {
         try self.writeBlock()
+        let runs = self.segmentRuns > 0 ? self.segmentRuns : (self.segmentRecords > 0 ? 1 : 0)
         self.segments.append(
             Segment(
                 offset: self.segmentStart, length: self.file.offset - self.segmentStart,
-                rawLength: self.segmentRaw, records: self.segmentRecords, crc32: self.crc.value))
+                rawLength: self.segmentRaw, records: self.segmentRecords, crc32: self.crc.value, runs: runs))
         self.segmentStart = self.file.offset
         self.segmentRaw = 0
         self.segmentRecords = 0
+        self.segmentRecordsCopied = 0
+        self.segmentRuns = 0
         self.crc = CRC32()
     }
 
@@ -113,7 +158,7 @@ struct SpillWriter: ~Copyable {
             index.appendBigEndian(UInt64(segment.rawLength))
             index.appendBigEndian(UInt64(segment.records))
             index.appendBigEndian(segment.crc32)
-            index.appendBigEndian(UInt32(0))
+            index.appendBigEndian(UInt32(segment.runs))
         }
         try self.file.write(index.bytes)
         var footer = ByteWriter(capacity: SpillFormat.footerSize)

@@ -110,8 +110,8 @@ extension ReduceTask {
 
     /// Opens this partition's segment of every input for merging, checked
     /// against `control` at every record, and makes the attempt's output
-    /// directory; counts the bytes to shuffle. With more inputs than the
-    /// merge factor, merges runs of them into intermediate files first.
+    /// directory; counts the bytes to shuffle. With more sorted runs than the
+    /// merge factor, merges some of them into intermediate files first.
     @usableFromInline func openInputs(
         settings: TaskSettings, control: AttemptControl,
         groupPrefixLength: ((UnsafeRawBufferPointer) throws(RecordDecodingError) -> Int)? = nil
@@ -123,7 +123,9 @@ extension ReduceTask {
         }
         let directory = self.mergeDirectory(in: settings.workDirectory)
         var files = 0
-        let inputs = try MergePasses.reduce(self.inputs.filter { $0.segment.records > 0 }, factor: settings.mergeFactor) { run in
+        let inputs = try MergePasses.reduce(
+            self.inputs.filter { $0.segment.records > 0 }, factor: settings.mergeFactor, weight: \.segment.runs
+        ) { run in
             if files == 0 { try FileSystem.makeDirectory(directory, access: .ownerOnly, withParents: false) }
             files += 1
             let merged = try SpillMerger.merge(
@@ -131,7 +133,7 @@ extension ReduceTask {
             for case .file(let path) in run.map(\.source) where path.hasPrefix("\(directory)/") { try FileSystem.remove(path) }
             return merged
         }
-        let cursors = try inputs.map(SegmentCursor.init)
+        let cursors = try inputs.flatMap(SegmentCursor.open)
         // Only the attempt's own directory is made: once the job has committed
         // (and removed `_temporary`), a late attempt has nowhere to write.
         try FileSystem.makeDirectory(Self.attemptOutputDirectory(for: self.id, in: settings.outputDirectory), access: .ownerOnly, withParents: false)

@@ -95,6 +95,8 @@ extension Message {
             let segment = body.segment
             try check.that((0...PeerInputLimits.maxSegmentLength).contains(segment.length), "segment length \(segment.length)")
             try check.that(segment.offset >= 0 && segment.rawLength >= 0 && segment.records >= 0, "segment \(segment)")
+            try check.that(
+                (segment.records == 0) == (segment.runs == 0) && segment.runs <= Segment.maxRuns, "segment runs \(segment.runs)")
         case .challenge, .authenticate, .welcome, .segmentChunk, .segmentEnd:
             break
         }
