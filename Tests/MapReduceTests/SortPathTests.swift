@@ -11,19 +11,21 @@ import TestSupport
         var position: Int
     }
 
-    /// Random keys that share bytes (few distinct values per byte), with equal keys.
-    static func items(count: Int, seed: UInt64) -> [Item] {
+    /// Random keys that share bytes (few distinct values per byte), with equal keys;
+    /// or, `wide`, keys of random bytes of which only the high ones repeat.
+    static func items(count: Int, seed: UInt64, wide: Bool = false) -> [Item] {
         var random = SeededRandom(seed: seed)
         return (0..<count).map { position in
             var key: UInt64 = 0
+            if wide { return Item(key: (random.next() % 4) << 62 | random.next() >> 40, position: position) }
             for byte in 0..<8 where random.next() % 2 == 0 { key |= (random.next() % 3) << (8 * UInt64(byte)) }
             return Item(key: key, position: position)
         }
     }
 
-    @Test(arguments: [0, 1, 2, 17, 1000, 5000])
-    func radixSortMatchesAStableSort(count: Int) {
-        var items = Self.items(count: count, seed: UInt64(count))
+    @Test(arguments: [0, 1, 2, 17, 25, 1000, 5000, 30_000], [false, true])
+    func radixSortMatchesAStableSort(count: Int, wide: Bool) {
+        var items = Self.items(count: count, seed: UInt64(count), wide: wide)
         let expected = items.sorted { $0.key < $1.key }
         var scratch = items
         items.withUnsafeMutableBufferPointer { elements in

@@ -1,10 +1,15 @@
-/// A stable least-significant-digit radix sort on byte digits.
+/// A stable most-significant-digit-first radix sort on byte digits.
 ///
-/// One pass counts every digit at once; a digit that is the same in every
-/// element is skipped, so keys that vary in few bytes (a few partitions,
-/// short keys) take few passes. Each remaining pass moves the elements
-/// between `elements` and `scratch`; the result ends up in `elements`.
+/// Each pass counts one digit of a bucket and moves its elements to
+/// `scratch` and back in that digit's order; then each of the new buckets
+/// is sorted by the next digit. A digit that is the same in a whole bucket
+/// costs only its count, and a bucket of a few elements is sorted by
+/// insertion, so keys that differ early (words, after a byte or two) are
+/// not passed over again for the digits that no longer matter.
 enum RadixSort {
+    /// Buckets of at most this many elements are sorted by insertion.
+    @usableFromInline static let insertionLimit = 24
+
     /// Sorts `elements` by the key whose byte `d` (0 the least significant,
     /// `digits - 1` the most) is `digit(element, d)`; equal keys keep their order.
     /// `scratch` must hold at least as many elements.
@@ -15,33 +20,80 @@ enum RadixSort {
         let count = elements.count
         precondition(scratch.count >= count, "radix sort scratch of \(scratch.count) for \(count) elements")
         guard count > 1, digits > 0 else { return }
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: digits * 256)
+        // Per digit, a bucket's counts and where each bucket's next element goes.
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: digits * 512)
         defer { counts.deallocate() }
-        counts.initialize(repeating: 0)
-        for element in elements {
-            for d in 0..<digits { counts[d &* 256 &+ Int(digit(element, d))] &+= 1 }
-        }
-        var source = elements.baseAddress!
-        var target = scratch.baseAddress!
-        for d in 0..<digits {
-            let histogram = UnsafeMutableBufferPointer(rebasing: counts[(d * 256)..<(d * 256 + 256)])
-            if histogram.contains(count) { continue }
+        self.sort(elements.baseAddress!, scratch.baseAddress!, count: count, from: digits - 1, counts: counts, digit: digit)
+    }
+
+    /// Sorts `count` elements by digits `from` down to 0.
+    @inlinable static func sort<Element: BitwiseCopyable>(
+        _ elements: UnsafeMutablePointer<Element>, _ scratch: UnsafeMutablePointer<Element>, count: Int, from first: Int,
+        counts: UnsafeMutablePointer<Int>, digit: (Element, Int) -> UInt8
+    ) {
+        var d = first
+        while count > Self.insertionLimit {
+            let sizes = counts + d &* 512
+            let next = sizes + 256
+            sizes.initialize(repeating: 0, count: 256)
+            for i in 0..<count { sizes[Int(digit(elements[i], d))] &+= 1 }
+            if sizes[Int(digit(elements[0], d))] == count {
+                // One bucket holds them all: this digit orders nothing.
+                guard d > 0 else { return }
+                d -= 1
+                continue
+            }
             var start = 0
             for bucket in 0..<256 {
-                let size = histogram[bucket]
-                histogram[bucket] = start
-                start += size
+                next[bucket] = start
+                start &+= sizes[bucket]
             }
             for i in 0..<count {
-                let element = source[i]
+                let element = elements[i]
                 let bucket = Int(digit(element, d))
-                (target + histogram[bucket]).initialize(to: element)
-                histogram[bucket] += 1
+                (scratch + next[bucket]).initialize(to: element)
+                next[bucket] &+= 1
             }
-            swap(&source, &target)
+            elements.update(from: scratch, count: count)
+            guard d > 0 else { return }
+            start = 0
+            for bucket in 0..<256 {
+                let size = sizes[bucket]
+                if size > 1 { self.sort(elements + start, scratch + start, count: size, from: d - 1, counts: counts, digit: digit) }
+                start &+= size
+            }
+            return
         }
-        if source != elements.baseAddress! {
-            elements.baseAddress!.update(from: source, count: count)
+        self.insertionSort(elements, count: count, from: d, digit: digit)
+    }
+
+    /// Sorts a few elements by digits `from` down to 0, moving each past only those strictly greater.
+    @inlinable static func insertionSort<Element: BitwiseCopyable>(
+        _ elements: UnsafeMutablePointer<Element>, count: Int, from first: Int, digit: (Element, Int) -> UInt8
+    ) {
+        guard count > 1 else { return }
+        for i in 1..<count {
+            let element = elements[i]
+            var j = i
+            while j > 0, self.precedes(element, elements[j &- 1], from: first, digit: digit) {
+                elements[j] = elements[j &- 1]
+                j &-= 1
+            }
+            elements[j] = element
         }
+    }
+
+    /// Whether `a`'s digits `from` down to 0 come before `b`'s.
+    @inlinable @inline(__always) static func precedes<Element>(
+        _ a: Element, _ b: Element, from first: Int, digit: (Element, Int) -> UInt8
+    ) -> Bool {
+        var d = first
+        while d >= 0 {
+            let x = digit(a, d)
+            let y = digit(b, d)
+            if x != y { return x < y }
+            d &-= 1
+        }
+        return false
     }
 }
