@@ -24,7 +24,9 @@ enum JobLauncher {
         }
         switch entry {
         case .job(let job):
-            return try await server.runJob(try Self.planned(job, configuration), progress: progress)
+            let plan = try Self.planned(job, configuration)
+            let recovery = configuration.resumesOutput ? try JobRecovery.read(for: plan) : nil
+            return try await server.runJob(plan, progress: progress, recovery: recovery)
         case .chain(let chain):
             let runner = ClusterChainRunner(
                 server: server, configuration: configuration, parameters: try configuration.chainParameters(for: chain),

@@ -18,6 +18,9 @@ struct MasterCommand: AsyncParsableCommand {
 
     @OptionGroup var secretOptions: SecretOptions
 
+    @Flag(help: "Take over the job of a master that died, from the journal in the output directory's _temporary: committed tasks do not run again, nor do finished maps whose workers come back.")
+    var recover = false
+
     @OptionGroup var options: JobOptions
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var tls: TLSOptions
@@ -30,16 +33,26 @@ struct MasterCommand: AsyncParsableCommand {
             let logger = command.logging.bootstrap("mapreduce.master")
             let secret = try Secret(file: command.secretFile, allowReadable: command.secretOptions.allowReadableSecretFile)
             let entry = try JobRegistry.entry(named: command.options.job)
-            let configuration = try command.options.configuration()
+            var configuration = try command.options.configuration()
+            if command.recover {
+                guard case .job = entry else { throw JobError("--recover takes over a single job; a chain's master cannot be recovered") }
+                if FileSystem.exists("\(configuration.outputDirectory)/_SUCCESS") {
+                    return CommandFailure.standardError("\(entry.name): the output in \(configuration.outputDirectory) is committed already; nothing to recover")
+                }
+                configuration.resumesOutput = true
+                // The job's reduce tasks, unless given, are those it had: not the workers that are back so far.
+                configuration.reducers = try configuration.reducers ?? JobRecovery.journaledJob(in: configuration.outputDirectory).reduces
+            }
+            let settings = configuration
             let server = try await MasterServer.start(
                 secret: secret, listen: command.listen, options: command.cluster.masterOptions,
                 security: try command.tls.transportSecurity(), metrics: command.web.masterMetrics, logger: logger)
             CommandFailure.standardError("\(entry.name): master listening on \(Endpoint(host: command.listen.host, port: server.port))")
             let report = try await command.web.serving(server.master, fallback: nil, name: entry.name, logger: logger) { announcement in
-                try await JobLauncher.guardingOutput(configuration) {
+                try await JobLauncher.guardingOutput(settings) {
                     try await server.serve { server in
                         try await JobLauncher.runOnCluster(
-                            entry, configuration, server: server, progress: ProgressLine(announcing: announcement))
+                            entry, settings, server: server, progress: ProgressLine(announcing: announcement))
                     }
                 }
             }

@@ -26,6 +26,9 @@ public struct JobConfiguration: Hashable, Sendable {
     public var parameters: [String: String] = [:]
     /// Whether to replace the output of an earlier run in `outputDirectory`.
     public var overwrite = false
+    /// Whether to take over the unfinished output of a run whose master died, keeping its task
+    /// commits (`master --recover`), instead of starting a fresh output.
+    public var resumesOutput = false
     /// Where intermediate files go; nil for a fresh directory under the system's temporary directory.
     public var workDirectory: String?
     /// How many tasks run at once; nil for one per core.

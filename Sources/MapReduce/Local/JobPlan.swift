@@ -35,7 +35,10 @@ public struct JobPlan: Sendable {
             throw JobError("job \(job.name) cannot be map-only (--reducers 0): its map output is not text (TextOutput)")
         }
         let boundaries = reducers == 0 ? [] : try job.sampleBoundaries?(splits, reducers, parameters) ?? []
-        self.committer = try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
+        self.committer =
+            configuration.resumesOutput
+            ? try OutputCommitter.resume(directory: configuration.outputDirectory)
+            : try OutputCommitter.prepare(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
         self.job = job
         self.splits = splits
         self.inputs =

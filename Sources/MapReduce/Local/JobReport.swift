@@ -32,11 +32,14 @@ public struct JobReport: Hashable, Sendable, Codable {
         public var bytesIn: Int64?
         /// Output bytes: the map output's, or the part file's; known once it succeeded.
         public var bytesOut: Int64?
+        /// Which run of the master started it: 1, or one more after each restart (see
+        /// `master --recover`). Its `startSeconds` count from that run's start.
+        public var masterRun: Int
 
         /// Makes the record of attempt `id` on `worker`, with its times in seconds, its state and what it read and wrote.
         public init(
             id: AttemptID, worker: String, startSeconds: Double, durationSeconds: Double, state: State, backup: Bool = false,
-            error: String? = nil, bytes: (in: Int64, out: Int64)? = nil
+            error: String? = nil, bytes: (in: Int64, out: Int64)? = nil, masterRun: Int = 1
         ) {
             self.id = id.description
             self.phase = id.kind == .map ? "map" : "reduce"
@@ -49,6 +52,7 @@ public struct JobReport: Hashable, Sendable, Codable {
             self.error = error
             self.bytesIn = bytes?.in
             self.bytesOut = bytes?.out
+            self.masterRun = masterRun
         }
 
         /// What `counters`, an attempt's own, say it read and wrote: the split's bytes and the map

@@ -25,6 +25,8 @@ public final class OutputCommitter: Sendable {
     private let output: Directory
     /// Whether this job created the directory (and so removes it on failure).
     private let created: Bool
+    /// Whether it took over the output of an earlier run of the job, whose job commit may have moved some part files.
+    private let resumed: Bool
     private enum State {
         case open, committed, aborted
     }
@@ -35,10 +37,11 @@ public final class OutputCommitter: Sendable {
     /// Where task commits put the files that the job commit takes, relative to the output directory.
     static let committedDirectory = "_temporary/_committed"
 
-    private init(directory: String, output: consuming Directory, created: Bool) {
+    private init(directory: String, output: consuming Directory, created: Bool, resumed: Bool = false) {
         self.directory = directory
         self.output = output
         self.created = created
+        self.resumed = resumed
     }
 
     /// Where attempts write their files before a task commit: `_temporary` in the output directory.
@@ -73,6 +76,20 @@ public final class OutputCommitter: Sendable {
             try output.makeDirectory("_temporary", access: .ownerOnly)
             try output.openDirectory("_temporary").makeDirectory("_committed", access: .ownerOnly)
             return OutputCommitter(directory: directory, output: output, created: !existed)
+        } catch {
+            throw JobError("cannot write to output directory \(directory): \(error)")
+        }
+    }
+
+    /// Takes over the output directory of an earlier run of the job that did not finish (its
+    /// master died), keeping its task commits: `_temporary` must be there; attempt directories
+    /// left in it go with the job commit.
+    public static func resume(directory: String) throws -> OutputCommitter {
+        guard FileSystem.isDirectory("\(directory)/\(Self.committedDirectory)") else {
+            throw JobError("output directory \(directory) holds no unfinished job (no \(Self.committedDirectory)) to recover")
+        }
+        do {
+            return OutputCommitter(directory: directory, output: try Directory(path: directory), created: false, resumed: true)
         } catch {
             throw JobError("cannot write to output directory \(directory): \(error)")
         }
@@ -155,7 +172,13 @@ public final class OutputCommitter: Sendable {
             var moved: [String] = []
             do {
                 let committed = try self.output.openDirectory(Self.committedDirectory)
+                // Part files the job commit of an earlier run (which this one resumes) moved already.
+                let movedEarlier = self.resumed ? Set(parts).subtracting(try committed.names()) : []
                 for name in parts {
+                    if movedEarlier.contains(name) {
+                        try Self.check(try self.output.status(of: name), path: "\(self.directory)/\(name)")
+                        continue
+                    }
                     try Self.check(try committed.status(of: name), path: "\(committed.path)/\(name)")
                     try committed.rename(name, to: self.output, as: name)
                     moved.append(name)

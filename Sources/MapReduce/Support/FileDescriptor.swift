@@ -23,6 +23,11 @@ public struct FileDescriptor: ~Copyable {
         try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: access.fileMode)
     }
 
+    /// Opens `path` for writing at its end, making it if it is not there with the permissions `access` allows.
+    public static func open(appending path: String, access: FileAccess) throws(SystemError) -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode: access.fileMode)
+    }
+
     /// Opens `path` to hold a lock on; with `creating`, makes it if it is not there.
     public static func open(locking path: String, creating: Bool) throws(SystemError) -> FileDescriptor {
         try FileDescriptor(path: path, flags: O_RDWR | O_CLOEXEC | (creating ? O_CREAT : 0))
@@ -61,6 +66,16 @@ public struct FileDescriptor: ~Copyable {
             throw error
         }
         guard close(fd) == 0 else { throw SystemError("close", path: self.path, errno: errno) }
+    }
+
+    /// Makes what was written durable (fsync).
+    public func sync() throws(SystemError) {
+        guard fsync(self.rawValue) == 0 else { throw SystemError("sync", path: self.path, errno: errno) }
+    }
+
+    /// Cuts the file to its first `length` bytes.
+    public func truncate(to length: Int64) throws(SystemError) {
+        guard ftruncate(self.rawValue, off_t(length)) == 0 else { throw SystemError("truncate", path: self.path, errno: errno) }
     }
 
     /// The file's size in bytes.

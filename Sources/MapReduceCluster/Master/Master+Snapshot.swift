@@ -53,7 +53,8 @@ extension Master {
                         backup: running.isBackup))
             }
         }
-        return views.sorted { ($0.startSeconds, $0.id) < ($1.startSeconds, $1.id) }
+        views = views.map { var view = $0; view.masterRun = self.masterRun; return view }
+        return self.earlierAttempts + views.sorted { ($0.startSeconds, $0.id) < ($1.startSeconds, $1.id) }
     }
 
     /// Every worker that registered: connected ones as they are now, lost ones as they were last seen.

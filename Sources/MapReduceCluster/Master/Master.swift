@@ -41,8 +41,15 @@ public actor Master {
     private var broadcast: MapOutputBroadcast?
     /// The current job's number, from 1; attempt ids carry it.
     private var jobNumber = 0
-    /// A random name for this master, so that workers recover map outputs of its jobs only.
-    private let name = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
+    /// A random name for this master, so that workers recover map outputs of its jobs only; a master
+    /// that takes a job over from its journal takes the name of the one that began it.
+    var name = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
+    /// The current job's journal, while it can be written (see docs/journal.md).
+    var journal: JournalFile?
+    /// Which run of the master this is for the current job: 1, or one more per restart.
+    var masterRun = 1
+    /// The attempts an earlier run of the master finished, for the report.
+    var earlierAttempts: [JobReport.Attempt] = []
     let options: MasterOptions
     let logger: Logger
     private(set) var started = ContinuousClock.now
@@ -65,7 +72,7 @@ public actor Master {
     /// the end, so that the total does not depend on the order results came in.
     private var taskAmounts: [AttemptID: [String: Double]] = [:]
     /// The tasks (by their attempt number 0) whose first result is in `taskCounters`.
-    private var countedTasks: Set<AttemptID> = []
+    var countedTasks: Set<AttemptID> = []
     /// The input bytes of the maps in `taskCounters`, for the progress line.
     private(set) var bytesRead: Int64 = 0
     private var mapPhaseAnnounced = false
@@ -73,7 +80,7 @@ public actor Master {
     /// The current job's failed attempts' errors, for its page.
     private(set) var attemptErrors: [AttemptID: String] = [:]
     /// What the current job's succeeded attempts read and wrote, for its page.
-    private(set) var attemptBytes: [AttemptID: (in: Int64, out: Int64)] = [:]
+    var attemptBytes: [AttemptID: (in: Int64, out: Int64)] = [:]
     /// Workers that were lost, as they were last seen.
     private(set) var departed: [JobSnapshot.Worker] = []
     let metrics: MasterMetrics
@@ -97,8 +104,9 @@ public actor Master {
         self.checkOutput = checkOutput
     }
 
-    /// Starts `plan`'s job on the workers there are and those that come.
-    public func begin(_ plan: JobPlan) {
+    /// Starts `plan`'s job on the workers there are and those that come; with `recovery`, goes on
+    /// from where an earlier master of the job stopped (see `JobRecovery`).
+    public func begin(_ plan: JobPlan, recovery: JobRecovery? = nil) {
         precondition(self.plan == nil || self.outcome != nil, "a job is still running")
         // Attempts of the last job that its end killed, or that still ran when it failed, stop
         // at their next record; their slots are taken until their workers say so.
@@ -120,7 +128,14 @@ public actor Master {
         self.historyCounted = 0
         self.mapPhaseAnnounced = false
         self.outcome = nil
+        self.earlierAttempts = []
         if let fatal = self.fatal { return self.finish(.failed(fatal)) }
+        if let recovery {
+            self.resume(recovery)
+            for command in self.scheduler!.resume(recovery) { self.perform(command) }
+        } else {
+            self.startJournal()
+        }
         for worker in self.workers.values.sorted(by: { $0.id < $1.id }) {
             worker.send(self.startJob)
             self.apply(.workerRegistered(worker.id, slots: worker.registration.slots, stopping: busy[worker.id] ?? []))
@@ -261,11 +276,17 @@ public actor Master {
             // The first attempt of a task to finish wins; its result counts even if a map's output is lost later.
             let task = AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)
             if self.outcome == nil, self.scheduler?.runningAttempt(success.attempt)?.worker == id {
+                let finished = self.finishedTask(success.attempt, on: id, counters: success.counters)
                 // A reduce's part file, or a map-only job's map's, is taken by its task commit.
-                if self.plan!.settings.writesPartFile(task.kind), let refused = self.commitTask(success.attempt, of: id) {
-                    self.attemptErrors[success.attempt] = refused
-                    self.apply(.attemptFailed(success.attempt, on: id, message: refused, record: nil))
-                    break
+                if self.plan!.settings.writesPartFile(task.kind) {
+                    if let refused = self.commitTask(success.attempt, of: id) {
+                        self.attemptErrors[success.attempt] = refused
+                        self.apply(.attemptFailed(success.attempt, on: id, message: refused, record: nil))
+                        break
+                    }
+                    finished.map { self.record(.taskCommitted($0), sync: true) }
+                } else {
+                    finished.map { self.record(.mapSucceeded($0)) }
                 }
                 if self.countedTasks.insert(task).inserted { self.count(success) }
                 self.attemptBytes[success.attempt] = JobReport.Attempt.bytes(success.counters, of: success.attempt)
@@ -317,7 +338,7 @@ public actor Master {
     }
 
     /// Adds the counters of a task's first result to the job's.
-    private func count(_ success: TaskSucceeded) {
+    func count(_ success: TaskSucceeded) {
         var counters = success.counters
         if !counters.amounts.isEmpty {
             self.taskAmounts[AttemptID(success.attempt.kind, task: success.attempt.task, attempt: 0)] = counters.amounts
@@ -382,12 +403,14 @@ public actor Master {
         for command in commands { self.perform(command) }
     }
 
-    private func perform(_ command: Scheduler.Command) {
+    func perform(_ command: Scheduler.Command) {
         switch command {
         case .runMap(let attempt, let id, let skip):
+            self.record(.launched(attempt))
             self.workers[id]?.send(.runMap(RunMap(task: MapTask(id: attempt, split: self.plan!.splits[attempt.task], skipRecords: skip))))
         case .runReduce(let attempt, let id):
             guard let worker = self.workers[id] else { return }
+            self.record(.launched(attempt))
             // The outputs it has not been told of yet go first; those announced since follow.
             for message in self.broadcast!.subscribe(id) { worker.send(frame: message) }
             worker.send(.runReduce(RunReduce(attempt: attempt, mapCount: self.plan!.splits.count)))
@@ -413,6 +436,7 @@ public actor Master {
             self.attemptErrors[attempt] = reason
             self.logger.warning("attempt failed", metadata: ["attempt": "\(attempt)", "worker": "\(id)", "error": "\(reason)"])
         case .exclude(let id):
+            if let worker = self.workers[id] { self.record(.workerExcluded("\(worker.shuffleEndpoint)")) }
             self.logger.warning("worker excluded from the job: it failed several of its tasks", metadata: ["worker": "\(id)"])
         case .failJob(let givenUp):
             self.finish(.failed(self.describe(givenUp)))

@@ -72,15 +72,16 @@ public final class MasterServer: Sendable {
     }
 
     /// Runs one job on the workers: on success commits its output and returns
-    /// its report; on failure removes what it wrote and throws.
-    public func runJob(_ plan: JobPlan, progress: ProgressLine? = nil) async throws -> JobReport {
+    /// its report; on failure removes what it wrote and throws. With `recovery`,
+    /// goes on from where an earlier master of the job stopped.
+    public func runJob(_ plan: JobPlan, progress: ProgressLine? = nil, recovery: JobRecovery? = nil) async throws -> JobReport {
         // Workers refuse task numbers beyond the protocol's limit.
         for (count, what) in [(plan.splits.count, "map tasks"), (plan.settings.partitions, "reduce tasks")] where count > PeerInputLimits.maxTasks {
             plan.committer.abort()
             throw JobError("the job has \(count) \(what); a cluster runs at most \(PeerInputLimits.maxTasks)")
         }
         progress?.begin()
-        await self.master.begin(plan)
+        await self.master.begin(plan, recovery: recovery)
         let reporting = progress.map { progress in Task { await progress.run(self.master) } }
         let outcome = await self.master.outcome()
         reporting?.cancel()
@@ -90,6 +91,7 @@ public final class MasterServer: Sendable {
             case .succeeded(let report):
                 // A stopped master commits nothing, even a job that has just finished.
                 try Task.checkCancellation()
+                await self.master.beginCommit()
                 try plan.commit(report: report)
                 return report
             case .failed(let message):

@@ -193,7 +193,7 @@ struct Scheduler: Sendable {
     }
 
     /// Every reduce task is done: what still runs (backups, maps no longer needed) is killed, and the winners committed.
-    private mutating func complete(at now: Duration) {
+    mutating func complete(at now: Duration) {
         for task in self.maps + self.reduces {
             for attempt in task.running.keys.sorted() { self.kill(attempt, at: now) }
         }
