@@ -32,6 +32,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds to keep trying to reach the master.")
     var connectTimeout: Double = 30
 
+    @Option(help: "Seconds to wait for a lost master to come back (restarted with --recover), keeping this worker's map outputs for it; 0 exits at once.")
+    var masterGrace: Double = 60
+
     @Option(help: "Seconds after which a shuffle connection with nothing read or written is closed.")
     var idleTimeout: Double = 60
 
@@ -54,6 +57,7 @@ struct WorkerCommand: AsyncParsableCommand {
         try await CommandFailure.reporting(followingParent: command.stopWithParent) {
             guard command.slots >= 1 else { throw JobError("--slots must be at least 1, not \(command.slots)") }
             guard command.idleTimeout >= 2 else { throw JobError("--idle-timeout must be at least 2 s") }
+            guard command.masterGrace >= 0 else { throw JobError("--master-grace must not be negative, not \(command.masterGrace)") }
             let logger = command.logging.bootstrap("mapreduce.worker")
             let secret: Secret
             if let file = command.secretFile {
@@ -69,6 +73,7 @@ struct WorkerCommand: AsyncParsableCommand {
             options.listen = command.listen
             options.advertise = command.advertise
             options.connectTimeout = .milliseconds(Int64(command.connectTimeout * 1000))
+            options.masterGrace = .milliseconds(Int64(command.masterGrace * 1000))
             options.idleTimeout = .milliseconds(Int64(command.idleTimeout * 1000))
             options.security = try command.tls.transportSecurity()
             var web = WebOptions()

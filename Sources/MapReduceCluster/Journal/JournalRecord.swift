@@ -10,7 +10,7 @@ public enum JournalRecord: Codable, Sendable, Equatable {
     case masterStarted(run: Int)
     /// An attempt was handed to a worker; a restarted master numbers its own attempts above it.
     case launched(AttemptID)
-    /// A map attempt succeeded; its output is on the worker whose shuffle service is `worker`.
+    /// A map attempt succeeded; its output is on the worker whose shuffle service is `shuffle`.
     case mapSucceeded(FinishedTask)
     /// A reduce attempt (or a map-only job's map attempt) succeeded and its part file was task-committed.
     case taskCommitted(FinishedTask)
@@ -24,18 +24,20 @@ public enum JournalRecord: Codable, Sendable, Equatable {
 public struct FinishedTask: Codable, Sendable, Equatable {
     /// The attempt.
     public var attempt: AttemptID
-    /// Its worker's shuffle service, `host:port`.
+    /// Its worker, as its master named it (`w-2`), and the worker's shuffle service, `host:port`.
     public var worker: String
+    public var shuffle: String
     /// When it started, in seconds from the start of its master's run, and how long it ran.
     public var started: Double
     public var seconds: Double
     /// Its counters.
     public var counters: Counters
 
-    /// Records `attempt`, run on `worker` from `started` for `seconds`, with its counters.
-    public init(attempt: AttemptID, worker: String, started: Double, seconds: Double, counters: Counters) {
+    /// Records `attempt`, run on `worker` (whose shuffle service is `shuffle`) from `started` for `seconds`, with its counters.
+    public init(attempt: AttemptID, worker: String, shuffle: String, started: Double, seconds: Double, counters: Counters) {
         self.attempt = attempt
         self.worker = worker
+        self.shuffle = shuffle
         self.started = started
         self.seconds = seconds
         self.counters = counters

@@ -70,7 +70,7 @@ extension Master {
         guard let running = self.scheduler?.runningAttempt(attempt), let worker = self.workers[id] else { return nil }
         let now = ContinuousClock.now - self.started
         return FinishedTask(
-            attempt: attempt, worker: "\(worker.shuffleEndpoint)", started: running.started.seconds,
+            attempt: attempt, worker: "\(id)", shuffle: "\(worker.shuffleEndpoint)", started: running.started.seconds,
             seconds: (now - running.started).seconds, counters: counters)
     }
 

@@ -6,15 +6,21 @@ extension Scheduler {
 
     /// Starts from what an earlier master of the job did (`recovery`, from its journal): task-committed
     /// tasks are done for good; each map that finished may be taken back from a worker that comes back
-    /// with its output (`outputsRecovered`); and attempts are numbered above every one handed out.
+    /// with its output (`outputsRecovered`) until a worker timeout has passed, and runs again if none
+    /// has; and attempts are numbered above every one handed out.
     /// Returns what the master must do: commit, if every task was committed already.
     mutating func resume(_ recovery: JobRecovery) -> [Command] {
         for (task, number) in recovery.launched where self.isKnown(task) {
             self[task].attemptsStarted = max(self[task].attemptsStarted, number)
         }
         for finished in recovery.maps.values where self.isKnown(finished.task.attempt) {
-            self.maps[finished.task.attempt.task].finished[finished.task.attempt] = .seconds(finished.task.seconds)
+            let map = finished.task.attempt.task
+            self.maps[map].finished[finished.task.attempt] = .seconds(finished.task.seconds)
+            self.maps[map].awaitsRecovery = true
+            self.refreshIdleness(of: finished.task.attempt)
         }
+        // Workers that come back reconnect within moments; one that has not within a worker timeout is taken for dead.
+        self.recoveryDeadline = self.options.workerTimeout
         for finished in recovery.committed.values where self.isKnown(finished.task.attempt) {
             let attempt = finished.task.attempt
             guard self[attempt].done == nil else { continue }
@@ -26,5 +32,14 @@ extension Scheduler {
         if complete { self.complete(at: .zero) }
         defer { self.commands = [] }
         return self.commands
+    }
+
+    /// The maps still waiting for a worker to offer their outputs run again.
+    mutating func stopAwaitingRecovery() {
+        self.recoveryDeadline = nil
+        for map in self.maps.indices where self.maps[map].awaitsRecovery {
+            self.maps[map].awaitsRecovery = false
+            self.refreshIdleness(of: AttemptID(.map, task: map, attempt: 0))
+        }
     }
 }

@@ -27,6 +27,8 @@ struct Scheduler: Sendable {
     var reducesDone = 0
     /// Commands decided while handling the current event.
     var commands: [Command] = []
+    /// Until when maps an earlier master saw finish wait for their outputs to be offered (see `resume`).
+    var recoveryDeadline: Duration?
 
     /// A worker excluded for failing tasks gets tasks again only when every worker left is
     /// excluded, and not before this long after its exclusion.
@@ -48,6 +50,7 @@ struct Scheduler: Sendable {
             self.release(event)
             return []
         }
+        if let deadline = self.recoveryDeadline, now >= deadline { self.stopAwaitingRecovery() }
         switch event {
         case .workerRegistered(let id, let slots, let stopping):
             if self.workers[id] == nil { self.add(id, WorkerState(slots: slots, stopping: stopping)) }
@@ -177,6 +180,7 @@ struct Scheduler: Sendable {
                 self.announce(MapOutputAt(attempt: attempt, worker: id))
             } else {
                 self.maps[attempt.task].done = Done(attempt: attempt, worker: id, duration: duration)
+                self.maps[attempt.task].awaitsRecovery = false
                 self.refreshIdleness(of: attempt)
                 self.mapsDone += 1
                 for rerun in self.maps[attempt.task].running.keys.sorted() {

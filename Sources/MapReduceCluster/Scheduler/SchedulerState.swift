@@ -27,7 +27,11 @@ extension Scheduler {
         /// For a finished map: what reducers and the master found of the output of `done`.
         var output = OutputReports()
 
-        var isIdle: Bool { self.done == nil && self.running.isEmpty }
+        /// For a map an earlier master saw finish: it waits for a worker to offer its output
+        /// (`outputsRecovered`) until `Scheduler.recoveryDeadline`, before it runs again.
+        var awaitsRecovery = false
+
+        var isIdle: Bool { self.done == nil && self.running.isEmpty && !self.awaitsRecovery }
     }
 
     /// An attempt that is running.

@@ -31,6 +31,11 @@ public final class ShuffleServer: Sendable {
         self.outputs.withLock { $0[attempt] = output }
     }
 
+    /// The attempts whose outputs it serves.
+    public var attempts: [AttemptID] {
+        self.outputs.withLock { $0.keys.sorted() }
+    }
+
     /// Forgets every map output (a new job has begun).
     public func removeAll() {
         self.outputs.withLock { $0 = [:] }

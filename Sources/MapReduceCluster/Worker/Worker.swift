@@ -6,7 +6,9 @@ import MapReduce
 /// attempts and the reduce attempts gathering input. Messages from the
 /// master come in through `handle`; answers go out through the outbox.
 actor Worker {
-    let id: String
+    /// Its name with the master it is connected to now.
+    private var id = ""
+
     /// The jobs this executable has.
     private let jobs: [AnyJob]
     /// Where this worker keeps its files; each job gets a directory inside.
@@ -20,8 +22,9 @@ actor Worker {
     private let shuffle: ShuffleServer
     private let secret: Secret
     private let security: TransportSecurity?
-    private let outbox: AsyncStream<Message>.Continuation
-    private let logger: Logger
+    /// Where messages to the master go: the current connection's.
+    private var outbox: AsyncStream<Message>.Continuation?
+    private var logger: Logger
     /// The current job's attempts that have not been reported on yet.
     private var running: [AttemptID: RunningAttempt] = [:]
     /// The current job's number, and where its map outputs are by map: each reduce attempt starts with them.
@@ -30,19 +33,36 @@ actor Worker {
     private let metrics: WorkerMetrics
 
     init(
-        id: String, jobs: [AnyJob], workDirectory: String, adopted: [String], shuffle: ShuffleServer, secret: Secret,
-        security: TransportSecurity?, metrics: WorkerMetrics, outbox: AsyncStream<Message>.Continuation, logger: Logger
+        jobs: [AnyJob], workDirectory: String, adopted: [String], shuffle: ShuffleServer, secret: Secret,
+        security: TransportSecurity?, metrics: WorkerMetrics, logger: Logger
     ) {
         self.metrics = metrics
-        self.id = id
         self.jobs = jobs
         self.workDirectory = workDirectory
         self.adopted = adopted
         self.shuffle = shuffle
         self.secret = secret
         self.security = security
-        self.outbox = outbox
         self.logger = logger
+    }
+
+    /// Has registered with the master as `id`; messages go out through `outbox` from now on.
+    func connected(as id: String, outbox: AsyncStream<Message>.Continuation) {
+        self.id = id
+        self.outbox = outbox
+        self.logger[metadataKey: "worker"] = "\(id)"
+    }
+
+    /// The connection to the master is gone, and the worker waits for it to come back: its
+    /// running attempts stop (the master that comes back runs what they ran again), and its
+    /// finished map outputs stay, to be offered to that master.
+    func masterLost() {
+        self.outbox = nil
+        for (attempt, var entry) in self.running where !entry.killed {
+            entry.killed = true
+            entry.stop()
+            self.running[attempt] = entry
+        }
     }
 
     /// Acts on one message from the master; returns false when the master says to stop.
@@ -103,6 +123,13 @@ actor Worker {
         guard let job = self.jobs.first(where: { $0.name == start.job }) else {
             throw ProtocolError("the master runs job \(start.job), which this executable does not have")
         }
+        if start.master == self.master, start.number == self.jobNumber, job.name == self.job?.name {
+            // The master came back (a restart that took the job over): it may take the outputs this worker holds.
+            self.logger.info("the master is back with the same job", metadata: ["job": "\(job.name)", "number": "\(start.number)"])
+            let held = self.shuffle.attempts
+            if !held.isEmpty { self.outbox?.yield(.mapOutputsRecovered(MapOutputsRecovered(attempts: held))) }
+            return
+        }
         // The last job's attempts stop and clean up after themselves, and say `taskKilled`:
         // until then, their slots are taken.
         for (attempt, var entry) in self.running where !entry.killed {
@@ -124,7 +151,7 @@ actor Worker {
         let recovered = RecoveredMapOutputs.find(in: self.adopted, master: start.master, job: start.number)
         guard !recovered.isEmpty else { return }
         for (attempt, output) in recovered { self.shuffle.add(output, of: attempt) }
-        self.outbox.yield(.mapOutputsRecovered(MapOutputsRecovered(attempts: recovered.keys.sorted())))
+        self.outbox?.yield(.mapOutputsRecovered(MapOutputsRecovered(attempts: recovered.keys.sorted())))
     }
 
     private func start(_ task: MapTask) {
@@ -163,7 +190,7 @@ actor Worker {
         let fetcher = ReduceFetcher(
             attempt: attempt, mapCount: run.mapCount, known: Array(self.mapOutputs.values), secret: self.secret, security: self.security,
             directory: directory, memoryBudget: Int64(settings.fetchedSegmentBudget), metrics: self.metrics, logger: self.logger
-        ) { outbox.yield($0) }
+        ) { outbox?.yield($0) }
         let entry = RunningAttempt(fetcher: fetcher)
         self.running[attempt] = entry
         self.metrics.running(self.running.count)
@@ -196,7 +223,7 @@ actor Worker {
         if let entry, !entry.killed, case .success(let success) = result {
             self.metrics.ended(attempt, .succeeded)
             publish()
-            self.outbox.yield(.taskSucceeded(success))
+            self.outbox?.yield(.taskSucceeded(success))
             return
         }
         self.remove(leftovers, of: attempt)
@@ -206,12 +233,12 @@ actor Worker {
         case (let entry?, _) where entry.killed:
             self.metrics.ended(attempt, .killed)
             self.logger.info("attempt stopped", metadata: ["attempt": "\(attempt)"])
-            self.outbox.yield(.taskKilled(TaskKilled(attempt: attempt)))
+            self.outbox?.yield(.taskKilled(TaskKilled(attempt: attempt)))
         case (_, .failure(let error)):
             self.metrics.ended(attempt, .failed)
             // The master logs it as a warning, with the worker's name: one line per failed attempt.
             self.logger.info("attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-            self.outbox.yield(.taskFailed(TaskFailed(attempt: attempt, message: "\(error)", record: (error as? RecordFailure)?.record)))
+            self.outbox?.yield(.taskFailed(TaskFailed(attempt: attempt, message: "\(error)", record: (error as? RecordFailure)?.record)))
         case (_, .success):
             preconditionFailure("a running attempt that succeeded was reported above")
         }

@@ -16,6 +16,9 @@ public struct WorkerOptions: Sendable {
     public var workDirectory: String?
     /// How long to keep trying to reach the master.
     public var connectTimeout: Duration = .seconds(30)
+    /// How long to wait for a master that was lost to come back (restarted with
+    /// `--recover`), keeping the map outputs; zero exits at once.
+    public var masterGrace: Duration = .seconds(60)
     /// A shuffle connection with nothing read or written for this long is closed.
     public var idleTimeout: Duration = .seconds(60)
     /// TLS for the connection to the master and for the shuffle, both ways; none without.
@@ -54,10 +57,36 @@ public enum WorkerService {
         let registration = Register(
             shuffleHost: advertised, shufflePort: shuffle.port, slots: options.slots,
             hostName: Self.hostName, processID: ProcessInfo.processInfo.processIdentifier)
-        let deadline = ContinuousClock.now + options.connectTimeout
+        let worker = Worker(
+            jobs: jobs, workDirectory: workDirectory, adopted: directory.adopted, shuffle: shuffle, secret: secret,
+            security: options.security, metrics: options.metrics, logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            // The shuffle service outlives a connection to the master: a master that comes back may take its outputs.
+            group.addTask { await shuffle.run() }
+            defer { group.cancelAll() }
+            var deadline = ContinuousClock.now + options.connectTimeout
+            while true {
+                do {
+                    return try await self.serve(worker, registration, options: options, secret: secret, until: deadline, logger: logger)
+                } catch let lost as MasterLost where options.masterGrace > .zero {
+                    await worker.masterLost()
+                    deadline = .now + options.masterGrace
+                    logger.warning(
+                        "lost the master; waiting for it to come back", metadata: ["reason": "\(lost.reason)", "grace": "\(options.masterGrace)"])
+                }
+            }
+        }
+    }
+
+    /// Registers `worker` with the master (connecting until `deadline`) and serves it until it says
+    /// to stop; throws `MasterLost` when the connection is lost after registering.
+    private static func serve(
+        _ worker: Worker, _ registration: Register, options: WorkerOptions, secret: Secret, until deadline: ContinuousClock.Instant,
+        logger: Logger
+    ) async throws {
         try await Network.withAuthenticatedConnection(
             dial: { try await self.connect(to: options.master, security: options.security, until: deadline) }, secret: secret,
-            peer: "master \(options.master)", patience: options.connectTimeout
+            peer: "master \(options.master)", patience: max(.seconds(1), deadline - .now)
         ) { connection in
             try await connection.send(.register(registration))
             guard case .registered(let registered) = try await connection.expect() else {
@@ -67,17 +96,11 @@ public enum WorkerService {
         } then: { connection, registered, channel in
             let outbound = connection.outbound
             let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
-            var logger = logger
-            logger[metadataKey: "worker"] = "\(registered.workerID)"
-            let worker = Worker(
-                id: registered.workerID, jobs: jobs, workDirectory: workDirectory, adopted: directory.adopted, shuffle: shuffle,
-                secret: secret, security: options.security, metrics: options.metrics,
-                outbox: continuation, logger: logger)
-            logger.info("registered", metadata: ["shuffle": "\(advertised):\(shuffle.port)"])
+            await worker.connected(as: registered.workerID, outbox: continuation)
+            logger.info("registered", metadata: ["worker": "\(registered.workerID)", "shuffle": "\(registration.shuffleHost):\(registration.shufflePort)"])
             let lastHeard = LastHeard()
             let masterTimeout = Duration.milliseconds(Int64(registered.timeoutSeconds * 1000))
             try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { await shuffle.run() }
                 group.addTask {
                     for await message in outbox { try? await outbound.write(message.encoded()) }
                 }
@@ -91,19 +114,25 @@ public enum WorkerService {
                         }
                     }
                 }
-                defer { group.cancelAll() }
+                defer {
+                    continuation.finish()
+                    group.cancelAll()
+                }
                 do {
                     while let message = try await connection.receive() {
                         lastHeard.reset()
                         guard try await worker.handle(message) else { return }
                     }
-                } catch where lastHeard.elapsed <= masterTimeout {
+                } catch let error as ProtocolError where lastHeard.elapsed <= masterTimeout {
+                    // The master broke the protocol: that is no loss to wait out.
                     throw error
+                } catch where lastHeard.elapsed <= masterTimeout {
+                    throw MasterLost(reason: "\(error)")
                 }
                 if lastHeard.elapsed > masterTimeout {
-                    throw ProtocolError("the master has been silent for \(registered.timeoutSeconds) s")
+                    throw MasterLost(reason: "the master has been silent for \(registered.timeoutSeconds) s")
                 }
-                throw ProtocolError("the master closed the connection")
+                throw MasterLost(reason: "the master closed the connection")
             }
         }
     }
