@@ -236,6 +236,7 @@ struct FaultToleranceTests {
         #expect(try Self.outputLines(directory) == expectedLines)
     }
 
+    /// Workers wait `--master-grace` for their master to come back (restarted with `--recover`), then leave.
     @Test(arguments: [SIGKILL, SIGSTOP])
     func workersLeaveWhenTheirMasterDies(signal: Int32) async throws {
         let directory = try TemporaryDirectory()
@@ -243,15 +244,16 @@ struct FaultToleranceTests {
         let work = "\(directory.path)/work"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let (master, worker) = try await Self.startMaster(directory, ["--worker-timeout", "2", "--param", "map-ms=5000"])
-        let workers = try (0..<2).map { _ in try worker(["--work-dir", work, "--log-level", "info"]) }
+        let workers = try (0..<2).map { _ in try worker(["--work-dir", work, "--log-level", "info", "--master-grace", "1"]) }
         // Each worker's own word that it registered: the master logs the registration before its answer
         // is sent, and a worker whose master dies before the answer arrives keeps trying to reach it
         // for its --connect-timeout, as it should.
         for worker in workers { _ = try await worker.waitForStandardError(matching: "registered") }
         kill(master.processIdentifier, signal)
         for worker in workers {
-            // The worker timeout is 2 s; allow for a slow machine.
-            #expect(await Self.waitForExit(worker.processIdentifier, seconds: 8), "a worker outlived its master")
+            // The worker timeout is 2 s and the grace 1 s; allow for a slow machine.
+            #expect(await Self.waitForExit(worker.processIdentifier, seconds: 10), "a worker outlived its master")
+            #expect(worker.standardErrorSoFar.contains("lost the master; waiting for it to come back"))
         }
         #expect((try FileManager.default.contentsOfDirectory(atPath: work)).isEmpty, "work directories left behind")
         kill(master.processIdentifier, SIGKILL)

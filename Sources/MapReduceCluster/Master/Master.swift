@@ -285,6 +285,7 @@ public actor Master {
                         break
                     }
                     finished.map { self.record(.taskCommitted($0), sync: true) }
+                    self.logger.info("task committed", metadata: ["attempt": "\(success.attempt)", "worker": "\(id)"])
                 } else {
                     finished.map { self.record(.mapSucceeded($0)) }
                 }

@@ -65,12 +65,15 @@ public enum WorkerService {
             group.addTask { await shuffle.run() }
             defer { group.cancelAll() }
             var deadline = ContinuousClock.now + options.connectTimeout
+            var returning = false
             while true {
                 do {
-                    return try await self.serve(worker, registration, options: options, secret: secret, until: deadline, logger: logger)
+                    return try await self.serve(
+                        worker, registration, options: options, secret: secret, until: deadline, returning: returning, logger: logger)
                 } catch let lost as MasterLost where options.masterGrace > .zero {
                     await worker.masterLost()
                     deadline = .now + options.masterGrace
+                    returning = true
                     logger.warning(
                         "lost the master; waiting for it to come back", metadata: ["reason": "\(lost.reason)", "grace": "\(options.masterGrace)"])
                 }
@@ -78,14 +81,15 @@ public enum WorkerService {
         }
     }
 
-    /// Registers `worker` with the master (connecting until `deadline`) and serves it until it says
-    /// to stop; throws `MasterLost` when the connection is lost after registering.
+    /// Registers `worker` with the master (connecting until `deadline`; `returning` to one that was
+    /// lost) and serves it until it says to stop; throws `MasterLost` when the connection is lost after registering.
     private static func serve(
         _ worker: Worker, _ registration: Register, options: WorkerOptions, secret: Secret, until deadline: ContinuousClock.Instant,
-        logger: Logger
+        returning: Bool, logger: Logger
     ) async throws {
         try await Network.withAuthenticatedConnection(
-            dial: { try await self.connect(to: options.master, security: options.security, until: deadline) }, secret: secret,
+            dial: { try await self.connect(to: options.master, security: options.security, until: deadline, returning: returning) },
+            secret: secret,
             peer: "master \(options.master)", patience: max(.seconds(1), deadline - .now)
         ) { connection in
             try await connection.send(.register(registration))
@@ -143,13 +147,17 @@ public enum WorkerService {
         return PeerText.isHostName(name) ? name : "unnamed"
     }
 
-    /// Connects to the master, trying again until `deadline`.
+    /// Connects to the master, trying again until `deadline`. Coming back to a master
+    /// that was lost (`returning`), a connection that stays silent until then (a frozen
+    /// master's port still takes connections) is closed too.
     private static func connect(
-        to master: Endpoint, security: TransportSecurity?, until deadline: ContinuousClock.Instant
+        to master: Endpoint, security: TransportSecurity?, until deadline: ContinuousClock.Instant, returning: Bool
     ) async throws -> FramedChannel {
         while true {
             do {
-                return try await Network.connect(to: master, security: security)
+                let silence = max(deadline - .now, .seconds(1))
+                return try await Network.connect(
+                    to: master, readTimeout: returning ? .nanoseconds(Int64(silence.seconds * 1e9)) : nil, security: security)
             } catch {
                 guard ContinuousClock.now < deadline else { throw ProtocolError("cannot reach the master at \(master): \(error)") }
                 try await Task.sleep(for: .milliseconds(100))

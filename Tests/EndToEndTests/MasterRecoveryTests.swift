@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A master killed with SIGKILL mid-job and started again with `--recover`:
+/// the job finishes with the output of an undisturbed run, and the report
+/// shows which attempts each run of the master ran.
+extension EndToEnd {
+@Suite(.timeLimit(.minutes(5)))
+struct MasterRecoveryTests {
+    typealias Faults = FaultToleranceTests
+
+    /// A hand-started cluster of `testjobs --job paced` whose master can be killed and started
+    /// again on the same port; its processes go when it does.
+    final class Cluster {
+        let directory: TemporaryDirectory
+        let arguments: [String]
+        let port: String
+        private(set) var master: ChildProcess
+        private(set) var workers: [ChildProcess] = []
+
+        init(_ directory: TemporaryDirectory, reducers: Int, _ extra: [String] = []) async throws {
+            self.directory = directory
+            let secret = try directory.write("secret", Array("sixteen or more characters".utf8))
+            self.arguments =
+                [
+                    "--job", "paced", "--secret-file", secret, "--log-level", "info", "--split-size", "3K", "--reducers", "\(reducers)",
+                    "--worker-timeout", "3", "--output", "\(directory.path)/out",
+                ] + extra + ["\(directory.path)/input"]
+            self.master = try ChildProcess("testjobs", ["master"] + self.arguments)
+            self.port = try await self.master.waitForStandardError(matching: "listening on 127\\.0\\.0\\.1:(\\d+)")
+            let work = "\(directory.path)/work"
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            self.workers = try (0..<2).map { _ in
+                try ChildProcess("testjobs", [
+                    "worker", "--master", "127.0.0.1:\(self.port)", "--secret-file", secret, "--work-dir", work, "--master-grace", "30",
+                    "--log-level", "info",
+                ])
+            }
+        }
+
+        /// Kills the master once its standard error has matched `pattern`, and waits for it to go.
+        func killMaster(after pattern: String) async throws {
+            _ = try await self.master.waitForStandardError(matching: pattern)
+            kill(self.master.processIdentifier, SIGKILL)
+            _ = try await self.master.wait(timeout: 10)
+        }
+
+        /// Starts the master again with `--recover` (and `extra`), on the same port.
+        func recover(_ extra: [String] = []) throws {
+            self.master = try ChildProcess("testjobs", ["master", "--recover", "--listen", "127.0.0.1:\(self.port)"] + self.arguments + extra)
+        }
+
+        /// Waits for the master to end and for the workers it told to stop.
+        func finish() async throws -> ChildProcess.Result {
+            let result = try await self.master.wait(timeout: 120)
+            for worker in self.workers { _ = try await worker.wait(timeout: 30) }
+            return result
+        }
+    }
+
+    /// The attempts of `report`, as (id, master run, state).
+    static func attempts(_ report: [String: Any]) -> [(id: String, run: Int, state: String)] {
+        (report["attempts"] as? [[String: Any]] ?? []).map {
+            ($0["id"] as? String ?? "", $0["masterRun"] as? Int ?? 0, $0["state"] as? String ?? "")
+        }
+    }
+
+    /// The task of an attempt's id: `m-00003-a2` is `m-00003`.
+    static func task(_ id: String) -> String { String(id.prefix(7)) }
+
+    @Test func aMasterKilledInTheMapPhaseIsTakenOverAndKeepsTheFinishedMaps() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Faults.makeInputs(directory, files: 6)
+        let expected = try await Faults.undisturbed(directory, reducers: 2)
+        let cluster = try await Cluster(directory, reducers: 2, ["--param", "map-ms=300"])
+        try await cluster.killMaster(after: "(map output ready(.|\\n)*){3}")
+        try cluster.recover()
+        let result = try await cluster.finish()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Faults.partFiles(directory) == expected)
+        let attempts = Self.attempts(try Faults.report("\(directory.path)/out"))
+        let finishedBefore = Set(attempts.filter { $0.run == 1 && $0.state == "succeeded" }.map { Self.task($0.id) })
+        #expect(finishedBefore.count >= 3)
+        #expect(finishedBefore.allSatisfy { $0.hasPrefix("m-") })
+        // Both workers came back with their outputs: no finished map ran again.
+        let ranAfter = Set(attempts.filter { $0.run == 2 }.map { Self.task($0.id) })
+        #expect(finishedBefore.isDisjoint(with: ranAfter), "\(attempts)")
+        // Attempts the first master handed out are not named again.
+        #expect(Set(attempts.map(\.id)).count == attempts.count)
+        #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out/_temporary"))
+    }
+
+    @Test func committedReducesDoNotRunAgain() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Faults.makeInputs(directory, files: 4)
+        let expected = try await Faults.undisturbed(directory, reducers: 4)
+        let cluster = try await Cluster(directory, reducers: 4, ["--param", "reduce-ms=1500", "--slow-start", "1"])
+        try await cluster.killMaster(after: "task committed")
+        try cluster.recover()
+        let result = try await cluster.finish()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Faults.partFiles(directory) == expected)
+        let attempts = Self.attempts(try Faults.report("\(directory.path)/out"))
+        let committedBefore = Set(attempts.filter { $0.run == 1 && $0.id.hasPrefix("r-") }.map { Self.task($0.id) })
+        #expect(!committedBefore.isEmpty)
+        #expect(committedBefore.isDisjoint(with: attempts.filter { $0.run == 2 }.map { Self.task($0.id) }), "\(attempts)")
+        #expect(Set(attempts.filter { $0.state == "succeeded" && $0.id.hasPrefix("r-") }.map { Self.task($0.id) }).count == 4)
+    }
+
+    /// Appends a record to a journal as docs/journal.md describes it: length, CRC-32, JSON.
+    static func append(_ json: String, toJournal path: String) throws {
+        let payload = Array(json.utf8)
+        var bytes: [UInt8] = []
+        for value in [UInt32(payload.count), UInt32(payload.withUnsafeBytes { ReferenceCRC32.checksum($0) })] {
+            bytes += withUnsafeBytes(of: value.bigEndian, Array.init)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: bytes + payload)
+        try handle.close()
+    }
+
+    /// A master killed in its job commit, after it had moved some part files: the next one moves the rest.
+    @Test func aCommitCutShortIsFinished() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Faults.makeInputs(directory, files: 4)
+        let expected = try await Faults.undisturbed(directory, reducers: 4)
+        let cluster = try await Cluster(directory, reducers: 4, ["--param", "reduce-ms=1500", "--slow-start", "1"])
+        try await cluster.killMaster(after: "task committed")
+        // What a commit cut short leaves: the journal says it began, and part files it moved are in place.
+        let output = "\(directory.path)/out"
+        let committed = try FileManager.default.contentsOfDirectory(atPath: "\(output)/_temporary/_committed").sorted()
+        #expect(!committed.isEmpty)
+        try FileManager.default.moveItem(atPath: "\(output)/_temporary/_committed/\(committed[0])", toPath: "\(output)/\(committed[0])")
+        try Self.append("{\"commitStarted\":{}}", toJournal: "\(output)/_temporary/_journal")
+        try cluster.recover()
+        let result = try await cluster.finish()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Faults.partFiles(directory) == expected)
+        #expect(FileManager.default.fileExists(atPath: "\(output)/_SUCCESS"))
+    }
+
+    @Test func aMasterKilledTwiceIsTakenOverTwice() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Faults.makeInputs(directory, files: 6)
+        let expected = try await Faults.undisturbed(directory, reducers: 3)
+        let cluster = try await Cluster(directory, reducers: 3, ["--param", "map-ms=200", "--param", "reduce-ms=1500", "--slow-start", "1"])
+        try await cluster.killMaster(after: "(map output ready(.|\\n)*){2}")
+        try cluster.recover()
+        try await cluster.killMaster(after: "task committed")
+        // A record cut short by the crash, at the journal's end, is ignored.
+        try Self.append("{\"launched\":{\"kind\":\"m\"", toJournal: "\(directory.path)/out/_temporary/_journal")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory.path)/out/_temporary/_journal"))
+        let end = try handle.seekToEnd()
+        try handle.truncate(atOffset: end - 3)
+        try handle.close()
+        try cluster.recover()
+        let result = try await cluster.finish()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("cut short or damaged"))
+        #expect(try Faults.partFiles(directory) == expected)
+        let attempts = Self.attempts(try Faults.report("\(directory.path)/out"))
+        #expect(Set(attempts.map(\.run)).isSuperset(of: [1, 2, 3]), "\(attempts)")
+        #expect(Set(attempts.map(\.id)).count == attempts.count)
+    }
+
+    @Test func aJournalOfAnotherJobIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Faults.makeInputs(directory, files: 4)
+        let cluster = try await Cluster(directory, reducers: 2, ["--param", "map-ms=300"])
+        try await cluster.killMaster(after: "map output ready")
+        try cluster.recover(["--reducers", "3"])
+        let result = try await cluster.master.wait(timeout: 30)
+        #expect(result.status != 0)
+        #expect(result.errorLines.last?.contains("is of another job: it had 2 reduce tasks, not 3") == true, "\(result.standardError)")
+        // The refused master leaves the journal for one that is given the right job.
+        #expect(FileManager.default.fileExists(atPath: "\(directory.path)/out/_temporary/_journal"))
+        try cluster.recover()
+        let finished = try await cluster.finish()
+        #expect(finished.status == 0, "\(finished.standardError)")
+    }
+}
+}
