@@ -122,4 +122,28 @@ import TestSupport
         #expect(throws: JobError.self) { try JobRecovery.read(for: try Self.plan(directory, resume: true)) }
         #expect(throws: JobError.self) { try Self.plan(directory, output: "elsewhere", resume: true) }
     }
+
+    /// docs/journal.md names every kind of record, with the fields it holds.
+    @Test func theDocNamesEveryKindOfRecordAndItsFields() throws {
+        let directory = try TemporaryDirectory()
+        let records = try Self.records(try Self.plan(directory)) + [.commitStarted]
+        let doc = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/journal.md"),
+            encoding: .utf8)
+        let rows = Dictionary(
+            doc.split(separator: "\n").compactMap { line -> (String, String)? in
+                guard let match = line.firstMatch(of: /^\| `(\w+)` \| ([^|]*) \|/) else { return nil }
+                return (String(match.output.1), String(match.output.2))
+            }, uniquingKeysWith: { first, _ in first })
+        var kinds: Set<String> = []
+        for record in records {
+            let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: [String: Any]] ?? [:]
+            for (kind, fields) in json {
+                kinds.insert(kind)
+                let row = try #require(rows[kind], "docs/journal.md has no row for \(kind)")
+                for field in fields.keys { #expect(row.contains("`\(field)`"), "the row of \(kind) does not name \(field)") }
+            }
+        }
+        #expect(kinds.count == 7)
+    }
 }
