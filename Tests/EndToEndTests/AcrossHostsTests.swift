@@ -65,7 +65,7 @@ struct AcrossHostsTests {
                 "testjobs",
                 [
                     "worker", "--master", "\(network.addresses[0]):\(port)", "--listen", "\(network.addresses[host]):0", "--secret-file", secret,
-                    "--log-level", "info",
+                    "--log-level", "info", "--master-grace", "2",
                 ],
                 wrapper: network.wrapper(host))
         }
@@ -77,7 +77,7 @@ struct AcrossHostsTests {
         #expect(finished.standardError.contains("no heartbeat for"))
         let lines = try directory.partFiles("out").flatMap { String(decoding: $0.contents, as: UTF8.self).split(separator: "\n") }
         #expect(lines.map(String.init).sorted() == ReferenceWords.count(texts).map { "\($0.key)\t\($0.value)" }.sorted())
-        // The cut-off worker hears nothing from its master and leaves by itself.
+        // The cut-off worker hears nothing from its master, waits its grace for it to come back, and leaves by itself.
         let cutOff = try await workers[0].wait(timeout: 30)
         #expect(cutOff.standardError.contains("the master has been silent"), "\(cutOff.standardError)")
         for worker in workers.dropFirst() { #expect(try await worker.wait(timeout: 30).status == 0) }
