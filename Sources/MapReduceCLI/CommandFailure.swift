@@ -14,6 +14,9 @@ enum CommandFailure {
         let name = JobCommand.configuration.commandName ?? "job"
         do {
             try await stop.run(body)
+        } catch let exit as ExitCode where stop.reason == nil {
+            // A status of another process's (`run`'s master), which said why itself.
+            throw exit
         } catch {
             // What a stopped command's work throws is the stop's doing, not a failure to report.
             if stop.reason == nil {

@@ -45,9 +45,9 @@ enum JobLauncher {
     /// Runs `body`, which runs the job and returns only once everything that
     /// writes its output has stopped (tasks, workers, the commit); if it fails
     /// or is stopped, then removes the run's unfinished output.
-    static func guardingOutput(
-        _ configuration: JobConfiguration, _ body: () async throws -> JobReport
-    ) async throws -> JobReport {
+    static func guardingOutput<T>(
+        _ configuration: JobConfiguration, _ body: () async throws -> T
+    ) async throws -> T {
         let output = UnfinishedOutput(configuration)
         do {
             return try await body()

@@ -49,26 +49,49 @@ struct RunCommand: AsyncParsableCommand {
             let entry = try JobRegistry.entry(named: command.options.job)
             var configuration = try command.options.configuration()
             configuration.parallelism = workers
-            // A local cluster's workers have one slot each.
-            configuration.slots = command.inProcess ? nil : workers
             configuration.workDirectory = command.workDir
             let settings = configuration
-            let report = try await JobLauncher.guardingOutput(configuration) {
-                if command.inProcess { return try await JobLauncher.runInProcess(entry, settings) }
-                var cluster = LocalCluster(workers: workers)
-                cluster.options = command.cluster.masterOptions
-                cluster.logLevel = command.logging.logLevel.rawValue
-                cluster.workDirectory = command.workDir
-                cluster.tls = tls
-                cluster.metrics = command.web.masterMetrics
-                return try await cluster.run(logger: logger) { server in
-                    let page = command.noHttp ? nil : Endpoint(host: "127.0.0.1", port: 0)
-                    return try await command.web.serving(server.master, fallback: page, name: entry.name, logger: logger) { announcement in
-                        try await JobLauncher.runOnCluster(entry, settings, server: server, progress: ProgressLine(announcing: announcement))
-                    }
-                }
+            if command.inProcess {
+                let report = try await JobLauncher.guardingOutput(configuration) { try await JobLauncher.runInProcess(entry, settings) }
+                return CommandFailure.printSummary(report)
             }
-            CommandFailure.printSummary(report)
+            var cluster = LocalCluster(workers: workers)
+            cluster.idleTimeout = command.cluster.masterOptions.idleTimeout
+            cluster.logLevel = command.logging.logLevel.rawValue
+            cluster.workDirectory = command.workDir
+            cluster.tls = tls
+            // The master process prints the job's setup, progress and summary, and serves its page.
+            var masterArguments = Self.masterArguments(from: MapReduceMain.arguments)
+            if command.web.http == nil && !command.noHttp { masterArguments = ["--http", "127.0.0.1:0"] + masterArguments }
+            let status = try await JobLauncher.guardingOutput(configuration) {
+                try await cluster.run(masterArguments: masterArguments, logger: logger)
+            }
+            if status != 0 { throw ExitCode(status) }
         }
+    }
+
+    /// Options of `run` that are not the master's: the rest of its command line is.
+    static let runOnly: [String: Bool] = ["--in-process": false, "--workers": true, "--work-dir": true, "--tls": false, "--no-http": false]
+
+    /// The master's arguments from `run`'s command line (`arguments`, from `run` on): all but
+    /// `run` itself and the options that are `run`'s alone.
+    static func masterArguments(from arguments: [String]) -> [String] {
+        var kept: [String] = []
+        var index = arguments.first == "run" ? 1 : 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                kept += arguments[(index - 1)...]
+                break
+            }
+            let name = String(argument.prefix { $0 != "=" })
+            guard let takesValue = Self.runOnly[name] else {
+                kept.append(argument)
+                continue
+            }
+            if takesValue && !argument.contains("=") { index += 1 }
+        }
+        return kept
     }
 }

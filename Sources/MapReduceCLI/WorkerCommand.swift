@@ -53,20 +53,13 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let command = self
         // Out of the environment before anything else, so that user code and its children never see it.
-        let fromEnvironment = Result { try Secret.takeFromEnvironment() }
+        let fromEnvironment = Result<Secret?, any Error> { try Secret.takeFromEnvironment() }
         try await CommandFailure.reporting(followingParent: command.stopWithParent) {
             guard command.slots >= 1 else { throw JobError("--slots must be at least 1, not \(command.slots)") }
             guard command.idleTimeout >= 2 else { throw JobError("--idle-timeout must be at least 2 s") }
             guard command.masterGrace >= 0 else { throw JobError("--master-grace must not be negative, not \(command.masterGrace)") }
             let logger = command.logging.bootstrap("mapreduce.worker")
-            let secret: Secret
-            if let file = command.secretFile {
-                secret = try Secret(file: file, allowReadable: command.secretOptions.allowReadableSecretFile)
-            } else if let fromEnvironment = try fromEnvironment.get() {
-                secret = fromEnvironment
-            } else {
-                throw JobError("a worker needs --secret-file (or \(Secret.environmentVariable) in its environment)")
-            }
+            let secret = try command.secretOptions.secret(file: command.secretFile, fromEnvironment: fromEnvironment, for: "worker")
             var options = WorkerOptions(master: command.master)
             options.slots = command.slots
             options.workDirectory = command.workDir

@@ -87,7 +87,7 @@ struct ChaosTests {
             ContinuousClock.now < deadline
         {
             try await Task.sleep(for: .milliseconds(500))
-            if let victim = Faults.children(of: run.processIdentifier).randomElement() {
+            if let victim = LocalClusterTests.workers(of: run.processIdentifier).randomElement() {
                 kill(victim, SIGKILL)
                 kills += 1
             }

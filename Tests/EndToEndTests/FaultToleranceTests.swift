@@ -52,14 +52,6 @@ struct FaultToleranceTests {
         return !stat.contains(") Z ")
     }
 
-    static func children(of pid: Int32) -> [Int32] {
-        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return threads.flatMap { thread in
-            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/children", encoding: .utf8)) ?? "")
-                .split(separator: " ").compactMap { Int32($0) }
-        }
-    }
-
     /// Waits (up to `seconds`) for `pid` to exit.
     static func waitForExit(_ pid: Int32, seconds: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -95,14 +87,14 @@ struct FaultToleranceTests {
         for ready in [1, 4, 7] {
             _ = try await run.waitForStandardError(matching: "(map output ready(.|\\n)*){\(ready)}")
             guard !run.standardErrorSoFar.contains("all map tasks done") else { break }
-            if let victim = Self.children(of: run.processIdentifier).randomElement() {
+            if let victim = LocalClusterTests.workers(of: run.processIdentifier).randomElement() {
                 kill(victim, SIGKILL)
                 killed += 1
             }
         }
         // The reduce phase: reduces sleep 800 ms first, so a worker killed now dies mid-reduce.
         _ = try await run.waitForStandardError(matching: "all map tasks done")
-        if let victim = Self.children(of: run.processIdentifier).randomElement() {
+        if let victim = LocalClusterTests.workers(of: run.processIdentifier).randomElement() {
             kill(victim, SIGKILL)
             killed += 1
         }

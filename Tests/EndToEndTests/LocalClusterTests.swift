@@ -114,13 +114,16 @@ struct LocalClusterTests {
             "--param", "dir=\(directory.path)/meet", "--param", "tasks=3", "--output", "\(directory.path)/out", "\(directory.path)/input",
         ])
         _ = try await run.waitForStandardError(matching: "worker registered.*\\n(.|\\n)*worker registered")
-        let workers = Self.children(of: run.processIdentifier)
+        let workers = Self.workers(of: run.processIdentifier)
         #expect(workers.count == 2)
+        let master = try #require(Self.master(of: run.processIdentifier))
         kill(run.processIdentifier, SIGKILL)
         _ = try? await run.wait(timeout: 10)
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline, workers.contains(where: Self.isAlive) { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!workers.contains(where: Self.isAlive), "workers \(workers) outlived their run process")
+        while Date() < deadline, Self.isAlive(master) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!Self.isAlive(master), "the master outlived its run process")
     }
 
     /// The processes whose parent is `pid`.
@@ -130,6 +133,21 @@ struct LocalClusterTests {
             let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/children", encoding: .utf8)) ?? ""
             return text.split(separator: " ").compactMap { Int32($0) }
         }
+    }
+
+    /// The worker processes among the children of `pid` (a `run`), and its master process.
+    static func workers(of pid: Int32) -> [Int32] {
+        Self.children(of: pid).filter { Self.command(of: $0).dropFirst().first == "worker" }
+    }
+
+    static func master(of pid: Int32) -> Int32? {
+        Self.children(of: pid).first { Self.command(of: $0).dropFirst().first == "master" }
+    }
+
+    /// The arguments `pid` was started with, its program first.
+    static func command(of pid: Int32) -> [String] {
+        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+        return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func isAlive(_ pid: Int32) -> Bool {

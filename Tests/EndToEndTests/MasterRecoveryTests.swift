@@ -165,6 +165,49 @@ struct MasterRecoveryTests {
         #expect(Set(attempts.map(\.id)).count == attempts.count)
     }
 
+    /// `run` supervises its master process: killed, it is started again and takes the job over.
+    @Test func runStartsItsMasterAgainWhenItDies() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Faults.makeInputs(directory, files: 6)
+        let expected = try await Faults.undisturbed(directory, reducers: 2)
+        let run = try ChildProcess("testjobs", [
+            "run", "--job", "paced", "--workers", "2", "--reducers", "2", "--split-size", "3K", "--worker-timeout", "3",
+            "--param", "map-ms=300", "--log-level", "info", "--output", "\(directory.path)/out", "\(directory.path)/input",
+        ])
+        _ = try await run.waitForStandardError(matching: "(map output ready(.|\\n)*){3}")
+        kill(try #require(LocalClusterTests.master(of: run.processIdentifier)), SIGKILL)
+        let result = try await run.wait(timeout: 120)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("the master process died; starting it again to take the job over"))
+        #expect(try Faults.partFiles(directory) == expected)
+        let attempts = Self.attempts(try Faults.report("\(directory.path)/out"))
+        #expect(Set(attempts.map(\.run)) == [1, 2], "\(attempts)")
+    }
+
+    @Test func runGivesUpOnAMasterThatKeepsDying() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Faults.makeInputs(directory, files: 6)
+        let run = try ChildProcess("testjobs", [
+            "run", "--job", "paced", "--workers", "1", "--reducers", "1", "--split-size", "3K", "--param", "map-ms=2000",
+            "--output", "\(directory.path)/out", "\(directory.path)/input",
+        ])
+        // Once the first master has made its plan (it listens, and the workers have started), and then every one that comes.
+        _ = try await run.waitForStandardError(matching: "map tasks")
+        var killed: Set<Int32> = []
+        try await eventually("four masters killed") {
+            if let master = LocalClusterTests.master(of: run.processIdentifier), !killed.contains(master) {
+                kill(master, SIGKILL)
+                killed.insert(master)
+            }
+            return killed.count == 4 || !Faults.isAlive(run.processIdentifier)
+        }
+        let result = try await run.wait(timeout: 30)
+        #expect(killed.count == 4)
+        #expect(result.status == 1)
+        #expect(result.errorLines.last == "testjobs: error: the master process died of signal 9 (started again 3 times); giving up", "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out"))
+    }
+
     @Test func aJournalOfAnotherJobIsRefused() async throws {
         let directory = try TemporaryDirectory()
         _ = try Faults.makeInputs(directory, files: 4)

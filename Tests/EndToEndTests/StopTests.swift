@@ -55,7 +55,8 @@ struct StopTests {
         let run = try ChildProcess("testjobs", ["run", "--workers", "2", "--work-dir", setup.work] + setup.gatedJob)
         try await eventually("the gated map to start") { FileManager.default.fileExists(atPath: "\(setup.gate).waiting") }
         let workers = LocalClusterTests.children(of: run.processIdentifier)
-        #expect(workers.count == 2)
+        #expect(LocalClusterTests.workers(of: run.processIdentifier).count == 2)
+        #expect(workers.count == 3, "two workers and the master")
         #expect(FileManager.default.fileExists(atPath: "\(setup.output)/_temporary"))
         kill(run.processIdentifier, signal)
         let result = try await run.wait(timeout: 30)

@@ -203,6 +203,7 @@ public actor Master {
         let id = WorkerID(number: self.nextWorkerNumber)
         self.nextWorkerNumber += 1
         self.registeredProcesses.insert(registration.processID)
+        if let file = self.options.registrationsFile { self.noteRegistration(of: registration.processID, in: file) }
         let worker = WorkerRecord(id: id, registration: registration, channel: channel, lastHeard: .now)
         self.workers[id] = worker
         self.metrics.workersAlive.record(self.workers.count)
@@ -220,6 +221,17 @@ public actor Master {
             self.apply(.workerRegistered(id, slots: registration.slots))
         }
         return id
+    }
+
+    /// Appends `processID` to the registrations file; one that cannot be written is only a warning
+    /// (`run` then takes the worker, should it die, for one that never registered).
+    private func noteRegistration(of processID: Int32, in file: String) {
+        do {
+            let descriptor = try FileDescriptor.open(appending: file, access: .ownerOnly)
+            try Array("\(processID)\n".utf8).withUnsafeBytes { try descriptor.write($0) }
+        } catch {
+            self.logger.warning("cannot note a worker's registration", metadata: ["file": "\(file)", "error": "\(error)"])
+        }
     }
 
     /// A worker's connection closed, or it stopped heartbeating: its connection
@@ -309,7 +321,7 @@ public actor Master {
             self.apply(.outputsFetched(reduce: fetched.reduceAttempt, maps: fetched.maps, on: id))
         case .mapOutputsRecovered(let recovered):
             self.logger.info(
-                "map outputs recovered from a dead worker", metadata: ["worker": "\(id)", "attempts": "\(recovered.attempts)"])
+                "a worker offers map outputs it holds (left by a dead worker, or made before the master came back)", metadata: ["worker": "\(id)", "attempts": "\(recovered.attempts)"])
             self.apply(.outputsRecovered(recovered.attempts, on: id))
         case .fetchFailed(let failure) where !self.isStale(failure):
             let metadata: Logger.Metadata = [

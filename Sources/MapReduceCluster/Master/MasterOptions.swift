@@ -16,6 +16,10 @@ public struct MasterOptions: Sendable {
     public var skipBadRecords = false
     /// A connection with nothing read or written for this long is closed.
     public var idleTimeout: Duration = .seconds(60)
+    /// A file the process id of every worker that registers is appended to, a line each: how
+    /// `run`, which starts the master and the workers as processes of its own, tells its
+    /// workers that reached the master from those that die before.
+    public var registrationsFile: String?
 
     /// The defaults.
     public init() {}
