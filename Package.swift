@@ -40,6 +40,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CMapReduceMalloc"),
         .systemLibrary(name: "CMapReducePrefetch"),
+        .systemLibrary(name: "CMapReduceSpawn"),
         .target(
             name: "MapReduce", dependencies: ["CMapReduceZlib", "CMapReduceMalloc", "CMapReducePrefetch"],
             // What a mapper reads (`Line`, `Word`, `WholeFile`, ...) is non-escapable: the compiler
@@ -49,7 +50,7 @@ let package = Package(
         .target(
             name: "MapReduceCluster",
             dependencies: [
-                "MapReduce",
+                "MapReduce", "CMapReduceSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

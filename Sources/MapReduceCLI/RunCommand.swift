@@ -9,8 +9,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a job to completion, as a local cluster or in this process.",
         discussion: """
-            By default a master runs in this process and --workers worker processes of \
-            this executable connect to it over loopback. With --in-process, every task \
+            By default a master process and --workers worker processes of this executable \
+            run the job over loopback; a worker that dies is replaced, and a master that \
+            dies is started again and takes the job over. With --in-process, every task \
             runs on a pool of threads in this process instead.
             """ + "\n\n" + JobRegistry.parametersHelp)
 

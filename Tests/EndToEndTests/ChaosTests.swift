@@ -113,7 +113,7 @@ struct ChaosTests {
         _ = try await master.waitForStandardError(matching: "worker lost")
         // A worker started in the same place finds map 0's output and serves it: the map need not run again.
         let second = try worker(["--work-dir", work])
-        _ = try await master.waitForStandardError(matching: "map outputs recovered")
+        _ = try await master.waitForStandardError(matching: "a worker offers map outputs it holds")
         #expect(FileManager.default.createFile(atPath: gate, contents: nil))
         let finished = try await master.wait(timeout: 60)
         #expect(finished.status == 0, "\(finished.standardError)")

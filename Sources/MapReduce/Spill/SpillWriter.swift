@@ -170,7 +170,7 @@ struct SpillWriter: ~Copyable {
         let segments = self.segments
         let path = self.path
         try self.file.close()
-        guard rename(path + ".tmp", path) == 0 else { throw SystemError("rename into", path: path, errno: errno) }
+        try FileSystem.rename(path + ".tmp", to: path)
         return SpillIndex(segments: segments)
     }
 }

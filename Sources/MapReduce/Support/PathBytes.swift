@@ -57,11 +57,6 @@ public enum PathBytes {
         try Self.cString(path).withUnsafeBufferPointer { (pointer) throws(E) -> R in try body(pointer.baseAddress!) }
     }
 
-    /// Whether `path`'s bytes are its UTF-8: none of them stands escaped.
-    public static func isUTF8(_ path: String) -> Bool {
-        !path.unicodeScalars.contains(where: Self.isEscape)
-    }
-
     /// `path` for a message: each byte that is not UTF-8 shown as `\xHH`.
     public static func display(_ path: String) -> String {
         path.unicodeScalars.map { scalar in

@@ -1,3 +1,4 @@
+import CMapReduceSpawn
 import Foundation
 import MapReduce
 
@@ -18,37 +19,77 @@ final class ClusterProcess: Sendable {
         }
     }
 
-    private let process: Process
+    /// The child's process id.
+    let processIdentifier: Int32
     /// The write end of the child's standard input; closing it (or dying) stops the child.
-    private let lifeline: FileHandle
-    private let lifelineClosed = Locked(false)
-
-    /// Starts the child; `onExit` gets its process id and how it ended.
-    init(executable: String, arguments: [String], secret: Secret, onExit: @escaping @Sendable (Int32, Ending) -> Void) throws {
-        // Process hands a child its arguments as UTF-8, which would alter a path's bytes that are not.
-        if let argument = arguments.first(where: { !PathBytes.isUTF8($0) }) {
-            throw JobError("cannot pass \(PathBytes.display(argument)) to a process of run: a path given to run must be UTF-8")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment[Secret.environmentVariable] = secret.environmentValue
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardInput = pipe
-        process.terminationHandler = { process in
-            let status = process.terminationStatus
-            onExit(process.processIdentifier, process.terminationReason == .uncaughtSignal ? .killed(by: status) : .exited(status))
-        }
-        try process.run()
-        self.process = process
-        self.lifeline = pipe.fileHandleForWriting
+    private let lifeline: Int32
+    private struct State {
+        var lifelineOpen = true
+        var ending: Ending?
     }
 
-    var processIdentifier: Int32 { self.process.processIdentifier }
+    private let state = Locked(State())
 
-    var isRunning: Bool { self.process.isRunning }
+    /// Starts the child; `onExit` gets its process id and how it ended.
+    ///
+    /// It is spawned with `posix_spawn`, not `Process`: the arguments reach it byte for byte
+    /// (a path that is not UTF-8 stays the path it was, see `PathBytes`), it inherits no open
+    /// file but its standard streams, and the signals `run` ignores are the child's again.
+    init(executable: String, arguments: [String], secret: Secret, onExit: @escaping @Sendable (Int32, Ending) -> Void) throws {
+        var pipe: [Int32] = [-1, -1]
+        guard pipe2(&pipe, O_CLOEXEC) == 0 else { throw SystemError("pipe", path: executable, errno: errno) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipe[0], STDIN_FILENO)
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let variable = "\(Secret.environmentVariable)="
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != Secret.environmentVariable }.map { "\($0.key)=\($0.value)" }
+        environment.append(variable + secret.environmentValue)
+        var spawned: pid_t = 0
+        let result = Self.withCStrings([executable] + arguments) { argv in
+            Self.withCStrings(environment) { envp in
+                argv[0].map { posix_spawn(&spawned, $0, &actions, &attributes, argv, envp) } ?? EINVAL
+            }
+        }
+        let processID = spawned
+        close(pipe[0])
+        guard result == 0 else {
+            close(pipe[1])
+            throw SystemError("spawn", path: executable, errno: result)
+        }
+        self.processIdentifier = processID
+        self.lifeline = pipe[1]
+        // A thread waits for the child: one blocked call, nothing to poll.
+        let state = self.state
+        Thread {
+            var status: Int32 = 0
+            while waitpid(processID, &status, 0) < 0 && errno == EINTR {}
+            let signal = status & 0x7f
+            let ending: Ending = signal == 0 ? .exited((status >> 8) & 0xff) : .killed(by: signal)
+            state.withLock { $0.ending = ending }
+            onExit(processID, ending)
+        }.start()
+    }
+
+    /// Calls `body` with `strings` as a NULL-terminated array of C strings, each a string's bytes (see `PathBytes`).
+    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        let copies = strings.map { string in PathBytes.cString(string).withUnsafeBufferPointer { strdup($0.baseAddress!) } }
+        defer { for copy in copies { free(copy) } }
+        return body(copies + [nil])
+    }
+
+    var isRunning: Bool { self.state.withLock { $0.ending == nil } }
 
     /// Asks the child to go (closing its lifeline), kills it if it is still there
     /// after `grace`, and returns once it has exited. Call it from a task that is
@@ -56,27 +97,25 @@ final class ClusterProcess: Sendable {
     func stop(grace: Duration) async {
         self.closeLifeline()
         let deadline = ContinuousClock.now + grace
-        while self.process.isRunning, ContinuousClock.now < deadline {
+        while self.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        guard self.process.isRunning else { return }
-        kill(self.process.processIdentifier, SIGKILL)
-        while self.process.isRunning {
+        guard self.isRunning else { return }
+        kill(self.processIdentifier, SIGKILL)
+        while self.isRunning {
             try? await Task.sleep(for: .milliseconds(20))
         }
     }
 
     /// Closes the write end of the child's standard input, once: the child takes it as its parent going away.
     func closeLifeline() {
-        self.lifelineClosed.withLock { closed in
-            guard !closed else { return }
-            closed = true
-            do {
-                try self.lifeline.close()
-            } catch {
-                FileHandle.standardError.write(Data("warning: cannot close process \(self.processIdentifier)'s standard input: \(error)\n".utf8))
-            }
+        let open = self.state.withLock { state in
+            defer { state.lifelineOpen = false }
+            return state.lifelineOpen
         }
+        guard open, close(self.lifeline) != 0 else { return }
+        FileHandle.standardError.write(
+            Data("warning: cannot close process \(self.processIdentifier)'s standard input: \(SystemError("close", path: "a pipe", errno: errno))\n".utf8))
     }
 
     /// The path of the running executable.
@@ -86,6 +125,6 @@ final class ClusterProcess: Sendable {
 
     /// Sends the child `signal`, if it is still there.
     func send(_ signal: Int32) {
-        if self.process.isRunning { kill(self.process.processIdentifier, signal) }
+        if self.isRunning { kill(self.processIdentifier, signal) }
     }
 }

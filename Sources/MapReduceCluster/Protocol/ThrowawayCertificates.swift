@@ -54,7 +54,7 @@ public struct ThrowawayCertificates: Sendable {
     /// Makes `directory` (mode 0700; it must not exist) and writes the three
     /// in it as `ca.pem`, `cert.pem` and `key.pem` (mode 0600); returns their paths.
     public func write(in directory: String) throws -> TLSFiles {
-        guard mkdir(directory, 0o700) == 0 else { throw SystemError("create directory", path: directory, errno: errno) }
+        try FileSystem.makeDirectory(directory, access: .ownerOnly, withParents: false)
         let files = TLSFiles(certificate: "\(directory)/cert.pem", key: "\(directory)/key.pem", ca: "\(directory)/ca.pem")
         for (path, text) in [(files.ca, self.caPEM), (files.certificate, self.certificatePEM), (files.key, self.privateKeyPEM)] {
             try Self.writePrivately(text, to: path)
@@ -64,7 +64,7 @@ public struct ThrowawayCertificates: Sendable {
 
     /// Creates `path` (it must not exist) with mode 0600 and writes `text` to it.
     private static func writePrivately(_ text: String, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let descriptor = PathBytes.withCString(path) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         guard descriptor >= 0 else { throw SystemError("create", path: path, errno: errno) }
         let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try file.write(contentsOf: Data(text.utf8))
