@@ -59,6 +59,22 @@ struct MasterRecoveryTests {
         }
     }
 
+    /// A cluster's job over `files` input files into `reducers` reduce tasks, and the output of an undisturbed run of it.
+    static func job(files: Int, reducers: Int, _ extra: [String]) async throws -> (Cluster, expected: [String: [UInt8]]) {
+        let directory = try TemporaryDirectory()
+        _ = try Faults.makeInputs(directory, files: files)
+        let expected = try await Faults.undisturbed(directory, reducers: reducers)
+        return (try await Cluster(directory, reducers: reducers, extra), expected)
+    }
+
+    /// Waits for `cluster`'s job to end, checks that it succeeded with the `expected` output, and returns its attempts.
+    static func finished(_ cluster: Cluster, expected: [String: [UInt8]]) async throws -> [(id: String, run: Int, state: String)] {
+        let result = try await cluster.finish()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Faults.partFiles(cluster.directory) == expected)
+        return Self.attempts(try Faults.report("\(cluster.directory.path)/out"))
+    }
+
     /// The attempts of `report`, as (id, master run, state).
     static func attempts(_ report: [String: Any]) -> [(id: String, run: Int, state: String)] {
         (report["attempts"] as? [[String: Any]] ?? []).map {
@@ -70,16 +86,10 @@ struct MasterRecoveryTests {
     static func task(_ id: String) -> String { String(id.prefix(7)) }
 
     @Test func aMasterKilledInTheMapPhaseIsTakenOverAndKeepsTheFinishedMaps() async throws {
-        let directory = try TemporaryDirectory()
-        _ = try Faults.makeInputs(directory, files: 6)
-        let expected = try await Faults.undisturbed(directory, reducers: 2)
-        let cluster = try await Cluster(directory, reducers: 2, ["--param", "map-ms=300"])
+        let (cluster, expected) = try await Self.job(files: 6, reducers: 2, ["--param", "map-ms=300"])
         try await cluster.killMaster(after: "(map output ready(.|\\n)*){3}")
         try cluster.recover()
-        let result = try await cluster.finish()
-        #expect(result.status == 0, "\(result.standardError)")
-        #expect(try Faults.partFiles(directory) == expected)
-        let attempts = Self.attempts(try Faults.report("\(directory.path)/out"))
+        let attempts = try await Self.finished(cluster, expected: expected)
         let finishedBefore = Set(attempts.filter { $0.run == 1 && $0.state == "succeeded" }.map { Self.task($0.id) })
         #expect(finishedBefore.count >= 3)
         #expect(finishedBefore.allSatisfy { $0.hasPrefix("m-") })
@@ -88,20 +98,14 @@ struct MasterRecoveryTests {
         #expect(finishedBefore.isDisjoint(with: ranAfter), "\(attempts)")
         // Attempts the first master handed out are not named again.
         #expect(Set(attempts.map(\.id)).count == attempts.count)
-        #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/out/_temporary"))
+        #expect(!FileManager.default.fileExists(atPath: "\(cluster.directory.path)/out/_temporary"))
     }
 
     @Test func committedReducesDoNotRunAgain() async throws {
-        let directory = try TemporaryDirectory()
-        _ = try Faults.makeInputs(directory, files: 4)
-        let expected = try await Faults.undisturbed(directory, reducers: 4)
-        let cluster = try await Cluster(directory, reducers: 4, ["--param", "reduce-ms=1500", "--slow-start", "1"])
+        let (cluster, expected) = try await Self.job(files: 4, reducers: 4, ["--param", "reduce-ms=1500", "--slow-start", "1"])
         try await cluster.killMaster(after: "task committed")
         try cluster.recover()
-        let result = try await cluster.finish()
-        #expect(result.status == 0, "\(result.standardError)")
-        #expect(try Faults.partFiles(directory) == expected)
-        let attempts = Self.attempts(try Faults.report("\(directory.path)/out"))
+        let attempts = try await Self.finished(cluster, expected: expected)
         let committedBefore = Set(attempts.filter { $0.run == 1 && $0.id.hasPrefix("r-") }.map { Self.task($0.id) })
         #expect(!committedBefore.isEmpty)
         #expect(committedBefore.isDisjoint(with: attempts.filter { $0.run == 2 }.map { Self.task($0.id) }), "\(attempts)")
@@ -123,44 +127,35 @@ struct MasterRecoveryTests {
 
     /// A master killed in its job commit, after it had moved some part files: the next one moves the rest.
     @Test func aCommitCutShortIsFinished() async throws {
-        let directory = try TemporaryDirectory()
-        _ = try Faults.makeInputs(directory, files: 4)
-        let expected = try await Faults.undisturbed(directory, reducers: 4)
-        let cluster = try await Cluster(directory, reducers: 4, ["--param", "reduce-ms=1500", "--slow-start", "1"])
+        let (cluster, expected) = try await Self.job(files: 4, reducers: 4, ["--param", "reduce-ms=1500", "--slow-start", "1"])
         try await cluster.killMaster(after: "task committed")
         // What a commit cut short leaves: the journal says it began, and part files it moved are in place.
-        let output = "\(directory.path)/out"
+        let output = "\(cluster.directory.path)/out"
         let committed = try FileManager.default.contentsOfDirectory(atPath: "\(output)/_temporary/_committed").sorted()
         #expect(!committed.isEmpty)
         try FileManager.default.moveItem(atPath: "\(output)/_temporary/_committed/\(committed[0])", toPath: "\(output)/\(committed[0])")
         try Self.append("{\"commitStarted\":{}}", toJournal: "\(output)/_temporary/_journal")
         try cluster.recover()
-        let result = try await cluster.finish()
-        #expect(result.status == 0, "\(result.standardError)")
-        #expect(try Faults.partFiles(directory) == expected)
+        _ = try await Self.finished(cluster, expected: expected)
         #expect(FileManager.default.fileExists(atPath: "\(output)/_SUCCESS"))
     }
 
     @Test func aMasterKilledTwiceIsTakenOverTwice() async throws {
-        let directory = try TemporaryDirectory()
-        _ = try Faults.makeInputs(directory, files: 6)
-        let expected = try await Faults.undisturbed(directory, reducers: 3)
-        let cluster = try await Cluster(directory, reducers: 3, ["--param", "map-ms=200", "--param", "reduce-ms=1500", "--slow-start", "1"])
+        let (cluster, expected) = try await Self.job(
+            files: 6, reducers: 3, ["--param", "map-ms=200", "--param", "reduce-ms=1500", "--slow-start", "1"])
+        let journal = "\(cluster.directory.path)/out/_temporary/_journal"
         try await cluster.killMaster(after: "(map output ready(.|\\n)*){2}")
         try cluster.recover()
         try await cluster.killMaster(after: "task committed")
         // A record cut short by the crash, at the journal's end, is ignored.
-        try Self.append("{\"launched\":{\"kind\":\"m\"", toJournal: "\(directory.path)/out/_temporary/_journal")
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory.path)/out/_temporary/_journal"))
+        try Self.append("{\"launched\":{\"kind\":\"m\"", toJournal: journal)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journal))
         let end = try handle.seekToEnd()
         try handle.truncate(atOffset: end - 3)
         try handle.close()
         try cluster.recover()
-        let result = try await cluster.finish()
-        #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("cut short or damaged"))
-        #expect(try Faults.partFiles(directory) == expected)
-        let attempts = Self.attempts(try Faults.report("\(directory.path)/out"))
+        let attempts = try await Self.finished(cluster, expected: expected)
+        #expect(cluster.master.standardErrorSoFar.contains("cut short or damaged"))
         #expect(Set(attempts.map(\.run)).isSuperset(of: [1, 2, 3]), "\(attempts)")
         #expect(Set(attempts.map(\.id)).count == attempts.count)
     }

@@ -46,13 +46,18 @@ import TestSupport
         for record in records.dropFirst() { try journal.append(record, sync: false) }
     }
 
-    @Test func everyCutOfTheJournalReadsAsAPrefixOfItsRecords() throws {
-        let directory = try TemporaryDirectory()
+    /// A journal of `records(_:)` written in `directory`'s output: the records, the journal's path and its bytes.
+    static func journal(in directory: TemporaryDirectory) throws -> (records: [JournalRecord], path: String, bytes: Data) {
         let plan = try Self.plan(directory)
         let records = try Self.records(plan)
         try Self.write(records, in: plan.committer.temporaryDirectory)
         let path = "\(plan.committer.temporaryDirectory)/\(JournalFile.name)"
-        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        return (records, path, try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    @Test func everyCutOfTheJournalReadsAsAPrefixOfItsRecords() throws {
+        let directory = try TemporaryDirectory()
+        let (records, path, whole) = try Self.journal(in: directory)
         #expect(try JournalFile.read(at: path).records == records)
         for length in 0..<whole.count {
             try whole.prefix(length).write(to: URL(fileURLWithPath: path))
@@ -70,11 +75,7 @@ import TestSupport
 
     @Test func aDamagedRecordEndsTheReadablePrefix() throws {
         let directory = try TemporaryDirectory()
-        let plan = try Self.plan(directory)
-        let records = try Self.records(plan)
-        try Self.write(records, in: plan.committer.temporaryDirectory)
-        let path = "\(plan.committer.temporaryDirectory)/\(JournalFile.name)"
-        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        let (records, path, whole) = try Self.journal(in: directory)
         var random = SeededRandom(seed: 16)
         for _ in 0..<200 {
             var damaged = whole
