@@ -52,6 +52,9 @@ struct MasterCommand: AsyncParsableCommand {
                 if FileSystem.exists("\(configuration.outputDirectory)/_SUCCESS") {
                     return CommandFailure.standardError("\(entry.name): the output in \(configuration.outputDirectory) is committed already; nothing to recover")
                 }
+                if try OutputCommitter.finishCommitCutShort(in: configuration.outputDirectory) {
+                    return CommandFailure.standardError("\(entry.name): the output in \(configuration.outputDirectory) was committed but for its _SUCCESS, now written")
+                }
                 configuration.resumesOutput = true
                 // The job's reduce tasks, unless given, are those it had: not the workers that are back so far.
                 configuration.reducers = try configuration.reducers ?? JobRecovery.journaledJob(in: configuration.outputDirectory).reduces

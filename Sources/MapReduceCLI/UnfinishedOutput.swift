@@ -8,12 +8,15 @@ struct UnfinishedOutput {
     private let directory: String
     private let existed: Bool
     /// Whether `_temporary` is the run's to remove: it was not there before, or `--overwrite` gave it to the run.
+    /// A master that takes a job over (`--recover`) never owns it: it holds the journal and the task commits
+    /// of the masters before, for the next to take over should this one fail.
     private let ownsTemporary: Bool
 
     init(_ configuration: JobConfiguration) {
         self.directory = configuration.outputDirectory
         self.existed = FileSystem.exists(self.directory)
-        self.ownsTemporary = configuration.overwrite || !FileSystem.exists("\(self.directory)/_temporary")
+        self.ownsTemporary =
+            !configuration.resumesOutput && (configuration.overwrite || !FileSystem.exists("\(self.directory)/_temporary"))
     }
 
     /// Removes the unfinished output. Call it only once nothing writes there any more.

@@ -154,4 +154,39 @@ import TestSupport
         umask(mask)
         return Int(mask)
     }
+
+    /// A job commit cut short and taken over: part files the first moved are taken as they are, only
+    /// when the journal said the commit had begun; a failed resumed commit leaves everything for the next.
+    @Test func aResumedCommitTakesWhatTheCutCommitMovedAndOnlyThen() throws {
+        let scene = try Scene()
+        for task in 0..<2 {
+            try scene.writeAttempt(Self.reduce(task, attempt: 1), "part \(task)\n")
+            try scene.committer.commitTask(Self.reduce(task, attempt: 1))
+        }
+        // The first commit moved part 0 and died.
+        try FileManager.default.moveItem(atPath: "\(scene.output)/_temporary/_committed/part-r-00000", toPath: "\(scene.output)/part-r-00000")
+        let parts = ["part-r-00000", "part-r-00001"]
+        let unaware = try OutputCommitter.resume(directory: scene.output)
+        #expect(throws: (any Error).self) { try unaware.commit(parts: parts, documents: []) }
+        #expect(FileManager.default.fileExists(atPath: "\(scene.output)/_temporary/_committed/part-r-00001"), "a failed resumed commit leaves its files")
+        let resumed = try OutputCommitter.resume(directory: scene.output)
+        resumed.resumeCommit()
+        try resumed.commit(parts: parts, documents: [("_job.json", Array("{}".utf8))])
+        #expect(try String(contentsOfFile: "\(scene.output)/part-r-00001", encoding: .utf8) == "part 1\n")
+        #expect(FileManager.default.fileExists(atPath: "\(scene.output)/_SUCCESS"))
+        #expect(!FileManager.default.fileExists(atPath: "\(scene.output)/_temporary"))
+    }
+
+    /// A commit that died after removing `_temporary` (every part file and the report in place) only lacks `_SUCCESS`.
+    @Test func aCommitCutShortBeforeItsSuccessMarkIsFinished() throws {
+        let scene = try Scene()
+        #expect(try !OutputCommitter.finishCommitCutShort(in: scene.output))
+        try scene.directory.write("out/part-r-00000", Array("part\n".utf8))
+        try scene.directory.write("out/_job.json", Array("{}".utf8))
+        try scene.directory.write("out/_temporary/leftover", Array("x".utf8))
+        #expect(try OutputCommitter.finishCommitCutShort(in: scene.output))
+        #expect(FileManager.default.fileExists(atPath: "\(scene.output)/_SUCCESS"))
+        #expect(!FileManager.default.fileExists(atPath: "\(scene.output)/_temporary"))
+        #expect(try !OutputCommitter.finishCommitCutShort(in: scene.output))
+    }
 }

@@ -75,6 +75,27 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["m-00000-a1.out"])
     }
 
+    /// Copying does not inflate a spill's blocks: its checksum is what shows it damaged.
+    @Test func aSpillDamagedOnDiskIsNotCopied() throws {
+        let directory = try TemporaryDirectory()
+        var files = SpillFiles(
+            directory: directory.path, attemptName: "m-00000-a1", partitions: 1, compressionLevel: 0,
+            mergeFactor: TaskSettings.defaultMergeFactor)
+        var buffer = SortBuffer()
+        for spill in 0..<2 {
+            for record in Self.emitted(50, partitions: 1, seed: 60 + UInt64(spill)) {
+                record.key.withUnsafeBytes { key in record.value.withUnsafeBytes { buffer.append(partition: 0, key: key, value: $0) } }
+            }
+            try files.spill(&buffer)
+        }
+        // A byte of a stored (uncompressed) block: inflating would not notice.
+        let path = "\(directory.path)/m-00000-a1.spill1"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[40] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(throws: SpillFormatError.self) { try files.finish(&buffer, combine: nil, control: AttemptControl()) }
+    }
+
     @Test func everyFlippedByteOfARunFileIsDetected() throws {
         let directory = try TemporaryDirectory()
         let spills = (0..<3).map { Self.emitted(120, partitions: 2, seed: 20 + UInt64($0)) }

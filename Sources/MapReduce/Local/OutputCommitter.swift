@@ -31,6 +31,9 @@ public final class OutputCommitter: Sendable {
         case open, committed, aborted
     }
 
+    /// Whether the job commit of the run this one resumes had begun: part files it moved are taken as they are.
+    private let commitResumed = Locked(false)
+
     /// Held for the whole of a task commit, a job commit or an abort, so that they never interleave.
     private let state = Locked(State.open)
 
@@ -79,6 +82,26 @@ public final class OutputCommitter: Sendable {
         } catch {
             throw JobError("cannot write to output directory \(directory): \(error)")
         }
+    }
+
+    /// Says that the job commit of the run this one resumes had begun (its journal says so):
+    /// the job commit then takes part files that are in the output directory already as moved.
+    public func resumeCommit() {
+        precondition(self.resumed, "only a resumed output has a commit to resume")
+        self.commitResumed.withLock { $0 = true }
+    }
+
+    /// Finishes the job commit of a run that died after its last step but one (every part file
+    /// and the report in place, `_temporary` removed, or being removed) by writing `_SUCCESS`;
+    /// false if the output in `directory` is not in that state.
+    public static func finishCommitCutShort(in directory: String) throws -> Bool {
+        guard FileSystem.exists("\(directory)/_job.json"), !FileSystem.exists("\(directory)/_SUCCESS") else { return false }
+        let output = try Directory(path: directory)
+        output.discard("_temporary")
+        try output.sync()
+        try output.writeAtomically([], as: "_SUCCESS", access: .umask)
+        try output.sync()
+        return true
     }
 
     /// Takes over the output directory of an earlier run of the job that did not finish (its
@@ -173,7 +196,7 @@ public final class OutputCommitter: Sendable {
             do {
                 let committed = try self.output.openDirectory(Self.committedDirectory)
                 // Part files the job commit of an earlier run (which this one resumes) moved already.
-                let movedEarlier = self.resumed ? Set(parts).subtracting(try committed.names()) : []
+                let movedEarlier = self.commitResumed.withLock { $0 } ? Set(parts).subtracting(try committed.names()) : []
                 for name in parts {
                     if movedEarlier.contains(name) {
                         try Self.check(try self.output.status(of: name), path: "\(self.directory)/\(name)")
@@ -189,6 +212,10 @@ public final class OutputCommitter: Sendable {
                 try self.output.writeAtomically([], as: "_SUCCESS", access: .umask)
                 try self.output.sync()
                 state = .committed
+            } catch where self.resumed {
+                // Left as it is, with the journal: what this commit moved is "moved earlier" to the next master that takes over.
+                state = .aborted
+                throw error
             } catch {
                 for name in moved + documents.map(\.name) { Self.remove(name, from: self.output) }
                 self.removeOutput()

@@ -69,7 +69,11 @@ final class SegmentCursor {
                 }
                 let rawLength = UInt32(bigEndian: header.loadUnaligned(as: UInt32.self))
                 let storedLength = UInt32(bigEndian: header.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-                if position > 0 && rawLength & SpillFormat.runStartFlag != 0 { starts.append(position) }
+                if position > 0 && rawLength & SpillFormat.runStartFlag != 0 {
+                    starts.append(position)
+                    // More runs than the index says: corrupt, and no reason to read on.
+                    guard starts.count <= input.segment.runs else { break }
+                }
                 position += Int64(SpillFormat.blockHeaderSize) + Int64(storedLength)
             }
         }
@@ -119,7 +123,8 @@ final class SegmentCursor {
             throw SpillFormatError(.corrupt, "\(self.name): block at \(self.position - 8) is marked as a run's start where no run starts")
         }
         let rawLength = Int(rawField & ~SpillFormat.runStartFlag)
-        guard Int64(storedLength) <= end - self.position, rawLength <= SpillFormat.maxBlockSize,
+        // Writers never write an empty block.
+        guard Int64(storedLength) <= end - self.position, rawLength > 0, rawLength <= SpillFormat.maxBlockSize,
             rawLength <= storedLength * SpillFormat.maxExpansion + 64
         else {
             throw SpillFormatError(
@@ -139,8 +144,7 @@ final class SegmentCursor {
         }
         self.rawSeen += Int64(rawLength)
         self.records = ByteReader(self.raw.bytes)
-        if !self.records.isAtEnd { return true }
-        return try self.readBlock()
+        return true
     }
 
     private func readStored(_ count: Int) throws {

@@ -105,6 +105,8 @@ struct SpillWriter: ~Copyable {
         guard segment.records > 0 else { return }
         var offset = segment.offset
         let end = segment.offset + segment.length
+        // The bytes are not inflated here: their checksum is what shows a spill damaged on disk.
+        var sourceCRC = CRC32()
         while offset < end {
             self.compressed.removeAll()
             let count = Int(min(end - offset, Int64(Self.copyChunkSize)))
@@ -115,6 +117,7 @@ struct SpillWriter: ~Copyable {
             guard read == count else {
                 throw SpillFormatError(.truncated, "\(self.path): a copied segment ends at \(offset + Int64(read)), not \(end)")
             }
+            sourceCRC.update(self.compressed.bytes)
             if offset == segment.offset && self.segmentRuns > 0 {
                 let rawLength = UInt32(bigEndian: self.compressed.base.loadUnaligned(as: UInt32.self))
                 self.compressed.storeBigEndian(rawLength | SpillFormat.runStartFlag, at: 0)
@@ -122,6 +125,9 @@ struct SpillWriter: ~Copyable {
             self.crc.update(self.compressed.bytes)
             try self.file.write(self.compressed.bytes)
             offset += Int64(count)
+        }
+        guard sourceCRC.value == segment.crc32 else {
+            throw SpillFormatError(.checksumMismatch, "\(self.path): a copied segment's crc32 is \(sourceCRC.value), its index says \(segment.crc32)")
         }
         self.segmentRaw += segment.rawLength
         self.segmentRecords += segment.records

@@ -70,14 +70,20 @@ final class ClusterProcess: Sendable {
         }
         self.processIdentifier = processID
         self.lifeline = pipe[1]
-        // A thread waits for the child: one blocked call, nothing to poll.
-        let state = self.state
-        Thread {
-            var status: Int32 = 0
-            while waitpid(processID, &status, 0) < 0 && errno == EINTR {}
-            let signal = status & 0x7f
-            let ending: Ending = signal == 0 ? .exited((status >> 8) & 0xff) : .killed(by: signal)
-            state.withLock { $0.ending = ending }
+        // A thread waits for the child: one blocked call, nothing to poll. It reaps the child under the
+        // lock `send` takes, so that no signal can reach another process that got its id since.
+        Thread { [self] in
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(processID), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+            let ending = self.state.withLock { state in
+                var status: Int32 = 0
+                let reaped = waitpid(processID, &status, 0)
+                let signal = status & 0x7f
+                state.ending = reaped != processID ? .exited(-1) : signal == 0 ? .exited((status >> 8) & 0xff) : .killed(by: signal)
+                return state.ending!
+            }
+            // Its pipe goes with it: a run whose workers die by the thousand must not run out of descriptors.
+            self.closeLifeline()
             onExit(processID, ending)
         }.start()
     }
@@ -100,8 +106,7 @@ final class ClusterProcess: Sendable {
         while self.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        guard self.isRunning else { return }
-        kill(self.processIdentifier, SIGKILL)
+        self.send(SIGKILL)
         while self.isRunning {
             try? await Task.sleep(for: .milliseconds(20))
         }
@@ -125,6 +130,8 @@ final class ClusterProcess: Sendable {
 
     /// Sends the child `signal`, if it is still there.
     func send(_ signal: Int32) {
-        if self.isRunning { kill(self.processIdentifier, signal) }
+        self.state.withLock { state in
+            if state.ending == nil { kill(self.processIdentifier, signal) }
+        }
     }
 }

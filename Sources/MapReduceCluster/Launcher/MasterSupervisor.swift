@@ -81,14 +81,26 @@ final class MasterSupervisor: Sendable {
         process?.send(SIGTERM)
     }
 
-    private func start(_ extra: [String]) throws {
+    /// Starts a master process, unless the run is stopped or given up (checked under the same lock
+    /// that `stop` and `giveUp` take, so that neither misses it); false if it did not.
+    @discardableResult
+    private func start(_ extra: [String]) throws -> Bool {
         try self.state.withLock { state in
+            guard !state.stopping, state.givenUp == nil else { return false }
             let endings = self.endings.continuation
             state.process = try ClusterProcess(
                 executable: ClusterProcess.currentExecutable, arguments: [self.arguments[0]] + extra + self.arguments.dropFirst(),
                 secret: self.secret
             ) { _, ending in endings.yield(ending) }
+            return true
         }
+    }
+
+    /// Whether a master that ended so died by accident: a signal that stops a command on purpose
+    /// (SIGINT from a terminal reaches the whole process group) is not one.
+    private static func died(_ ending: ClusterProcess.Ending) -> Bool {
+        guard case .killed(let signal) = ending else { return false }
+        return ![SIGINT, SIGTERM, SIGHUP].contains(signal)
     }
 
     private func watch(_ startWorkers: @Sendable (Int) throws -> WorkerPool) async throws -> Int32 {
@@ -104,18 +116,18 @@ final class MasterSupervisor: Sendable {
         }
         var restarts = 0
         var ending = await endings.next()!
-        while case .killed(let signal) = ending, restarts < self.restarts, self.state.withLock({ !$0.stopping && $0.givenUp == nil }) {
-            restarts += 1
-            self.logger.warning(
-                "the master process died; starting it again to take the job over",
-                metadata: ["signal": "\(signal)", "restart": "\(restarts) of \(self.restarts)"])
+        while Self.died(ending), restarts < self.restarts {
             do {
-                try self.start(["--listen", "127.0.0.1:\(port)", "--recover"])
+                guard try self.start(["--listen", "127.0.0.1:\(port)", "--recover"]) else { break }
             } catch {
                 pool.stopReplacing()
                 await pool.stopAll(grace: .seconds(5))
                 throw error
             }
+            restarts += 1
+            self.logger.warning(
+                "the master process died; starting it again to take the job over",
+                metadata: ["how": "\(ending)", "restart": "\(restarts) of \(self.restarts)"])
             ending = await endings.next()!
         }
         pool.stopReplacing()

@@ -58,10 +58,8 @@ final class WorkerPool: Sendable {
 
     private func exited(_ processID: Int32, _ ending: ClusterProcess.Ending) {
         let (replace, giveUp) = self.state.withLock { state -> (Bool, Bool) in
-            // Its pipe goes with it: a run whose workers die by the thousand must not run out of descriptors.
-            state.children.first { $0.processIdentifier == processID }?.closeLifeline()
             guard !state.stopping else { return (false, false) }
-            state.children.removeAll { $0.processIdentifier == processID || !$0.isRunning }
+            state.children.removeAll { $0.processIdentifier == processID }
             let registered = state.unconfirmed.union([processID]).filter(self.hasRegistered)
             state.unconfirmed.subtract(registered)
             state.unconfirmed.remove(processID)

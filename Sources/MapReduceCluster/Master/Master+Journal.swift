@@ -22,6 +22,7 @@ extension Master {
     func resume(_ recovery: JobRecovery) {
         self.name = recovery.master
         self.masterRun = recovery.masterRun
+        if recovery.commitStarted { self.plan!.committer.resumeCommit() }
         if recovery.ignoredBytes > 0 {
             self.logger.warning(
                 "the journal ends in a record a crash cut short or damaged; it is ignored",
@@ -54,14 +55,20 @@ extension Master {
     }
 
     /// Appends `record` to the journal; with `sync`, durably. A journal that cannot be written is
-    /// given up, with a warning: the job goes on, and a restart recovers what was written before.
+    /// removed, with a warning: the job goes on, and a master that would take it over finds no
+    /// journal to trust (attempts it does not know of could share names with its own).
     func record(_ record: JournalRecord, sync: Bool = false) {
         guard let journal = self.journal else { return }
         do {
             try journal.append(record, sync: sync)
         } catch {
             self.journal = nil
-            self.logger.warning("the journal cannot be written any more; a restarted master recovers only what it holds", metadata: ["error": "\(error)"])
+            self.logger.warning("the journal cannot be written any more, and is removed: no master can take this job over", metadata: ["error": "\(error)"])
+            do {
+                try FileSystem.remove("\(self.plan!.committer.temporaryDirectory)/\(JournalFile.name)")
+            } catch {
+                self.logger.warning("the journal that could not be written cannot be removed either", metadata: ["error": "\(error)"])
+            }
         }
     }
 

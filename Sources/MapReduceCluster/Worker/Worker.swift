@@ -53,6 +53,9 @@ actor Worker {
         self.logger[metadataKey: "worker"] = "\(id)"
     }
 
+    /// Whether attempts still run, or have been stopped and not yet returned.
+    var hasRunningAttempts: Bool { !self.running.isEmpty }
+
     /// The connection to the master is gone, and the worker waits for it to come back: its
     /// running attempts stop (the master that comes back runs what they ran again), and its
     /// finished map outputs stay, to be offered to that master.

@@ -76,6 +76,8 @@ public enum WorkerService {
                     returning = true
                     logger.warning(
                         "lost the master; waiting for it to come back", metadata: ["reason": "\(lost.reason)", "grace": "\(options.masterGrace)"])
+                    // The stopped attempts hold their slots until their code has returned: the master that comes back counts them free.
+                    while await worker.hasRunningAttempts, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
                 }
             }
         }
@@ -87,8 +89,14 @@ public enum WorkerService {
         _ worker: Worker, _ registration: Register, options: WorkerOptions, secret: Secret, until deadline: ContinuousClock.Instant,
         returning: Bool, logger: Logger
     ) async throws {
+        let registered = Locked(false)
         try await Network.withAuthenticatedConnection(
-            dial: { try await self.connect(to: options.master, security: options.security, until: deadline, returning: returning) },
+            dial: {
+                let channel = try await self.connect(to: options.master, security: options.security, until: deadline)
+                // A frozen master's port still takes connections: coming back, one not registered by the deadline is closed.
+                if returning { self.close(channel, unless: registered, by: max(deadline, .now + .seconds(1))) }
+                return channel
+            },
             secret: secret,
             peer: "master \(options.master)", patience: max(.seconds(1), deadline - .now)
         ) { connection in
@@ -97,19 +105,20 @@ public enum WorkerService {
                 throw ProtocolError("the master did not accept the registration")
             }
             return registered
-        } then: { connection, registered, channel in
+        } then: { connection, answer, channel in
+            registered.withLock { $0 = true }
             let outbound = connection.outbound
             let (outbox, continuation) = AsyncStream.makeStream(of: Message.self)
-            await worker.connected(as: registered.workerID, outbox: continuation)
-            logger.info("registered", metadata: ["worker": "\(registered.workerID)", "shuffle": "\(registration.shuffleHost):\(registration.shufflePort)"])
+            await worker.connected(as: answer.workerID, outbox: continuation)
+            logger.info("registered", metadata: ["worker": "\(answer.workerID)", "shuffle": "\(registration.shuffleHost):\(registration.shufflePort)"])
             let lastHeard = LastHeard()
-            let masterTimeout = Duration.milliseconds(Int64(registered.timeoutSeconds * 1000))
+            let masterTimeout = Duration.milliseconds(Int64(answer.timeoutSeconds * 1000))
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask {
                     for await message in outbox { try? await outbound.write(message.encoded()) }
                 }
                 group.addTask {
-                    while (try? await Task.sleep(for: .seconds(registered.heartbeatSeconds))) != nil {
+                    while (try? await Task.sleep(for: .seconds(answer.heartbeatSeconds))) != nil {
                         continuation.yield(.heartbeat(Heartbeat(progress: await worker.progress())))
                         // A master that stopped answering (frozen, or cut off) is as good as gone.
                         if lastHeard.elapsed > masterTimeout {
@@ -122,21 +131,27 @@ public enum WorkerService {
                     continuation.finish()
                     group.cancelAll()
                 }
-                do {
-                    while let message = try await connection.receive() {
-                        lastHeard.reset()
-                        guard try await worker.handle(message) else { return }
+                var lostBecause = "the master closed the connection"
+                receiving: while true {
+                    let message: Message?
+                    do {
+                        message = try await connection.receive()
+                    } catch where Self.isBreach(error) && lastHeard.elapsed <= masterTimeout {
+                        // The master broke the protocol: that is no loss to wait out.
+                        throw error
+                    } catch {
+                        lostBecause = "\(error)"
+                        break receiving
                     }
-                } catch let error as ProtocolError where lastHeard.elapsed <= masterTimeout {
-                    // The master broke the protocol: that is no loss to wait out.
-                    throw error
-                } catch where lastHeard.elapsed <= masterTimeout {
-                    throw MasterLost(reason: "\(error)")
+                    guard let message else { break }
+                    lastHeard.reset()
+                    // What the worker cannot do (a job it does not have, a directory it cannot make) is no loss either.
+                    guard try await worker.handle(message) else { return }
                 }
                 if lastHeard.elapsed > masterTimeout {
-                    throw MasterLost(reason: "the master has been silent for \(registered.timeoutSeconds) s")
+                    throw MasterLost(reason: "the master has been silent for \(answer.timeoutSeconds) s")
                 }
-                throw MasterLost(reason: "the master closed the connection")
+                throw MasterLost(reason: lostBecause)
             }
         }
     }
@@ -147,17 +162,28 @@ public enum WorkerService {
         return PeerText.isHostName(name) ? name : "unnamed"
     }
 
-    /// Connects to the master, trying again until `deadline`. Coming back to a master
-    /// that was lost (`returning`), a connection that stays silent until then (a frozen
-    /// master's port still takes connections) is closed too.
+    /// Whether `error`, met reading the master's messages, says the master broke the protocol
+    /// (rather than that the connection was lost).
+    private static func isBreach(_ error: any Error) -> Bool {
+        if let error = error as? ProtocolError { return error != .closed }
+        return error is DecodingError
+    }
+
+    /// Closes `channel` at `deadline` unless `registered` is set by then.
+    private static func close(_ channel: FramedChannel, unless registered: Locked<Bool>, by deadline: ContinuousClock.Instant) {
+        Task {
+            try? await Task.sleep(until: deadline)
+            if !registered.withLock({ $0 }) { channel.channel.close(promise: nil) }
+        }
+    }
+
+    /// Connects to the master, trying again until `deadline`.
     private static func connect(
-        to master: Endpoint, security: TransportSecurity?, until deadline: ContinuousClock.Instant, returning: Bool
+        to master: Endpoint, security: TransportSecurity?, until deadline: ContinuousClock.Instant
     ) async throws -> FramedChannel {
         while true {
             do {
-                let silence = max(deadline - .now, .seconds(1))
-                return try await Network.connect(
-                    to: master, readTimeout: returning ? .nanoseconds(Int64(silence.seconds * 1e9)) : nil, security: security)
+                return try await Network.connect(to: master, security: security)
             } catch {
                 guard ContinuousClock.now < deadline else { throw ProtocolError("cannot reach the master at \(master): \(error)") }
                 try await Task.sleep(for: .milliseconds(100))
