@@ -92,7 +92,7 @@ import TestSupport
         var free = before.workers.mapValues(\.freeSlots)
         var idle = before.maps.indices.filter { before.maps[$0].isIdle }
         switch event {
-        case .workerRegistered(let id, let slots, _): free[id] = free[id] ?? slots
+        case .workerRegistered(let id, let slots, _, _): free[id] = free[id] ?? slots
         case .workerLost(let id, _):
             free[id] = nil
             // Its attempts and its finished maps (no reduce runs yet) are idle again.

@@ -15,6 +15,13 @@ import TestSupport
         #expect(harness.running(on: 1).count == 2)
     }
 
+    /// A worker that an earlier master of the job excluded (as its journal says) is excluded again when it comes back.
+    @Test func aWorkerExcludedByAnEarlierMasterGetsNoTaskWhileAnotherCan() {
+        var harness = SchedulerHarness(maps: 2, reduces: 1)
+        #expect(names(harness.on(.workerRegistered(worker(1), slots: 2, excluded: true))).isEmpty)
+        #expect(names(harness.register(2)) == ["run m-00000-a1 on w-2"])
+    }
+
     @Test func everyFinishedMapIsAnnouncedOnceWhetherReducesRunOrNot() {
         var harness = SchedulerHarness(maps: 3, reduces: 1) { $0.slowStart = 0.5 }
         harness.register(1, slots: 3)

@@ -22,6 +22,7 @@ extension Master {
     func resume(_ recovery: JobRecovery) {
         self.name = recovery.master
         self.masterRun = recovery.masterRun
+        self.excludedEarlier = recovery.excluded
         if recovery.commitStarted { self.plan!.committer.resumeCommit() }
         if recovery.ignoredBytes > 0 {
             self.logger.warning(

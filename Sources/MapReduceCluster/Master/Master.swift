@@ -50,6 +50,8 @@ public actor Master {
     var masterRun = 1
     /// The attempts an earlier run of the master finished, for the report.
     var earlierAttempts: [JobReport.Attempt] = []
+    /// The shuffle addresses of workers an earlier run of the master excluded from the job: one that comes back is excluded again.
+    var excludedEarlier: Set<String> = []
     let options: MasterOptions
     let logger: Logger
     private(set) var started = ContinuousClock.now
@@ -129,6 +131,7 @@ public actor Master {
         self.mapPhaseAnnounced = false
         self.outcome = nil
         self.earlierAttempts = []
+        self.excludedEarlier = []
         if let fatal = self.fatal { return self.finish(.failed(fatal)) }
         if let recovery {
             self.resume(recovery)
@@ -218,7 +221,7 @@ public actor Master {
             worker.send(.shutdown(Shutdown(reason: "the job is over")))
         } else if self.plan != nil, self.outcome == nil {
             worker.send(self.startJob)
-            self.apply(.workerRegistered(id, slots: registration.slots))
+            self.apply(.workerRegistered(id, slots: registration.slots, excluded: self.excludedEarlier.contains("\(worker.shuffleEndpoint)")))
         }
         return id
     }

@@ -5,7 +5,7 @@ extension Scheduler {
     enum Event: Sendable, Equatable {
         /// A worker joined with `slots` slots; `stopping` are attempts of an earlier job that
         /// still hold some of them until it says they have stopped.
-        case workerRegistered(WorkerID, slots: Int, stopping: Set<AttemptID> = [])
+        case workerRegistered(WorkerID, slots: Int, stopping: Set<AttemptID> = [], excluded: Bool = false)
         /// A worker died, froze (missed heartbeats) or was cut off.
         case workerLost(WorkerID, reason: String)
         case attemptSucceeded(AttemptID, on: WorkerID)

@@ -52,8 +52,11 @@ struct Scheduler: Sendable {
         }
         if let deadline = self.recoveryDeadline, now >= deadline { self.stopAwaitingRecovery() }
         switch event {
-        case .workerRegistered(let id, let slots, let stopping):
-            if self.workers[id] == nil { self.add(id, WorkerState(slots: slots, stopping: stopping)) }
+        case .workerRegistered(let id, let slots, let stopping, let excluded):
+            if self.workers[id] == nil {
+                self.add(id, WorkerState(slots: slots, stopping: stopping))
+                if excluded { self.exclude(id, at: now) }
+            }
         case .workerLost(let id, let reason):
             self.lose(id, reason: reason, at: now)
         case .attemptSucceeded(let attempt, let id):
