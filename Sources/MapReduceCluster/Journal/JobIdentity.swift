@@ -12,8 +12,9 @@ public struct JobIdentity: Codable, Sendable, Equatable {
     public var inputs: [String]
     /// The output directory.
     public var output: String
-    /// The map and reduce tasks.
+    /// The map tasks.
     public var maps: Int
+    /// The reduce tasks.
     public var reduces: Int
     /// SHA-256, in hex, of the splits and the task settings.
     public var digest: String

@@ -5,7 +5,9 @@ import MapReduce
 public struct JobRecovery: Sendable {
     /// A finished attempt, and the run of the master that started it (1 the first).
     public struct Finished: Sendable {
+        /// What the journal keeps of the attempt.
         public var task: FinishedTask
+        /// The run of the master that started it.
         public var masterRun: Int
     }
 
@@ -23,8 +25,9 @@ public struct JobRecovery: Sendable {
     public var excluded: Set<String> = []
     /// Whether the job commit had begun.
     public var commitStarted = false
-    /// The journal's readable bytes, and those after them that a crash left unreadable.
+    /// The journal's readable bytes.
     public var length: Int64
+    /// The bytes after them, which a crash left unreadable.
     public var ignoredBytes: Int64
 
     /// The job the journal in `outputDirectory`'s `_temporary` was written for.

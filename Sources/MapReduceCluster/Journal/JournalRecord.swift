@@ -24,11 +24,13 @@ public enum JournalRecord: Codable, Sendable, Equatable {
 public struct FinishedTask: Codable, Sendable, Equatable {
     /// The attempt.
     public var attempt: AttemptID
-    /// Its worker, as its master named it (`w-2`), and the worker's shuffle service, `host:port`.
+    /// Its worker, as its master named it (`w-2`).
     public var worker: String
+    /// The worker's shuffle service, `host:port`.
     public var shuffle: String
-    /// When it started, in seconds from the start of its master's run, and how long it ran.
+    /// When it started, in seconds from the start of its master's run.
     public var started: Double
+    /// How long it ran, in seconds.
     public var seconds: Double
     /// Its counters.
     public var counters: Counters
