@@ -7,7 +7,6 @@ final class SegmentCheck {
     private let name: String
     /// Each ended run's CRC-32 and stored length, by run.
     private var ended: [(crc: UInt32, storedLength: Int64)?]
-    private var remaining: Int
     private var rawSeen: Int64 = 0
     private var recordsSeen: Int64 = 0
 
@@ -16,7 +15,6 @@ final class SegmentCheck {
         self.segment = segment
         self.name = name
         self.ended = Array(repeating: nil, count: runs)
-        self.remaining = runs
     }
 
     /// Records the end of run `run`; once it is the last to end, checks the
@@ -26,8 +24,7 @@ final class SegmentCheck {
         self.ended[run] = (crc, storedLength)
         self.rawSeen += rawLength
         self.recordsSeen += records
-        self.remaining -= 1
-        guard self.remaining == 0 else { return }
+        guard !self.ended.contains(where: { $0 == nil }) else { return }
         let crc = self.ended.dropFirst().reduce(self.ended[0]!.crc) { crc, next in
             CRC32.combine(crc, next!.crc, secondLength: next!.storedLength)
         }

@@ -23,9 +23,8 @@ struct SpillWriter: ~Copyable {
     private var segmentStart: Int64 = 0
     private var segmentRaw: Int64 = 0
     private var segmentRecords: Int64 = 0
-    /// Sorted runs, and their records, copied into the segment by `appendRuns`.
+    /// Sorted runs copied into the segment by `appendRuns`.
     private var segmentRuns = 0
-    private var segmentRecordsCopied: Int64 = 0
     private var crc = CRC32()
     /// Whether blocks are compressed at all (level 0 stores every block).
     private let compresses: Bool
@@ -101,7 +100,7 @@ struct SpillWriter: ~Copyable {
     mutating func appendRuns(of segment: Segment, from source: OpenFile, partition: Int) throws {
         precondition(partition >= self.currentPartition && partition < self.partitions, "partition \(partition) out of order")
         while self.currentPartition < partition { try self.endSegment() }
-        precondition(self.segmentRecords == self.segmentRecordsCopied, "runs copied after appended records")
+        precondition(self.segmentRuns > 0 || self.segmentRecords == 0, "runs copied after appended records")
         guard segment.records > 0 else { return }
         var offset = segment.offset
         let end = segment.offset + segment.length
@@ -131,7 +130,6 @@ struct SpillWriter: ~Copyable {
         }
         self.segmentRaw += segment.rawLength
         self.segmentRecords += segment.records
-        self.segmentRecordsCopied += segment.records
         self.segmentRuns += segment.runs
     }
 
@@ -148,7 +146,6 @@ struct SpillWriter: ~Copyable {
         self.segmentStart = self.file.offset
         self.segmentRaw = 0
         self.segmentRecords = 0
-        self.segmentRecordsCopied = 0
         self.segmentRuns = 0
         self.crc = CRC32()
     }

@@ -32,33 +32,35 @@ public struct JobRecovery: Sendable {
 
     /// The job the journal in `outputDirectory`'s `_temporary` was written for.
     public static func journaledJob(in outputDirectory: String) throws -> JobIdentity {
-        let path = "\(outputDirectory)/_temporary/\(JournalFile.name)"
-        guard FileSystem.exists(path) else {
-            throw JobError("\(PathBytes.display(outputDirectory)) holds no job journal, so there is nothing to recover")
-        }
-        guard case .job(let identity, _)? = try JournalFile.read(at: path).records.first else {
-            throw JobError("the journal \(PathBytes.display(path)) holds no job record, so there is nothing to recover")
-        }
-        return identity
+        try Self.journal(in: outputDirectory).job
     }
 
     /// Reads and replays the journal in the output of `plan`, which must be of the same job.
     public static func read(for plan: JobPlan) throws -> JobRecovery {
-        let path = "\(plan.committer.temporaryDirectory)/\(JournalFile.name)"
-        guard FileSystem.exists(path) else {
-            throw JobError("\(PathBytes.display(plan.committer.directory)) holds no job journal, so there is nothing to recover")
+        let journal = try Self.journal(in: plan.committer.directory)
+        if let difference = journal.job.difference(from: try JobIdentity(plan)) {
+            throw JobError("the journal \(PathBytes.display(journal.path)) is of another job: \(difference)")
         }
-        return try JobRecovery(try JournalFile.read(at: path), of: try JobIdentity(plan), path: path)
+        return try JobRecovery(journal.contents, master: journal.master, path: journal.path)
     }
 
-    /// Replays `contents`, a journal of the job `identity`; throws if it is another job's.
-    init(_ contents: JournalFile.Contents, of identity: JobIdentity, path: String) throws {
-        guard case .job(let journaled, let master)? = contents.records.first else {
+    /// The journal in `outputDirectory`'s `_temporary`: its path, what it holds, and its job and master.
+    private static func journal(
+        in outputDirectory: String
+    ) throws -> (path: String, contents: JournalFile.Contents, job: JobIdentity, master: String) {
+        let path = "\(outputDirectory)/_temporary/\(JournalFile.name)"
+        guard FileSystem.exists(path) else {
+            throw JobError("\(PathBytes.display(outputDirectory)) holds no job journal, so there is nothing to recover")
+        }
+        let contents = try JournalFile.read(at: path)
+        guard case .job(let job, let master)? = contents.records.first else {
             throw JobError("the journal \(PathBytes.display(path)) holds no job record, so there is nothing to recover")
         }
-        if let difference = journaled.difference(from: identity) {
-            throw JobError("the journal \(PathBytes.display(path)) is of another job: \(difference)")
-        }
+        return (path, contents, job, master)
+    }
+
+    /// Replays `contents`, a journal whose first record names `master`.
+    private init(_ contents: JournalFile.Contents, master: String, path: String) throws {
         self.master = master
         self.masterRun = 1
         self.length = contents.length
@@ -88,7 +90,8 @@ public struct JobRecovery: Sendable {
     }
 
     private mutating func launch(_ attempt: AttemptID) {
-        self.launched[Self.task(of: attempt)] = max(self.launched[Self.task(of: attempt)] ?? 0, attempt.attempt)
+        let task = Self.task(of: attempt)
+        self.launched[task] = max(self.launched[task] ?? 0, attempt.attempt)
     }
 
     /// The task of `attempt`, as attempt number 0.

@@ -55,10 +55,7 @@ public struct LocalCluster: Sendable {
         }
         let tlsArguments = tlsFiles.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key, "--tls-ca", $0.ca] } ?? []
         let master = MasterSupervisor(
-            arguments: [
-                "master", "--stop-with-parent", "--port-file", "\(workDirectory)/master-port",
-                "--registrations-file", "\(workDirectory)/registered", "--cluster-slots", "\(self.workers)",
-            ] + tlsArguments + masterArguments,
+            arguments: ["--cluster-slots", "\(self.workers)"] + tlsArguments + masterArguments, directory: workDirectory,
             secret: secret, restarts: self.masterRestarts, logger: logger)
         return try await master.run { port in
             let pool = WorkerPool(

@@ -6,7 +6,7 @@ import MapReduce
 /// `--recover` on the same port when it dies of a signal (SIGKILL, a crash)
 /// that `run` did not send, up to `restarts` times. The master writes the
 /// port it listens on, and the process id of each worker that registers, to
-/// files in the run's work directory, named in its arguments.
+/// files in the run's work directory.
 final class MasterSupervisor: Sendable {
     private struct State {
         var process: ClusterProcess?
@@ -25,22 +25,15 @@ final class MasterSupervisor: Sendable {
     private let state = Locked(State())
     private let endings = AsyncStream.makeStream(of: ClusterProcess.Ending.self)
 
-    /// A supervisor of the master started with `arguments`, in which `--port-file` and
-    /// `--registrations-file` name the files it writes.
-    init(arguments: [String], secret: Secret, restarts: Int, logger: Logger) {
+    /// A supervisor of `master` processes with `arguments`, writing their port and their workers'
+    /// registrations to files in `directory`.
+    init(arguments: [String], directory: String, secret: Secret, restarts: Int, logger: Logger) {
         self.arguments = arguments
-        self.portFile = Self.value(of: "--port-file", in: arguments)
-        self.registrationsFile = Self.value(of: "--registrations-file", in: arguments)
+        self.portFile = "\(directory)/master-port"
+        self.registrationsFile = "\(directory)/registered"
         self.secret = secret
         self.restarts = restarts
         self.logger = logger
-    }
-
-    private static func value(of option: String, in arguments: [String]) -> String {
-        guard let index = arguments.firstIndex(of: option), index + 1 < arguments.count else {
-            preconditionFailure("a supervised master's arguments name its \(option)")
-        }
-        return arguments[index + 1]
     }
 
     /// Starts the master, then `startWorkers` with the port it listens on, and returns the
@@ -89,7 +82,10 @@ final class MasterSupervisor: Sendable {
             guard !state.stopping, state.givenUp == nil else { return false }
             let endings = self.endings.continuation
             state.process = try ClusterProcess(
-                executable: ClusterProcess.currentExecutable, arguments: [self.arguments[0]] + extra + self.arguments.dropFirst(),
+                executable: ClusterProcess.currentExecutable,
+                arguments: [
+                    "master", "--stop-with-parent", "--port-file", self.portFile, "--registrations-file", self.registrationsFile,
+                ] + extra + self.arguments,
                 secret: self.secret
             ) { _, ending in endings.yield(ending) }
             return true

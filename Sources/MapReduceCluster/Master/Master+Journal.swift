@@ -37,8 +37,7 @@ extension Master {
             self.journal = nil
             self.logger.warning("the journal cannot be written; a restarted master could not take the job over", metadata: ["error": "\(error)"])
         }
-        let finished = Array(recovery.committed.values) + recovery.maps.values.filter { recovery.committed[JobRecovery.task(of: $0.task.attempt)] == nil }
-        for earlier in finished.sorted(by: { $0.task.attempt < $1.task.attempt }) {
+        for earlier in (Array(recovery.committed.values) + recovery.maps.values).sorted(by: { $0.task.attempt < $1.task.attempt }) {
             let task = earlier.task
             if self.countedTasks.insert(JobRecovery.task(of: task.attempt)).inserted {
                 self.count(TaskSucceeded(attempt: task.attempt, counters: task.counters))

@@ -6,8 +6,6 @@ import MapReduce
 /// attempts and the reduce attempts gathering input. Messages from the
 /// master come in through `handle`; answers go out through the outbox.
 actor Worker {
-    /// Its name with the master it is connected to now.
-    private var id = ""
 
     /// The jobs this executable has.
     private let jobs: [AnyJob]
@@ -48,7 +46,6 @@ actor Worker {
 
     /// Has registered with the master as `id`; messages go out through `outbox` from now on.
     func connected(as id: String, outbox: AsyncStream<Message>.Continuation) {
-        self.id = id
         self.outbox = outbox
         self.logger[metadataKey: "worker"] = "\(id)"
     }
@@ -61,11 +58,7 @@ actor Worker {
     /// finished map outputs stay, to be offered to that master.
     func masterLost() {
         self.outbox = nil
-        for (attempt, var entry) in self.running where !entry.killed {
-            entry.killed = true
-            entry.stop()
-            self.running[attempt] = entry
-        }
+        for attempt in self.running.keys { self.stop(attempt) }
     }
 
     /// Acts on one message from the master; returns false when the master says to stop.
@@ -114,11 +107,17 @@ actor Worker {
     /// has been reported on already (its `taskSucceeded` or `taskFailed` is
     /// on its way), so there is nothing to stop.
     private func kill(_ attempt: AttemptID) {
-        guard var entry = self.running[attempt], !entry.killed else { return }
+        guard self.stop(attempt) else { return }
+        self.logger.info("stopping an attempt", metadata: ["attempt": "\(attempt)"])
+    }
+
+    /// Stops `attempt`, if it runs and was not stopped yet (see `kill`); whether it did.
+    @discardableResult private func stop(_ attempt: AttemptID) -> Bool {
+        guard var entry = self.running[attempt], !entry.killed else { return false }
         entry.killed = true
         entry.stop()
         self.running[attempt] = entry
-        self.logger.info("stopping an attempt", metadata: ["attempt": "\(attempt)"])
+        return true
     }
 
     /// Switches to a new job: what the last one left running is forgotten, and its files go.
@@ -135,11 +134,7 @@ actor Worker {
         }
         // The last job's attempts stop and clean up after themselves, and say `taskKilled`:
         // until then, their slots are taken.
-        for (attempt, var entry) in self.running where !entry.killed {
-            entry.killed = true
-            entry.stop()
-            self.running[attempt] = entry
-        }
+        for attempt in self.running.keys { self.stop(attempt) }
         self.shuffle.removeAll()
         if let previous = self.settings { FileSystem.removeTree(previous.workDirectory) }
         var settings = start.settings
